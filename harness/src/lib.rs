@@ -1,0 +1,1 @@
+//! The `wasm-ref` command line (being written).

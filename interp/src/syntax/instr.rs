@@ -1,0 +1,300 @@
+//! Instructions (spec 2.4), in a flat sequence per function body.
+//!
+//! The decoder produces one [`Instr`] per instruction of the binary, with
+//! `block`, `loop`, `if`, `else` and `end` kept as markers, so a function
+//! body is a `Vec<Instr>` and a program counter is an index into it.
+//!
+//! Validation (spec 3.3) annotates the instructions that jump: it fills in
+//! each branch's [`Target`] (where to go and which operand-stack values to
+//! keep), the `else`/`end` positions of `if` and `else`, and it replaces the
+//! body's final `end` with `return`. The executor therefore never searches for
+//! a matching `end` and keeps no label stack: this is the "side table" idea of
+//! the Wizard engine, stored inline. Targets filled by the decoder are
+//! `Target::UNRESOLVED` and must not be executed before validation.
+
+use super::types::*;
+
+/// Where a taken branch goes (filled in by validation, spec 3.3.8 "Control
+/// Instructions": the label's type and the operand-stack height at its block).
+///
+/// Taking a branch keeps the top `arity` operand values, moves them down to
+/// `height` (counted in stack slots from the start of the frame's locals),
+/// drops everything between, and continues at `pc`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Target {
+    /// The instruction to continue at: the instruction after the block's
+    /// `end` for a `block` or `if`, the first instruction of the body of a
+    /// `loop`.
+    pub pc: u32,
+    /// Stack height (slots from the frame's locals base) at the label.
+    pub height: u32,
+    /// Number of values the branch carries: the block's results, or a loop's
+    /// parameters.
+    pub arity: u32,
+}
+
+impl Target {
+    /// The value the decoder leaves in a target before validation.
+    pub const UNRESOLVED: Target = Target { pc: u32::MAX, height: 0, arity: 0 };
+}
+
+/// A `br_table`'s operands (boxed in [`Instr::BrTable`] to keep `Instr` small).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BrTable {
+    /// The label indices of the table, in order.
+    pub labels: Vec<LabelIdx>,
+    /// The default label.
+    pub default: LabelIdx,
+    /// One resolved target per entry of `labels`, then one for `default`
+    /// (empty until validation).
+    pub targets: Vec<Target>,
+}
+
+/// The immediate of a load or store (spec 2.4.7): offset, alignment and memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MemArg {
+    /// The static offset added to the dynamic address.
+    pub offset: u64,
+    /// The alignment hint, as a power of two exponent.
+    pub align: u32,
+    /// The memory accessed (0 without multi-memory).
+    pub mem: MemIdx,
+}
+
+/// One instruction (spec 2.4). Names follow the text format, in CamelCase.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(missing_docs)] // the variants are the spec's instructions, named as in the text format
+pub enum Instr {
+    // ---- Control instructions (spec 2.4.8) ----
+    Unreachable,
+    Nop,
+    Block(BlockType),
+    Loop(BlockType),
+    /// `if`: when the condition is zero, continue at `else_pc` (the first
+    /// instruction of the else branch, or the `end` if there is none).
+    If { ty: BlockType, else_pc: u32 },
+    /// `else`, reached at the end of the then branch: continue at `end_pc`.
+    Else { end_pc: u32 },
+    End,
+    Br { label: LabelIdx, target: Target },
+    BrIf { label: LabelIdx, target: Target },
+    BrTable(Box<BrTable>),
+    Return,
+    Call(FuncIdx),
+    CallIndirect { ty: TypeIdx, table: TableIdx },
+
+    // ---- Reference instructions (spec 2.4.2) ----
+    RefNull(HeapType),
+    RefIsNull,
+    RefFunc(FuncIdx),
+
+    // ---- Parametric instructions (spec 2.4.3) ----
+    Drop,
+    /// `select`, with its optional explicit type (`select t`).
+    Select(Option<ValType>),
+
+    // ---- Variable instructions (spec 2.4.4) ----
+    LocalGet(LocalIdx),
+    LocalSet(LocalIdx),
+    LocalTee(LocalIdx),
+    GlobalGet(GlobalIdx),
+    GlobalSet(GlobalIdx),
+
+    // ---- Table instructions (spec 2.4.5) ----
+    TableGet(TableIdx),
+    TableSet(TableIdx),
+    TableSize(TableIdx),
+    TableGrow(TableIdx),
+    TableFill(TableIdx),
+    TableCopy { dst: TableIdx, src: TableIdx },
+    TableInit { table: TableIdx, elem: ElemIdx },
+    ElemDrop(ElemIdx),
+
+    // ---- Memory instructions (spec 2.4.7) ----
+    I32Load(MemArg),
+    I64Load(MemArg),
+    F32Load(MemArg),
+    F64Load(MemArg),
+    I32Load8S(MemArg),
+    I32Load8U(MemArg),
+    I32Load16S(MemArg),
+    I32Load16U(MemArg),
+    I64Load8S(MemArg),
+    I64Load8U(MemArg),
+    I64Load16S(MemArg),
+    I64Load16U(MemArg),
+    I64Load32S(MemArg),
+    I64Load32U(MemArg),
+    I32Store(MemArg),
+    I64Store(MemArg),
+    F32Store(MemArg),
+    F64Store(MemArg),
+    I32Store8(MemArg),
+    I32Store16(MemArg),
+    I64Store8(MemArg),
+    I64Store16(MemArg),
+    I64Store32(MemArg),
+    MemorySize(MemIdx),
+    MemoryGrow(MemIdx),
+    MemoryFill(MemIdx),
+    MemoryCopy { dst: MemIdx, src: MemIdx },
+    MemoryInit { mem: MemIdx, data: DataIdx },
+    DataDrop(DataIdx),
+
+    // ---- Numeric instructions (spec 2.4.1) ----
+    I32Const(i32),
+    I64Const(i64),
+    /// `f32.const`, as raw bits so NaN payloads are kept exactly.
+    F32Const(u32),
+    /// `f64.const`, as raw bits so NaN payloads are kept exactly.
+    F64Const(u64),
+
+    I32Eqz,
+    I32Eq,
+    I32Ne,
+    I32LtS,
+    I32LtU,
+    I32GtS,
+    I32GtU,
+    I32LeS,
+    I32LeU,
+    I32GeS,
+    I32GeU,
+
+    I64Eqz,
+    I64Eq,
+    I64Ne,
+    I64LtS,
+    I64LtU,
+    I64GtS,
+    I64GtU,
+    I64LeS,
+    I64LeU,
+    I64GeS,
+    I64GeU,
+
+    F32Eq,
+    F32Ne,
+    F32Lt,
+    F32Gt,
+    F32Le,
+    F32Ge,
+
+    F64Eq,
+    F64Ne,
+    F64Lt,
+    F64Gt,
+    F64Le,
+    F64Ge,
+
+    I32Clz,
+    I32Ctz,
+    I32Popcnt,
+    I32Add,
+    I32Sub,
+    I32Mul,
+    I32DivS,
+    I32DivU,
+    I32RemS,
+    I32RemU,
+    I32And,
+    I32Or,
+    I32Xor,
+    I32Shl,
+    I32ShrS,
+    I32ShrU,
+    I32Rotl,
+    I32Rotr,
+
+    I64Clz,
+    I64Ctz,
+    I64Popcnt,
+    I64Add,
+    I64Sub,
+    I64Mul,
+    I64DivS,
+    I64DivU,
+    I64RemS,
+    I64RemU,
+    I64And,
+    I64Or,
+    I64Xor,
+    I64Shl,
+    I64ShrS,
+    I64ShrU,
+    I64Rotl,
+    I64Rotr,
+
+    F32Abs,
+    F32Neg,
+    F32Ceil,
+    F32Floor,
+    F32Trunc,
+    F32Nearest,
+    F32Sqrt,
+    F32Add,
+    F32Sub,
+    F32Mul,
+    F32Div,
+    F32Min,
+    F32Max,
+    F32Copysign,
+
+    F64Abs,
+    F64Neg,
+    F64Ceil,
+    F64Floor,
+    F64Trunc,
+    F64Nearest,
+    F64Sqrt,
+    F64Add,
+    F64Sub,
+    F64Mul,
+    F64Div,
+    F64Min,
+    F64Max,
+    F64Copysign,
+
+    I32WrapI64,
+    I32TruncF32S,
+    I32TruncF32U,
+    I32TruncF64S,
+    I32TruncF64U,
+    I64ExtendI32S,
+    I64ExtendI32U,
+    I64TruncF32S,
+    I64TruncF32U,
+    I64TruncF64S,
+    I64TruncF64U,
+    F32ConvertI32S,
+    F32ConvertI32U,
+    F32ConvertI64S,
+    F32ConvertI64U,
+    F32DemoteF64,
+    F64ConvertI32S,
+    F64ConvertI32U,
+    F64ConvertI64S,
+    F64ConvertI64U,
+    F64PromoteF32,
+    I32ReinterpretF32,
+    I64ReinterpretF64,
+    F32ReinterpretI32,
+    F64ReinterpretI64,
+
+    // Sign extension (WebAssembly 2.0).
+    I32Extend8S,
+    I32Extend16S,
+    I64Extend8S,
+    I64Extend16S,
+    I64Extend32S,
+
+    // Non-trapping float-to-int (WebAssembly 2.0, prefix 0xFC 0..7).
+    I32TruncSatF32S,
+    I32TruncSatF32U,
+    I32TruncSatF64S,
+    I32TruncSatF64U,
+    I64TruncSatF32S,
+    I64TruncSatF32U,
+    I64TruncSatF64S,
+    I64TruncSatF64U,
+}

@@ -1,0 +1,13 @@
+//! Structure (spec chapter 2): the abstract syntax of modules, types and
+//! instructions, as the decoder produces them and the validator annotates them.
+//!
+//! The types here are plain data. Nothing in this module decodes, checks or
+//! runs anything; it is the shared vocabulary of `binary`, `valid` and `exec`.
+
+pub mod instr;
+pub mod module;
+pub mod types;
+
+pub use instr::*;
+pub use module::*;
+pub use types::*;

@@ -1,0 +1,1 @@
+//! The `.wast` runner (being written).
