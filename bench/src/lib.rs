@@ -1,0 +1,112 @@
+//! Benchmark kernels shared by the bench targets (see `benches/peers.rs`).
+//!
+//! Each kernel is a WebAssembly text module exporting `run: [i32] -> [i64]`
+//! and the argument that makes it take tens of milliseconds, with the result
+//! it must give, so every engine's answer is checked before it is timed.
+
+/// A benchmark kernel.
+pub struct Kernel {
+    /// Short name printed in the table.
+    pub name: &'static str,
+    /// The module, in the text format.
+    pub wat: &'static str,
+    /// The argument passed to `run`.
+    pub arg: i32,
+    /// What `run(arg)` must return.
+    pub expect: i64,
+}
+
+/// The kernels of `cargo bench --bench peers`.
+pub const KERNELS: &[Kernel] = &[
+    Kernel {
+        name: "fib(30) recursive",
+        wat: r#"(module
+  (func $fib (param i32) (result i32)
+    (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
+      (then (local.get 0))
+      (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                     (call $fib (i32.sub (local.get 0) (i32.const 2)))))))
+  (func (export "run") (param i32) (result i64) (i64.extend_i32_u (call $fib (local.get 0)))))"#,
+        arg: 30,
+        expect: 832_040,
+    },
+    Kernel {
+        name: "sieve(4M) loops",
+        wat: r#"(module
+  (memory 64)
+  ;; Sieve of Eratosthenes over bytes 0..n; returns the number of primes below n.
+  (func (export "run") (param $n i32) (result i64)
+    (local $i i32) (local $j i32) (local $count i64)
+    (memory.fill (i32.const 0) (i32.const 0) (local.get $n))
+    (local.set $i (i32.const 2))
+    (block $done
+      (loop $outer
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (if (i32.eqz (i32.load8_u (local.get $i)))
+          (then
+            (local.set $count (i64.add (local.get $count) (i64.const 1)))
+            (local.set $j (i32.mul (local.get $i) (local.get $i)))
+            (block $inner_done
+              ;; i*i only fits in 32 bits below 65536 (and exceeds n after that anyway).
+              (br_if $inner_done (i32.ge_u (local.get $i) (i32.const 65536)))
+              (loop $inner
+                (br_if $inner_done (i32.ge_u (local.get $j) (local.get $n)))
+                (i32.store8 (local.get $j) (i32.const 1))
+                (local.set $j (i32.add (local.get $j) (local.get $i)))
+                (br $inner)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $outer)))
+    (local.get $count)))"#,
+        arg: 4_000_000,
+        expect: 283_146,
+    },
+    Kernel {
+        name: "memcopy loop",
+        wat: r#"(module
+  (memory 32)
+  ;; Copies 1 MiB from offset 0 to offset 1 MiB, eight bytes at a time, `rounds` times,
+  ;; mutating the source each round; returns a checksum of the destination.
+  (func (export "run") (param $rounds i32) (result i64)
+    (local $r i32) (local $i i32) (local $sum i64)
+    (block $done
+      (loop $round
+        (br_if $done (i32.ge_u (local.get $r) (local.get $rounds)))
+        (i64.store (i32.const 0) (i64.extend_i32_u (local.get $r)))
+        (local.set $i (i32.const 0))
+        (block $copied
+          (loop $copy
+            (br_if $copied (i32.ge_u (local.get $i) (i32.const 1048576)))
+            (i64.store offset=1048576 (local.get $i) (i64.load (local.get $i)))
+            (local.set $i (i32.add (local.get $i) (i32.const 8)))
+            (br $copy)))
+        (local.set $sum (i64.add (local.get $sum) (i64.load (i32.const 1048576))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $round)))
+    (local.get $sum)))"#,
+        arg: 40,
+        expect: 780,
+    },
+    Kernel {
+        name: "call_indirect",
+        wat: r#"(module
+  (type $op (func (param i64) (result i64)))
+  (table 4 funcref)
+  (elem (i32.const 0) $inc $dbl $dec $neg)
+  (func $inc (type $op) (i64.add (local.get 0) (i64.const 1)))
+  (func $dbl (type $op) (i64.add (local.get 0) (local.get 0)))
+  (func $dec (type $op) (i64.sub (local.get 0) (i64.const 1)))
+  (func $neg (type $op) (i64.sub (i64.const 0) (local.get 0)))
+  ;; acc = table[i % 4](acc) for i in 0..n
+  (func (export "run") (param $n i32) (result i64)
+    (local $i i32) (local $acc i64)
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $acc (call_indirect (type $op) (local.get $acc) (i32.and (local.get $i) (i32.const 3))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l)))
+    (local.get $acc)))"#,
+        arg: 3_000_000,
+        expect: 6_148_914_691_236_517_205,
+    },
+];
