@@ -1,16 +1,248 @@
 //! Binary format (spec chapter 5): decoding a module from bytes.
 //!
 //! Decoding checks well-formedness only (spec 5): LEB128 sizes and ranges,
-//! section order and sizes, UTF-8 names, known opcodes and immediates. Type
-//! rules are the validator's job.
+//! section order and sizes, UTF-8 names, known opcodes and immediates, and
+//! the agreements between sections that the binary format itself states
+//! (function and code counts, the data count). Type rules are the
+//! validator's job.
 
-use crate::{Error, Features, syntax::Module};
+mod instr;
+mod reader;
+mod types;
+
+use crate::syntax::*;
+use crate::{Error, Features};
+use reader::{Reader, malformed};
+use types::*;
+
+/// Section ids (spec 5.5.2), in the order they must appear, except custom
+/// sections (0), which may appear anywhere, and the data count section (12),
+/// which sits between the element (9) and code (10) sections.
+const SECTION_ORDER: [u8; 13] = [1, 2, 3, 4, 5, 13, 6, 7, 8, 9, 12, 10, 11];
 
 /// Decodes a binary module (spec 5.5.16).
 ///
 /// # Errors
 /// [`Error::Malformed`] with the byte offset and the reason.
 pub fn decode(bytes: &[u8], features: &Features) -> Result<Module, Error> {
-    let _ = (bytes, features);
-    todo!("binary decoder")
+    let f = features;
+    let mut r = Reader::new(bytes, 0);
+    // spec 5.5.16: magic and version.
+    if r.take(4).ok() != Some(b"\0asm") {
+        return Err(malformed(0, "magic header not detected"));
+    }
+    match r.take(4) {
+        Ok(&[1, 0, 0, 0]) => {}
+        Ok(_) => return Err(malformed(4, "unknown binary version")),
+        Err(_) => return Err(malformed(4, "unexpected end")),
+    }
+
+    let mut m = Module::default();
+    let mut func_types: Vec<TypeIdx> = Vec::new();
+    let mut saw_code = false;
+    let mut last_pos: Option<usize> = None; // position in SECTION_ORDER of the last non-custom section
+    while !r.is_empty() {
+        let id_at = r.offset();
+        let id = r.byte()?;
+        let size = r.u32()? as usize;
+        let mut s = r.sub(size)?;
+        if id == 0 {
+            // spec 5.5.3: custom section, kept.
+            let name = s.name()?;
+            let data = s.take(s.remaining())?.to_vec();
+            m.customs.push(Custom { name, data });
+            continue;
+        }
+        let Some(pos) = SECTION_ORDER.iter().position(|&x| x == id).filter(|_| id != 13 || f.exceptions) else {
+            return Err(malformed(id_at, "malformed section id"));
+        };
+        if last_pos.is_some_and(|l| pos <= l) {
+            return Err(malformed(id_at, "unexpected content after last section"));
+        }
+        last_pos = Some(pos);
+        match id {
+            1 => m.types = s.vec(|s| func_type(s, f))?,
+            2 => m.imports = s.vec(|s| import(s, f))?,
+            3 => func_types = s.vec(|s| s.u32())?,
+            4 => {
+                m.tables = s.vec(|s| Ok(Table { ty: table_type(s, f)?, init: None }))?;
+            }
+            5 => m.mems = s.vec(|s| mem_type(s, f))?,
+            6 => {
+                m.globals = s.vec(|s| {
+                    let ty = global_type(s, f)?;
+                    Ok(Global { ty, init: ConstExpr(instr::expr(s, f)?) })
+                })?
+            }
+            7 => m.exports = s.vec(export)?,
+            8 => m.start = Some(s.u32()?),
+            9 => m.elems = s.vec(|s| elem(s, f))?,
+            12 => {
+                if !f.bulk_memory {
+                    return Err(malformed(id_at, "malformed section id"));
+                }
+                m.data_count = Some(s.u32()?)
+            }
+            10 => {
+                saw_code = true;
+                let at = s.offset();
+                let n = s.u32()? as usize;
+                if n != func_types.len() {
+                    return Err(malformed(at, "function and code section have inconsistent lengths"));
+                }
+                for &type_idx in &func_types {
+                    m.funcs.push(code(&mut s, f, type_idx, m.data_count.is_some())?);
+                }
+            }
+            11 => {
+                let at = s.offset();
+                m.datas = s.vec(|s| data(s, f))?;
+                if m.data_count.is_some_and(|n| n as usize != m.datas.len()) {
+                    return Err(malformed(at, "data count and data section have inconsistent lengths"));
+                }
+            }
+            _ => unreachable!("ids are filtered through SECTION_ORDER"),
+        }
+        if !s.is_empty() {
+            return Err(s.err("section size mismatch"));
+        }
+    }
+    if !saw_code && !func_types.is_empty() {
+        return Err(malformed(bytes.len(), "function and code section have inconsistent lengths"));
+    }
+    if m.datas.is_empty() && m.data_count.is_some_and(|n| n != 0) {
+        return Err(malformed(bytes.len(), "data count and data section have inconsistent lengths"));
+    }
+    Ok(m)
+}
+
+/// An import (spec 5.5.5).
+fn import(r: &mut Reader<'_>, f: &Features) -> Result<Import, Error> {
+    let module = r.name()?;
+    let name = r.name()?;
+    let at = r.offset();
+    let desc = match r.byte()? {
+        0 => ImportDesc::Func(r.u32()?),
+        1 => ImportDesc::Table(table_type(r, f)?),
+        2 => ImportDesc::Mem(mem_type(r, f)?),
+        3 => ImportDesc::Global(global_type(r, f)?),
+        4 if f.exceptions => ImportDesc::Tag(tag_type(r)?),
+        _ => return Err(malformed(at, "malformed import kind")),
+    };
+    Ok(Import { module, name, desc })
+}
+
+/// A tag type: an attribute byte (0: exception) and a type index.
+fn tag_type(r: &mut Reader<'_>) -> Result<TagType, Error> {
+    if r.byte()? != 0 {
+        return Err(r.err("malformed tag attribute"));
+    }
+    Ok(TagType { type_idx: r.u32()? })
+}
+
+/// An export (spec 5.5.10).
+fn export(r: &mut Reader<'_>) -> Result<Export, Error> {
+    let name = r.name()?;
+    let at = r.offset();
+    let kind = r.byte()?;
+    let x = r.u32()?;
+    let desc = match kind {
+        0 => ExportDesc::Func(x),
+        1 => ExportDesc::Table(x),
+        2 => ExportDesc::Mem(x),
+        3 => ExportDesc::Global(x),
+        4 => ExportDesc::Tag(x),
+        _ => return Err(malformed(at, "malformed export kind")),
+    };
+    Ok(Export { name, desc })
+}
+
+/// A constant expression, ending with its `end`.
+fn const_expr(r: &mut Reader<'_>, f: &Features) -> Result<ConstExpr, Error> {
+    Ok(ConstExpr(instr::expr(r, f)?))
+}
+
+/// An element segment (spec 5.5.12): a flags field 0..=7 choosing passive,
+/// active or declarative, an explicit table index, and function indices or
+/// expressions.
+fn elem(r: &mut Reader<'_>, f: &Features) -> Result<Elem, Error> {
+    let at = r.offset();
+    let flags = r.u32()?;
+    // In 1.0 this field was a table index; the validator rejects what 1.0
+    // cannot express (spec 5.5.12 keeps the encodings compatible).
+    if flags > 7 {
+        return Err(malformed(at, "malformed elements segment kind"));
+    }
+    let passive_or_declarative = flags & 1 != 0;
+    let explicit_table = flags & 2 != 0;
+    let uses_exprs = flags & 4 != 0;
+    let mode = if passive_or_declarative {
+        if explicit_table { ElemMode::Declarative } else { ElemMode::Passive }
+    } else {
+        let table = if explicit_table { r.u32()? } else { 0 };
+        ElemMode::Active { table, offset: const_expr(r, f)? }
+    };
+    // Flags 0 and 4 have no element kind/type: funcref is implied.
+    let has_kind = flags & 3 != 0;
+    let ty = if !has_kind {
+        RefType::FUNCREF
+    } else if uses_exprs {
+        let b = r.byte()?;
+        ref_type_from(r, b, f)?
+    } else {
+        // elemkind: only 0x00 (funcref).
+        let kat = r.offset();
+        if r.byte()? != 0 {
+            return Err(malformed(kat, "malformed element kind"));
+        }
+        RefType::FUNCREF
+    };
+    let init = if uses_exprs {
+        r.vec(|r| const_expr(r, f))?
+    } else {
+        r.vec(|r| Ok(ConstExpr(vec![Instr::RefFunc(r.u32()?), Instr::End])))?
+    };
+    Ok(Elem { ty, init, mode })
+}
+
+/// A data segment (spec 5.5.14): flags 0 (active, memory 0), 1 (passive) or
+/// 2 (active, explicit memory).
+fn data(r: &mut Reader<'_>, f: &Features) -> Result<Data, Error> {
+    let at = r.offset();
+    let flags = r.u32()?;
+    let mode = match flags {
+        0 => DataMode::Active { mem: 0, offset: const_expr(r, f)? },
+        1 if f.bulk_memory => DataMode::Passive,
+        2 if f.bulk_memory || f.multi_memory => {
+            let mem = r.u32()?;
+            DataMode::Active { mem, offset: const_expr(r, f)? }
+        }
+        _ => return Err(malformed(at, "malformed data segment kind")),
+    };
+    let n = r.u32()? as usize;
+    let init = r.take(n)?.to_vec();
+    Ok(Data { init, mode })
+}
+
+/// One entry of the code section (spec 5.5.13): size, locals, body.
+fn code(r: &mut Reader<'_>, f: &Features, type_idx: TypeIdx, has_data_count: bool) -> Result<Func, Error> {
+    let size = r.u32()? as usize;
+    let mut c = r.sub(size)?;
+    let locals_at = c.offset();
+    let locals = c.vec(|c| {
+        let n = c.u32()?;
+        Ok((n, val_type(c, f)?))
+    })?;
+    let total: u64 = locals.iter().map(|(n, _)| *n as u64).sum();
+    if total > u32::MAX as u64 {
+        return Err(malformed(locals_at, "too many locals"));
+    }
+    let body = instr::expr(&mut c, f)?;
+    if !c.is_empty() {
+        return Err(c.err("section size mismatch"));
+    }
+    if !has_data_count && body.iter().any(instr::uses_data_count) {
+        return Err(malformed(locals_at, "data count section required"));
+    }
+    Ok(Func { type_idx, locals, body, max_height: 0 })
 }

@@ -1,0 +1,366 @@
+//! Decoding instructions (spec 5.4) into the flat sequence of
+//! `syntax::instr`, and constant expressions.
+//!
+//! Nesting is tracked with a counter only: `block`, `loop` and `if` open, `end`
+//! closes, and `else` must sit directly in an `if`. The body is complete at
+//! the `end` that closes depth zero.
+
+use super::reader::Reader;
+use super::types::{block_type, ref_type_from, val_type};
+use crate::syntax::*;
+use crate::{Error, Features};
+
+/// Whether an instruction needs the data count section (spec 5.5.13).
+pub(crate) fn uses_data_count(i: &Instr) -> bool {
+    matches!(i, Instr::MemoryInit { .. } | Instr::DataDrop(_))
+}
+
+/// Decodes instructions up to and including the `end` that closes the
+/// expression (spec 5.4.9 `expr`). `r` must end right there for a function
+/// body; a constant expression is followed by more data.
+pub(crate) fn expr(r: &mut Reader<'_>, f: &Features) -> Result<Vec<Instr>, Error> {
+    let mut code = Vec::new();
+    // Each open construct: true for an `if` whose `else` is not yet seen.
+    let mut open: Vec<bool> = Vec::new();
+    loop {
+        if r.is_empty() {
+            return Err(r.err("unexpected end of section or function"));
+        }
+        let at = r.offset();
+        let i = instr(r, f)?;
+        match &i {
+            Instr::Block(_) | Instr::Loop(_) => open.push(false),
+            Instr::If { .. } => open.push(true),
+            Instr::Else { .. } => match open.last_mut() {
+                Some(is_if @ true) => *is_if = false,
+                _ => return Err(super::reader::malformed(at, "END opcode expected")),
+            },
+            Instr::End => {
+                if open.pop().is_none() {
+                    code.push(i);
+                    return Ok(code);
+                }
+            }
+            _ => {}
+        }
+        code.push(i);
+    }
+}
+
+fn memarg(r: &mut Reader<'_>, f: &Features) -> Result<MemArg, Error> {
+    // spec 5.4.6: the flags field holds the alignment exponent in bits 0-5
+    // and, with multi-memory, bit 6 says a memory index follows. Anything
+    // else, and an exponent of 32 or more, is malformed.
+    let at = r.offset();
+    let flags = r.u32()?;
+    let has_mem = flags & 0x40 != 0;
+    let align = flags & 0x3f;
+    if flags >= 0x80 || (has_mem && !f.multi_memory) || align >= 32 {
+        return Err(super::reader::malformed(at, "malformed memop flags"));
+    }
+    let mem = if has_mem { r.u32()? } else { 0 };
+    let offset = if f.memory64 { r.u64()? } else { r.u32()? as u64 };
+    Ok(MemArg { offset, align, mem })
+}
+
+fn zero_byte(r: &mut Reader<'_>) -> Result<(), Error> {
+    let at = r.offset();
+    if r.byte()? != 0 {
+        return Err(super::reader::malformed(at, "zero byte expected"));
+    }
+    Ok(())
+}
+
+/// A memory index where 2.0 has a reserved zero byte (`memory.size` etc.).
+fn mem_idx(r: &mut Reader<'_>, f: &Features) -> Result<MemIdx, Error> {
+    if f.multi_memory {
+        r.u32()
+    } else {
+        zero_byte(r)?;
+        Ok(0)
+    }
+}
+
+/// One instruction (spec 5.4).
+pub(crate) fn instr(r: &mut Reader<'_>, f: &Features) -> Result<Instr, Error> {
+    use Instr::*;
+    let at = r.offset();
+    let illegal = || super::reader::malformed(at, "illegal opcode");
+    let op = r.byte()?;
+    Ok(match op {
+        0x00 => Unreachable,
+        0x01 => Nop,
+        0x02 => Block(block_type(r, f)?),
+        0x03 => Loop(block_type(r, f)?),
+        0x04 => If { ty: block_type(r, f)?, else_pc: 0 },
+        0x05 => Else { end_pc: 0 },
+        0x0b => End,
+        0x0c => {
+            let label = r.u32()?;
+            Br { label, target: Target::UNRESOLVED }
+        }
+        0x0d => {
+            let label = r.u32()?;
+            BrIf { label, target: Target::UNRESOLVED }
+        }
+        0x0e => {
+            let labels = r.vec(|r| r.u32())?;
+            let default = r.u32()?;
+            BrTable(Box::new(crate::syntax::BrTable { labels, default, targets: Vec::new() }))
+        }
+        0x0f => Return,
+        0x10 => Call(r.u32()?),
+        0x11 => {
+            let ty = r.u32()?;
+            let table = if f.reference_types {
+                r.u32()?
+            } else {
+                zero_byte(r)?;
+                0
+            };
+            CallIndirect { ty, table }
+        }
+        0x1a => Drop,
+        0x1b => Select(None),
+        0x1c if f.reference_types => {
+            let vs_at = r.offset();
+            let ts = r.vec(|r| val_type(r, f))?;
+            match ts[..] {
+                [t] => Select(Some(t)),
+                _ => return Err(super::reader::malformed(vs_at, "invalid result arity")),
+            }
+        }
+        0x20 => LocalGet(r.u32()?),
+        0x21 => LocalSet(r.u32()?),
+        0x22 => LocalTee(r.u32()?),
+        0x23 => GlobalGet(r.u32()?),
+        0x24 => GlobalSet(r.u32()?),
+        0x25 if f.reference_types => TableGet(r.u32()?),
+        0x26 if f.reference_types => TableSet(r.u32()?),
+        0x28 => I32Load(memarg(r, f)?),
+        0x29 => I64Load(memarg(r, f)?),
+        0x2a => F32Load(memarg(r, f)?),
+        0x2b => F64Load(memarg(r, f)?),
+        0x2c => I32Load8S(memarg(r, f)?),
+        0x2d => I32Load8U(memarg(r, f)?),
+        0x2e => I32Load16S(memarg(r, f)?),
+        0x2f => I32Load16U(memarg(r, f)?),
+        0x30 => I64Load8S(memarg(r, f)?),
+        0x31 => I64Load8U(memarg(r, f)?),
+        0x32 => I64Load16S(memarg(r, f)?),
+        0x33 => I64Load16U(memarg(r, f)?),
+        0x34 => I64Load32S(memarg(r, f)?),
+        0x35 => I64Load32U(memarg(r, f)?),
+        0x36 => I32Store(memarg(r, f)?),
+        0x37 => I64Store(memarg(r, f)?),
+        0x38 => F32Store(memarg(r, f)?),
+        0x39 => F64Store(memarg(r, f)?),
+        0x3a => I32Store8(memarg(r, f)?),
+        0x3b => I32Store16(memarg(r, f)?),
+        0x3c => I64Store8(memarg(r, f)?),
+        0x3d => I64Store16(memarg(r, f)?),
+        0x3e => I64Store32(memarg(r, f)?),
+        0x3f => MemorySize(mem_idx(r, f)?),
+        0x40 => MemoryGrow(mem_idx(r, f)?),
+        0x41 => I32Const(r.s32()?),
+        0x42 => I64Const(r.s64()?),
+        0x43 => F32Const(r.f32_bits()?),
+        0x44 => F64Const(r.f64_bits()?),
+        0x45..=0xc4 => numeric(op, f).ok_or_else(illegal)?,
+        0xd0 if f.reference_types => {
+            let b = r.byte()?;
+            RefNull(ref_type_from(r, b, f)?.heap)
+        }
+        0xd1 if f.reference_types => RefIsNull,
+        0xd2 if f.reference_types => RefFunc(r.u32()?),
+        0xfc => {
+            let sub = r.u32()?;
+            match sub {
+                0..=7 if f.saturating_float_to_int => [
+                    I32TruncSatF32S,
+                    I32TruncSatF32U,
+                    I32TruncSatF64S,
+                    I32TruncSatF64U,
+                    I64TruncSatF32S,
+                    I64TruncSatF32U,
+                    I64TruncSatF64S,
+                    I64TruncSatF64U,
+                ][sub as usize]
+                    .clone(),
+                8 if f.bulk_memory => {
+                    let data = r.u32()?;
+                    MemoryInit { mem: mem_idx(r, f)?, data }
+                }
+                9 if f.bulk_memory => DataDrop(r.u32()?),
+                10 if f.bulk_memory => {
+                    let dst = mem_idx(r, f)?;
+                    let src = mem_idx(r, f)?;
+                    MemoryCopy { dst, src }
+                }
+                11 if f.bulk_memory => MemoryFill(mem_idx(r, f)?),
+                12 if f.bulk_memory => {
+                    let elem = r.u32()?;
+                    let table = if f.reference_types {
+                        r.u32()?
+                    } else {
+                        zero_byte(r)?;
+                        0
+                    };
+                    TableInit { table, elem }
+                }
+                13 if f.bulk_memory => ElemDrop(r.u32()?),
+                14 if f.bulk_memory => {
+                    let (dst, src) = if f.reference_types {
+                        (r.u32()?, r.u32()?)
+                    } else {
+                        zero_byte(r)?;
+                        zero_byte(r)?;
+                        (0, 0)
+                    };
+                    TableCopy { dst, src }
+                }
+                15 if f.reference_types => TableGrow(r.u32()?),
+                16 if f.reference_types => TableSize(r.u32()?),
+                17 if f.reference_types => TableFill(r.u32()?),
+                _ => return Err(illegal()),
+            }
+        }
+        _ => return Err(illegal()),
+    })
+}
+
+/// The numeric instructions without immediates, 0x45..=0xc4 (spec 5.4.7).
+fn numeric(op: u8, f: &Features) -> Option<Instr> {
+    use Instr::*;
+    Some(match op {
+        0x45 => I32Eqz,
+        0x46 => I32Eq,
+        0x47 => I32Ne,
+        0x48 => I32LtS,
+        0x49 => I32LtU,
+        0x4a => I32GtS,
+        0x4b => I32GtU,
+        0x4c => I32LeS,
+        0x4d => I32LeU,
+        0x4e => I32GeS,
+        0x4f => I32GeU,
+        0x50 => I64Eqz,
+        0x51 => I64Eq,
+        0x52 => I64Ne,
+        0x53 => I64LtS,
+        0x54 => I64LtU,
+        0x55 => I64GtS,
+        0x56 => I64GtU,
+        0x57 => I64LeS,
+        0x58 => I64LeU,
+        0x59 => I64GeS,
+        0x5a => I64GeU,
+        0x5b => F32Eq,
+        0x5c => F32Ne,
+        0x5d => F32Lt,
+        0x5e => F32Gt,
+        0x5f => F32Le,
+        0x60 => F32Ge,
+        0x61 => F64Eq,
+        0x62 => F64Ne,
+        0x63 => F64Lt,
+        0x64 => F64Gt,
+        0x65 => F64Le,
+        0x66 => F64Ge,
+        0x67 => I32Clz,
+        0x68 => I32Ctz,
+        0x69 => I32Popcnt,
+        0x6a => I32Add,
+        0x6b => I32Sub,
+        0x6c => I32Mul,
+        0x6d => I32DivS,
+        0x6e => I32DivU,
+        0x6f => I32RemS,
+        0x70 => I32RemU,
+        0x71 => I32And,
+        0x72 => I32Or,
+        0x73 => I32Xor,
+        0x74 => I32Shl,
+        0x75 => I32ShrS,
+        0x76 => I32ShrU,
+        0x77 => I32Rotl,
+        0x78 => I32Rotr,
+        0x79 => I64Clz,
+        0x7a => I64Ctz,
+        0x7b => I64Popcnt,
+        0x7c => I64Add,
+        0x7d => I64Sub,
+        0x7e => I64Mul,
+        0x7f => I64DivS,
+        0x80 => I64DivU,
+        0x81 => I64RemS,
+        0x82 => I64RemU,
+        0x83 => I64And,
+        0x84 => I64Or,
+        0x85 => I64Xor,
+        0x86 => I64Shl,
+        0x87 => I64ShrS,
+        0x88 => I64ShrU,
+        0x89 => I64Rotl,
+        0x8a => I64Rotr,
+        0x8b => F32Abs,
+        0x8c => F32Neg,
+        0x8d => F32Ceil,
+        0x8e => F32Floor,
+        0x8f => F32Trunc,
+        0x90 => F32Nearest,
+        0x91 => F32Sqrt,
+        0x92 => F32Add,
+        0x93 => F32Sub,
+        0x94 => F32Mul,
+        0x95 => F32Div,
+        0x96 => F32Min,
+        0x97 => F32Max,
+        0x98 => F32Copysign,
+        0x99 => F64Abs,
+        0x9a => F64Neg,
+        0x9b => F64Ceil,
+        0x9c => F64Floor,
+        0x9d => F64Trunc,
+        0x9e => F64Nearest,
+        0x9f => F64Sqrt,
+        0xa0 => F64Add,
+        0xa1 => F64Sub,
+        0xa2 => F64Mul,
+        0xa3 => F64Div,
+        0xa4 => F64Min,
+        0xa5 => F64Max,
+        0xa6 => F64Copysign,
+        0xa7 => I32WrapI64,
+        0xa8 => I32TruncF32S,
+        0xa9 => I32TruncF32U,
+        0xaa => I32TruncF64S,
+        0xab => I32TruncF64U,
+        0xac => I64ExtendI32S,
+        0xad => I64ExtendI32U,
+        0xae => I64TruncF32S,
+        0xaf => I64TruncF32U,
+        0xb0 => I64TruncF64S,
+        0xb1 => I64TruncF64U,
+        0xb2 => F32ConvertI32S,
+        0xb3 => F32ConvertI32U,
+        0xb4 => F32ConvertI64S,
+        0xb5 => F32ConvertI64U,
+        0xb6 => F32DemoteF64,
+        0xb7 => F64ConvertI32S,
+        0xb8 => F64ConvertI32U,
+        0xb9 => F64ConvertI64S,
+        0xba => F64ConvertI64U,
+        0xbb => F64PromoteF32,
+        0xbc => I32ReinterpretF32,
+        0xbd => I64ReinterpretF64,
+        0xbe => F32ReinterpretI32,
+        0xbf => F64ReinterpretI64,
+        0xc0 if f.sign_extension => I32Extend8S,
+        0xc1 if f.sign_extension => I32Extend16S,
+        0xc2 if f.sign_extension => I64Extend8S,
+        0xc3 if f.sign_extension => I64Extend16S,
+        0xc4 if f.sign_extension => I64Extend32S,
+        _ => return None,
+    })
+}

