@@ -40,10 +40,10 @@ pub struct Features {
 }
 
 impl Features {
-    /// WebAssembly 1.0 (plus nothing).
+    /// WebAssembly 1.0 (which includes import and export of mutable globals).
     pub const fn wasm1() -> Self {
         Features {
-            mutable_global: false,
+            mutable_global: true,
             sign_extension: false,
             saturating_float_to_int: false,
             multi_value: false,

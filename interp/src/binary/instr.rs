@@ -123,11 +123,10 @@ pub(crate) fn instr(r: &mut Reader<'_>, f: &Features) -> Result<Instr, Error> {
         0x1a => Drop,
         0x1b => Select(None),
         0x1c if f.reference_types => {
-            let vs_at = r.offset();
             let ts = r.vec(|r| val_type(r, f))?;
             match ts[..] {
                 [t] => Select(Some(t)),
-                _ => return Err(super::reader::malformed(vs_at, "invalid result arity")),
+                _ => SelectMulti(ts.into()),
             }
         }
         0x20 => LocalGet(r.u32()?),

@@ -92,6 +92,9 @@ pub enum Instr {
     Drop,
     /// `select`, with its optional explicit type (`select t`).
     Select(Option<ValType>),
+    /// `select t*` with other than one type: well-formed, but never valid
+    /// (spec 3.3.4), kept so the validator can say so.
+    SelectMulti(Box<[ValType]>),
 
     // ---- Variable instructions (spec 2.4.4) ----
     LocalGet(LocalIdx),

@@ -1,11 +1,86 @@
 //! Validation (spec chapter 3): the type rules of modules and instructions.
 //!
-//! Validation of a function body follows the spec's algorithm (spec
-//! appendix "Validation Algorithm") with an operand stack and a control
-//! stack. While it walks a body it also resolves every branch to a
-//! [`Target`](crate::syntax::Target), so the executor needs no label stack.
+//! `mod.rs` holds the module-level rules (spec 3.4) and the context `C` they
+//! build; `func.rs` validates function bodies with the spec appendix's
+//! algorithm (an operand stack and a control stack) and, while it walks a
+//! body, resolves every branch to a [`Target`](crate::syntax::Target), so the
+//! executor needs no label stack (decision D1 in `proposal-notes/decisions.md`);
+//! `const_expr.rs` checks constant expressions.
 
-use crate::{Error, Features, syntax::Module};
+mod const_expr;
+mod func;
+
+use crate::syntax::*;
+use crate::{Error, Features};
+use std::collections::HashSet;
+
+/// The validation context `C` (spec 3.1.1): the types of everything a
+/// module's code can refer to, imports first.
+pub(crate) struct Context<'m> {
+    pub(crate) features: Features,
+    pub(crate) types: &'m [FuncType],
+    /// Type index of every function.
+    pub(crate) funcs: Vec<TypeIdx>,
+    pub(crate) tables: Vec<TableType>,
+    pub(crate) mems: Vec<MemType>,
+    pub(crate) globals: Vec<GlobalType>,
+    /// Number of imported globals (constant expressions may only read those in 2.0).
+    pub(crate) imported_globals: usize,
+    pub(crate) elems: Vec<RefType>,
+    pub(crate) data_count: Option<u32>,
+    /// Functions that `ref.func` may name in a body (spec 3.4.10 `C.refs`).
+    pub(crate) refs: HashSet<FuncIdx>,
+}
+
+#[cold]
+pub(crate) fn invalid(m: impl Into<String>) -> Error {
+    Error::Invalid(m.into())
+}
+
+impl Context<'_> {
+    pub(crate) fn func_type(&self, x: FuncIdx) -> Result<&FuncType, Error> {
+        let t = *self.funcs.get(x as usize).ok_or_else(|| invalid(format!("unknown function {x}")))?;
+        self.ty(t)
+    }
+    pub(crate) fn ty(&self, x: TypeIdx) -> Result<&FuncType, Error> {
+        self.types.get(x as usize).ok_or_else(|| invalid(format!("unknown type {x}")))
+    }
+    pub(crate) fn table(&self, x: TableIdx) -> Result<TableType, Error> {
+        self.tables.get(x as usize).copied().ok_or_else(|| invalid(format!("unknown table {x}")))
+    }
+    pub(crate) fn mem(&self, x: MemIdx) -> Result<MemType, Error> {
+        self.mems.get(x as usize).copied().ok_or_else(|| invalid(format!("unknown memory {x}")))
+    }
+    pub(crate) fn global(&self, x: GlobalIdx) -> Result<GlobalType, Error> {
+        self.globals.get(x as usize).copied().ok_or_else(|| invalid(format!("unknown global {x}")))
+    }
+    pub(crate) fn elem(&self, x: ElemIdx) -> Result<RefType, Error> {
+        self.elems.get(x as usize).copied().ok_or_else(|| invalid(format!("unknown elem segment {x}")))
+    }
+    pub(crate) fn data(&self, x: DataIdx) -> Result<(), Error> {
+        match self.data_count {
+            Some(n) if x < n => Ok(()),
+            _ => Err(invalid(format!("unknown data segment {x}"))),
+        }
+    }
+    /// Whether a value type is allowed by the features (spec 3.2.3 with the
+    /// proposals that add types).
+    pub(crate) fn val_type(&self, t: ValType) -> Result<(), Error> {
+        match t {
+            ValType::V128 if !self.features.simd => Err(invalid("SIMD is not enabled")),
+            ValType::Ref(r) => self.ref_type(r),
+            _ => Ok(()),
+        }
+    }
+    pub(crate) fn ref_type(&self, r: RefType) -> Result<(), Error> {
+        match r.heap {
+            HeapType::Func | HeapType::Extern if r.nullable => Ok(()),
+            HeapType::Concrete(x) => self.ty(x).map(|_| ()),
+            _ if self.features.function_references => Ok(()),
+            _ => Err(invalid("unknown reference type")),
+        }
+    }
+}
 
 /// Validates a decoded module (spec 3.4.10) and annotates its function bodies
 /// with branch targets, `else`/`end` positions and maximum stack heights.
@@ -13,6 +88,228 @@ use crate::{Error, Features, syntax::Module};
 /// # Errors
 /// [`Error::Invalid`] with the reference interpreter's message where it has one.
 pub fn validate(module: &mut Module, features: &Features) -> Result<(), Error> {
-    let _ = (module, features);
-    todo!("validator")
+    let f = features;
+    // The bodies are annotated in place while the rest of the module is
+    // read: take them out for the duration (an invalid module is discarded).
+    let mut funcs = std::mem::take(&mut module.funcs);
+    let m = &*module;
+    let mut c = Context {
+        features: *f,
+        types: &m.types,
+        funcs: Vec::new(),
+        tables: Vec::new(),
+        mems: Vec::new(),
+        globals: Vec::new(),
+        imported_globals: 0,
+        elems: m.elems.iter().map(|e| e.ty).collect(),
+        data_count: m.data_count,
+        refs: HashSet::new(),
+    };
+    // spec 3.2.2: function types.
+    for t in &m.types {
+        for v in t.params.iter().chain(&t.results) {
+            c.val_type(*v)?;
+        }
+        if t.results.len() > 1 && !f.multi_value {
+            return Err(invalid("invalid result arity"));
+        }
+    }
+    // spec 3.4.8: imports.
+    for i in &m.imports {
+        match i.desc {
+            ImportDesc::Func(x) => {
+                c.ty(x)?;
+                c.funcs.push(x);
+            }
+            ImportDesc::Table(t) => {
+                table_type(&c, &t)?;
+                c.tables.push(t);
+            }
+            ImportDesc::Mem(t) => {
+                mem_type(&t)?;
+                c.mems.push(t);
+            }
+            ImportDesc::Global(t) => {
+                c.val_type(t.val)?;
+                if t.mutability == Mut::Var && !f.mutable_global {
+                    return Err(invalid("mutable globals cannot be imported"));
+                }
+                c.globals.push(t);
+            }
+            ImportDesc::Tag(t) => {
+                c.ty(t.type_idx)?;
+            }
+        }
+    }
+    c.imported_globals = c.globals.len();
+    for func in &funcs {
+        c.ty(func.type_idx)?;
+        c.funcs.push(func.type_idx);
+    }
+    for t in &m.tables {
+        table_type(&c, &t.ty)?;
+        c.tables.push(t.ty);
+    }
+    for t in &m.mems {
+        mem_type(t)?;
+        c.mems.push(*t);
+    }
+    if c.tables.len() > 1 && !f.reference_types {
+        return Err(invalid("multiple tables"));
+    }
+    if c.mems.len() > 1 && !f.multi_memory {
+        return Err(invalid("multiple memories"));
+    }
+
+    // spec 3.4.10: C.refs are the functions named outside function bodies
+    // (in globals, element segments and exports).
+    for g in &m.globals {
+        collect_refs(&g.init, &mut c.refs);
+    }
+    for e in &m.elems {
+        for x in &e.init {
+            collect_refs(x, &mut c.refs);
+        }
+    }
+    for e in &m.exports {
+        if let ExportDesc::Func(x) = e.desc {
+            c.refs.insert(x);
+        }
+    }
+
+    // spec 3.4.6: globals, each seeing only the globals before it (2.0:
+    // only imported ones).
+    for g in &m.globals {
+        c.val_type(g.ty.val)?;
+        const_expr::check(&c, &g.init, g.ty.val, c.globals.len())?;
+        c.globals.push(g.ty);
+    }
+    for t in &m.tables {
+        if let Some(init) = &t.init {
+            const_expr::check(&c, init, ValType::Ref(t.ty.elem), c.globals.len())?;
+        } else if !t.ty.elem.nullable {
+            return Err(invalid("type mismatch: non-nullable table needs an initializer"));
+        }
+    }
+    // spec 3.4.7: element segments.
+    for e in &m.elems {
+        c.ref_type(e.ty)?;
+        if !f.reference_types && (e.ty != RefType::FUNCREF || !matches!(e.mode, ElemMode::Active { .. })) {
+            return Err(invalid("element segments other than active funcref ones need reference types"));
+        }
+        for x in &e.init {
+            const_expr::check(&c, x, ValType::Ref(e.ty), c.globals.len())?;
+        }
+        if let ElemMode::Active { table, offset } = &e.mode {
+            let t = c.table(*table)?;
+            const_expr::check(&c, offset, addr_val(t.addr), c.globals.len())?;
+            if !ref_subtype(e.ty, t.elem) {
+                return Err(invalid("type mismatch"));
+            }
+        }
+    }
+    // spec 3.4.8: data segments.
+    for d in &m.datas {
+        if let DataMode::Active { mem, offset } = &d.mode {
+            let t = c.mem(*mem)?;
+            const_expr::check(&c, offset, addr_val(t.addr), c.globals.len())?;
+        }
+    }
+    // spec 3.4.9: the start function.
+    if let Some(x) = m.start {
+        let t = c.func_type(x)?;
+        if !t.params.is_empty() || !t.results.is_empty() {
+            return Err(invalid("start function"));
+        }
+    }
+    // spec 3.4.10: exports.
+    let mut names = HashSet::new();
+    for e in &m.exports {
+        if !names.insert(e.name.as_str()) {
+            return Err(invalid("duplicate export name"));
+        }
+        match e.desc {
+            ExportDesc::Func(x) => c.func_type(x).map(|_| ())?,
+            ExportDesc::Table(x) => c.table(x).map(|_| ())?,
+            ExportDesc::Mem(x) => c.mem(x).map(|_| ())?,
+            ExportDesc::Global(x) => {
+                let g = c.global(x)?;
+                if g.mutability == Mut::Var && !f.mutable_global {
+                    return Err(invalid("mutable globals cannot be exported"));
+                }
+            }
+            ExportDesc::Tag(_) => return Err(invalid("unknown tag")),
+        }
+    }
+    // spec 3.4.1: function bodies, annotated in place.
+    let result = funcs.iter_mut().try_for_each(|func| func::check(&c, func));
+    drop(c);
+    module.funcs = funcs;
+    result
+}
+
+fn collect_refs(e: &ConstExpr, refs: &mut HashSet<FuncIdx>) {
+    for i in &e.0 {
+        if let Instr::RefFunc(x) = i {
+            refs.insert(*x);
+        }
+    }
+}
+
+/// The value type of addresses into a memory or table of this address type.
+pub(crate) fn addr_val(a: AddrType) -> ValType {
+    match a {
+        AddrType::I32 => ValType::I32,
+        AddrType::I64 => ValType::I64,
+    }
+}
+
+/// spec 3.2.4 / 3.2.5: limits within a range.
+fn limits(l: &Limits, range: u64, msg: &str) -> Result<(), Error> {
+    if l.min > range || l.max.is_some_and(|m| m > range) {
+        return Err(invalid(msg.to_string()));
+    }
+    if l.max.is_some_and(|m| l.min > m) {
+        return Err(invalid("size minimum must not be greater than maximum"));
+    }
+    Ok(())
+}
+
+fn table_type(c: &Context<'_>, t: &TableType) -> Result<(), Error> {
+    c.ref_type(t.elem)?;
+    let range = match t.addr {
+        AddrType::I32 => u32::MAX as u64,
+        AddrType::I64 => u64::MAX,
+    };
+    limits(&t.limits, range, "table size must be at most 2^32-1")
+}
+
+fn mem_type(t: &MemType) -> Result<(), Error> {
+    let range = match t.addr {
+        AddrType::I32 => 1 << 16,
+        AddrType::I64 => 1 << 48,
+    };
+    limits(&t.limits, range, "memory size must be at most 65536 pages (4GiB)")
+}
+
+/// Reference subtyping for 2.0's types and the abstract heap types (spec 3.3.1).
+pub(crate) fn ref_subtype(a: RefType, b: RefType) -> bool {
+    (b.nullable || !a.nullable) && heap_subtype(a.heap, b.heap)
+}
+
+fn heap_subtype(a: HeapType, b: HeapType) -> bool {
+    use HeapType::*;
+    a == b
+        || matches!(
+            (a, b),
+            (NoFunc, Func) | (NoExtern, Extern) | (NoExn, Exn) | (Concrete(_), Func) | (NoFunc, Concrete(_))
+        )
+}
+
+/// Value subtyping (spec 3.3.1): equal, or references in the subtype relation.
+pub(crate) fn val_subtype(a: ValType, b: ValType) -> bool {
+    match (a, b) {
+        (ValType::Ref(a), ValType::Ref(b)) => ref_subtype(a, b),
+        _ => a == b,
+    }
 }

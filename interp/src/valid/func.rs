@@ -1,0 +1,623 @@
+//! Function bodies (spec 3.3 and the appendix "Validation Algorithm"): an
+//! operand stack of value types, where `None` is the algorithm's `Unknown`
+//! (a value in unreachable code), and a control stack of frames.
+//!
+//! While checking, this pass writes the executor's side table into the
+//! instructions (decision D1): every frame remembers the branches that target
+//! it, and when its `end` is reached (or, for a `loop`, at once) their
+//! [`Target`]s are filled in; `if` and `else` get their jump positions; the
+//! final `end` becomes `return`; and the greatest operand height is kept in
+//! [`Func::max_height`].
+
+use super::{Context, addr_val, invalid, ref_subtype, val_subtype};
+use crate::Error;
+use crate::syntax::*;
+
+/// An operand type; `None` is `Unknown` (spec appendix).
+type Opd = Option<ValType>;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Func,
+    Block,
+    Loop,
+    If,
+    Else,
+}
+
+/// Where a branch's target must be written once its label's position is known.
+#[derive(Clone, Copy)]
+enum Fixup {
+    /// `Br`/`BrIf` at this pc.
+    Branch(usize),
+    /// Entry `k` of the `BrTable` at this pc.
+    TableEntry(usize, usize),
+}
+
+/// A control frame (spec appendix `ctrl_frame`).
+struct Frame {
+    kind: Kind,
+    params: Vec<ValType>,
+    results: Vec<ValType>,
+    /// Operand stack height below the block's parameters.
+    height: usize,
+    unreachable: bool,
+    /// pc of the `block`/`loop`/`if` instruction (or 0 for the function).
+    start: usize,
+    /// pc of the `else`, once seen.
+    else_pc: Option<usize>,
+    /// Branches to this frame's label whose target is not yet known.
+    fixups: Vec<Fixup>,
+}
+
+impl Frame {
+    /// The label's types: a loop's parameters, otherwise the results.
+    fn label_types(&self) -> &[ValType] {
+        if self.kind == Kind::Loop { &self.params } else { &self.results }
+    }
+}
+
+struct Checker<'c, 'm> {
+    c: &'c Context<'m>,
+    /// Local types as runs: (first index after the run, type), params first.
+    locals: Vec<(u64, ValType)>,
+    num_locals: u32,
+    vals: Vec<Opd>,
+    ctrls: Vec<Frame>,
+    max_height: usize,
+    results: Vec<ValType>,
+}
+
+/// Validates one function body (spec 3.4.1) and annotates it.
+pub(crate) fn check(c: &Context<'_>, func: &mut Func) -> Result<(), Error> {
+    let ty = c.ty(func.type_idx)?.clone();
+    let mut locals = Vec::new();
+    let mut n: u64 = 0;
+    for p in &ty.params {
+        n += 1;
+        locals.push((n, *p));
+    }
+    for (count, t) in &func.locals {
+        c.val_type(*t)?;
+        if *count == 0 {
+            continue;
+        }
+        if !t.is_num() && *t != ValType::V128 && !matches!(t, ValType::Ref(r) if r.nullable) {
+            return Err(invalid("uninitialized local: non-defaultable local type"));
+        }
+        n += *count as u64;
+        locals.push((n, *t));
+    }
+    if n > u32::MAX as u64 {
+        return Err(invalid("too many locals"));
+    }
+    let mut k = Checker {
+        c,
+        locals,
+        num_locals: n as u32,
+        vals: Vec::new(),
+        ctrls: Vec::new(),
+        max_height: 0,
+        results: ty.results.clone(),
+    };
+    k.ctrls.push(Frame {
+        kind: Kind::Func,
+        params: Vec::new(),
+        results: ty.results.clone(),
+        height: 0,
+        unreachable: false,
+        start: 0,
+        else_pc: None,
+        fixups: Vec::new(),
+    });
+    let body = &mut func.body;
+    let mut pc = 0;
+    while pc < body.len() {
+        if k.ctrls.is_empty() {
+            return Err(invalid("unexpected instructions after the end of the function"));
+        }
+        k.instr(body, pc)?;
+        pc += 1;
+    }
+    if !k.ctrls.is_empty() {
+        return Err(invalid("function body does not end"));
+    }
+    func.max_height = u32::try_from(k.max_height).map_err(|_| invalid("operand stack too high"))?;
+    Ok(())
+}
+
+fn type_mismatch(want: impl std::fmt::Debug, got: impl std::fmt::Debug) -> Error {
+    invalid(format!("type mismatch: expected {want:?}, found {got:?}"))
+}
+
+impl Checker<'_, '_> {
+    // ---- The operand and control stacks (spec appendix) ----
+
+    fn push(&mut self, t: Opd) {
+        self.vals.push(t);
+        self.max_height = self.max_height.max(self.vals.len());
+    }
+
+    fn push_all(&mut self, ts: &[ValType]) {
+        for t in ts {
+            self.push(Some(*t));
+        }
+    }
+
+    fn pop(&mut self) -> Result<Opd, Error> {
+        let f = self.ctrls.last().expect("a frame is open while instructions remain");
+        if self.vals.len() == f.height {
+            if f.unreachable {
+                return Ok(None);
+            }
+            return Err(invalid("type mismatch: operand stack underflow"));
+        }
+        Ok(self.vals.pop().expect("height checked above"))
+    }
+
+    fn pop_expect(&mut self, want: ValType) -> Result<Opd, Error> {
+        let got = self.pop()?;
+        match got {
+            Some(t) if !val_subtype(t, want) => Err(type_mismatch(want, t)),
+            _ => Ok(got.or(Some(want))),
+        }
+    }
+
+    fn pop_all(&mut self, ts: &[ValType]) -> Result<(), Error> {
+        for t in ts.iter().rev() {
+            self.pop_expect(*t)?;
+        }
+        Ok(())
+    }
+
+    fn pop_ref(&mut self) -> Result<Opd, Error> {
+        match self.pop()? {
+            Some(t @ ValType::Ref(_)) | Some(t @ ValType::V128) if t.is_ref() => Ok(Some(t)),
+            None => Ok(None),
+            Some(t) => Err(type_mismatch("a reference", t)),
+        }
+    }
+
+    fn push_ctrl(&mut self, kind: Kind, params: Vec<ValType>, results: Vec<ValType>, start: usize) {
+        let height = self.vals.len();
+        self.ctrls.push(Frame { kind, params: params.clone(), results, height, unreachable: false, start, else_pc: None, fixups: Vec::new() });
+        self.push_all(&params);
+    }
+
+    fn pop_ctrl(&mut self) -> Result<Frame, Error> {
+        let f = self.ctrls.last().expect("a frame is open while instructions remain");
+        let results = f.results.clone();
+        let height = f.height;
+        self.pop_all(&results)?;
+        if self.vals.len() != height {
+            return Err(invalid("type mismatch: values remain at the end of a block"));
+        }
+        Ok(self.ctrls.pop().expect("checked above"))
+    }
+
+    fn unreachable(&mut self) {
+        let f = self.ctrls.last_mut().expect("a frame is open while instructions remain");
+        self.vals.truncate(f.height);
+        f.unreachable = true;
+    }
+
+    fn label(&self, l: LabelIdx) -> Result<&Frame, Error> {
+        let n = self.ctrls.len();
+        if (l as usize) >= n {
+            return Err(invalid(format!("unknown label {l}")));
+        }
+        Ok(&self.ctrls[n - 1 - l as usize])
+    }
+
+    /// Records a branch from `fixup` to label `l`: the target is written now
+    /// for a loop, or when the block ends.
+    fn branch_to(&mut self, l: LabelIdx, body: &mut [Instr], fixup: Fixup) -> Result<(), Error> {
+        let num_locals = self.num_locals;
+        let n = self.ctrls.len();
+        let f = &mut self.ctrls[n - 1 - l as usize];
+        if f.kind == Kind::Loop {
+            let target = Target { pc: (f.start + 1) as u32, height: num_locals + f.height as u32, arity: f.params.len() as u32 };
+            write_target(body, fixup, target);
+        } else {
+            f.fixups.push(fixup);
+        }
+        Ok(())
+    }
+
+    fn local(&self, x: LocalIdx) -> Result<ValType, Error> {
+        let i = self.locals.partition_point(|(end, _)| *end <= x as u64);
+        self.locals.get(i).map(|(_, t)| *t).ok_or_else(|| invalid(format!("unknown local {x}")))
+    }
+
+    fn block_type(&self, bt: BlockType) -> Result<(Vec<ValType>, Vec<ValType>), Error> {
+        Ok(match bt {
+            BlockType::Empty => (vec![], vec![]),
+            BlockType::Value(t) => {
+                self.c.val_type(t)?;
+                (vec![], vec![t])
+            }
+            BlockType::Func(x) => {
+                let t = self.c.ty(x)?;
+                (t.params.clone(), t.results.clone())
+            }
+        })
+    }
+
+    fn mem_access(&mut self, a: &MemArg, natural: u32) -> Result<ValType, Error> {
+        let m = self.c.mem(a.mem)?;
+        if a.align > natural {
+            return Err(invalid("alignment must not be larger than natural"));
+        }
+        Ok(addr_val(m.addr))
+    }
+
+    fn load(&mut self, a: &MemArg, natural: u32, t: ValType) -> Result<(), Error> {
+        let at = self.mem_access(a, natural)?;
+        self.pop_expect(at)?;
+        self.push(Some(t));
+        Ok(())
+    }
+
+    fn store(&mut self, a: &MemArg, natural: u32, t: ValType) -> Result<(), Error> {
+        let at = self.mem_access(a, natural)?;
+        self.pop_expect(t)?;
+        self.pop_expect(at)?;
+        Ok(())
+    }
+
+    fn op(&mut self, ins: &[ValType], out: Option<ValType>) -> Result<(), Error> {
+        self.pop_all(ins)?;
+        if let Some(t) = out {
+            self.push(Some(t));
+        }
+        Ok(())
+    }
+
+    /// Validates the instruction at `pc` (spec 3.3), annotating it.
+    fn instr(&mut self, body: &mut [Instr], pc: usize) -> Result<(), Error> {
+        use Instr::*;
+        use ValType::{F32, F64, I32, I64};
+        let c = self.c;
+        match &body[pc] {
+            Unreachable => self.unreachable(),
+            Nop => {}
+            Block(bt) | Loop(bt) => {
+                let kind = if matches!(body[pc], Block(_)) { Kind::Block } else { Kind::Loop };
+                let (ps, rs) = self.block_type(*bt)?;
+                self.pop_all(&ps)?;
+                self.push_ctrl(kind, ps, rs, pc);
+            }
+            If { ty, .. } => {
+                let (ps, rs) = self.block_type(*ty)?;
+                self.pop_expect(I32)?;
+                self.pop_all(&ps)?;
+                self.push_ctrl(Kind::If, ps, rs, pc);
+            }
+            Else { .. } => {
+                if self.ctrls.last().map(|f| f.kind) != Some(Kind::If) {
+                    return Err(invalid("else without if"));
+                }
+                let mut f = self.pop_ctrl()?;
+                // The false branch starts right after the `else`.
+                if let If { else_pc, .. } = &mut body[f.start] {
+                    *else_pc = (pc + 1) as u32;
+                }
+                f.else_pc = Some(pc);
+                let Frame { params, results, start, fixups, .. } = f;
+                self.push_ctrl(Kind::Else, params, results, start);
+                let top = self.ctrls.last_mut().expect("just pushed");
+                top.fixups = fixups;
+                top.else_pc = Some(pc);
+            }
+            End => {
+                let f = self.pop_ctrl()?;
+                if f.kind == Kind::If && f.params != f.results {
+                    return Err(invalid("type mismatch: if without else must not change the stack"));
+                }
+                let after = if f.kind == Kind::Func { pc } else { pc + 1 };
+                match f.kind {
+                    Kind::If => {
+                        // No else: a false condition goes to the `end`.
+                        if let If { else_pc, .. } = &mut body[f.start] {
+                            *else_pc = pc as u32;
+                        }
+                    }
+                    Kind::Else => {
+                        let e = f.else_pc.expect("an else frame knows its else");
+                        body[e] = Else { end_pc: (pc + 1) as u32 };
+                    }
+                    _ => {}
+                }
+                let target = Target { pc: after as u32, height: self.num_locals + f.height as u32, arity: f.label_types().len() as u32 };
+                for fx in &f.fixups {
+                    write_target(body, *fx, target);
+                }
+                if f.kind == Kind::Func {
+                    body[pc] = Return;
+                } else {
+                    self.push_all(&f.results);
+                }
+            }
+            Br { label, .. } => {
+                let l = *label;
+                let ts = self.label(l)?.label_types().to_vec();
+                self.pop_all(&ts)?;
+                self.branch_to(l, body, Fixup::Branch(pc))?;
+                self.unreachable();
+            }
+            BrIf { label, .. } => {
+                let l = *label;
+                let ts = self.label(l)?.label_types().to_vec();
+                self.pop_expect(I32)?;
+                self.pop_all(&ts)?;
+                self.push_all(&ts);
+                self.branch_to(l, body, Fixup::Branch(pc))?;
+            }
+            BrTable(t) => {
+                let (labels, default) = (t.labels.clone(), t.default);
+                self.pop_expect(I32)?;
+                let arity = self.label(default)?.label_types().len();
+                for (k, l) in labels.iter().chain(std::iter::once(&default)).enumerate() {
+                    let ts = self.label(*l)?.label_types().to_vec();
+                    if ts.len() != arity {
+                        return Err(invalid("type mismatch: br_table labels of different arity"));
+                    }
+                    // Check the operands against this label without consuming them.
+                    let saved = self.vals.clone();
+                    self.pop_all(&ts)?;
+                    self.vals = saved;
+                    let _ = k;
+                }
+                if let BrTable(t) = &mut body[pc] {
+                    t.targets = vec![Target::UNRESOLVED; labels.len() + 1];
+                }
+                for (k, l) in labels.iter().chain(std::iter::once(&default)).enumerate() {
+                    self.branch_to(*l, body, Fixup::TableEntry(pc, k))?;
+                }
+                let ts = self.label(default)?.label_types().to_vec();
+                self.pop_all(&ts)?;
+                self.unreachable();
+            }
+            Return => {
+                let rs = self.results.clone();
+                self.pop_all(&rs)?;
+                self.unreachable();
+            }
+            Call(x) => {
+                let t = c.func_type(*x)?.clone();
+                self.op(&t.params, None)?;
+                self.push_all(&t.results);
+            }
+            CallIndirect { ty, table } => {
+                let tt = c.table(*table)?;
+                if !ref_subtype(tt.elem, RefType::FUNCREF) {
+                    return Err(type_mismatch("a funcref table", tt.elem));
+                }
+                let t = c.ty(*ty)?.clone();
+                self.pop_expect(addr_val(tt.addr))?;
+                self.op(&t.params, None)?;
+                self.push_all(&t.results);
+            }
+
+            RefNull(h) => {
+                let r = RefType { nullable: true, heap: *h };
+                c.ref_type(r)?;
+                self.push(Some(ValType::Ref(r)));
+            }
+            RefIsNull => {
+                self.pop_ref()?;
+                self.push(Some(I32));
+            }
+            RefFunc(x) => {
+                c.func_type(*x)?;
+                if !c.refs.contains(x) {
+                    return Err(invalid("undeclared function reference"));
+                }
+                self.push(Some(ValType::FUNCREF));
+            }
+
+            Drop => {
+                self.pop()?;
+            }
+            Select(None) => {
+                self.pop_expect(I32)?;
+                let t1 = self.pop()?;
+                let t2 = self.pop()?;
+                let numeric = |t: Opd| t.is_none_or(|t| t.is_num() || t == ValType::V128);
+                if !numeric(t1) || !numeric(t2) {
+                    return Err(invalid("type mismatch: select without a type needs numeric operands"));
+                }
+                match (t1, t2) {
+                    (Some(a), Some(b)) if a != b => return Err(type_mismatch(a, b)),
+                    _ => self.push(t1.or(t2)),
+                }
+            }
+            SelectMulti(_) => return Err(invalid("invalid result arity")),
+            Select(Some(t)) => {
+                let t = *t;
+                c.val_type(t)?;
+                self.op(&[t, t, I32], Some(t))?;
+            }
+
+            LocalGet(x) => {
+                let t = self.local(*x)?;
+                self.push(Some(t));
+            }
+            LocalSet(x) => {
+                let t = self.local(*x)?;
+                self.pop_expect(t)?;
+            }
+            LocalTee(x) => {
+                let t = self.local(*x)?;
+                self.op(&[t], Some(t))?;
+            }
+            GlobalGet(x) => {
+                let g = c.global(*x)?;
+                self.push(Some(g.val));
+            }
+            GlobalSet(x) => {
+                let g = c.global(*x)?;
+                if g.mutability != Mut::Var {
+                    return Err(invalid("global is immutable"));
+                }
+                self.pop_expect(g.val)?;
+            }
+
+            TableGet(x) => {
+                let t = c.table(*x)?;
+                self.op(&[addr_val(t.addr)], Some(ValType::Ref(t.elem)))?;
+            }
+            TableSet(x) => {
+                let t = c.table(*x)?;
+                self.op(&[addr_val(t.addr), ValType::Ref(t.elem)], None)?;
+            }
+            TableSize(x) => {
+                let t = c.table(*x)?;
+                self.push(Some(addr_val(t.addr)));
+            }
+            TableGrow(x) => {
+                let t = c.table(*x)?;
+                let a = addr_val(t.addr);
+                self.op(&[ValType::Ref(t.elem), a], Some(a))?;
+            }
+            TableFill(x) => {
+                let t = c.table(*x)?;
+                let a = addr_val(t.addr);
+                self.op(&[a, ValType::Ref(t.elem), a], None)?;
+            }
+            TableCopy { dst, src } => {
+                let (d, s) = (c.table(*dst)?, c.table(*src)?);
+                if !ref_subtype(s.elem, d.elem) {
+                    return Err(type_mismatch(d.elem, s.elem));
+                }
+                let (da, sa) = (addr_val(d.addr), addr_val(s.addr));
+                let n = if da == ValType::I64 && sa == ValType::I64 { I64 } else { I32 };
+                self.op(&[da, sa, n], None)?;
+            }
+            TableInit { table, elem } => {
+                let t = c.table(*table)?;
+                let e = c.elem(*elem)?;
+                if !ref_subtype(e, t.elem) {
+                    return Err(type_mismatch(t.elem, e));
+                }
+                self.op(&[addr_val(t.addr), I32, I32], None)?;
+            }
+            ElemDrop(x) => {
+                c.elem(*x)?;
+            }
+
+            I32Load(a) => self.load(a, 2, I32)?,
+            I64Load(a) => self.load(a, 3, I64)?,
+            F32Load(a) => self.load(a, 2, F32)?,
+            F64Load(a) => self.load(a, 3, F64)?,
+            I32Load8S(a) | I32Load8U(a) => self.load(a, 0, I32)?,
+            I32Load16S(a) | I32Load16U(a) => self.load(a, 1, I32)?,
+            I64Load8S(a) | I64Load8U(a) => self.load(a, 0, I64)?,
+            I64Load16S(a) | I64Load16U(a) => self.load(a, 1, I64)?,
+            I64Load32S(a) | I64Load32U(a) => self.load(a, 2, I64)?,
+            I32Store(a) => self.store(a, 2, I32)?,
+            I64Store(a) => self.store(a, 3, I64)?,
+            F32Store(a) => self.store(a, 2, F32)?,
+            F64Store(a) => self.store(a, 3, F64)?,
+            I32Store8(a) => self.store(a, 0, I32)?,
+            I32Store16(a) => self.store(a, 1, I32)?,
+            I64Store8(a) => self.store(a, 0, I64)?,
+            I64Store16(a) => self.store(a, 1, I64)?,
+            I64Store32(a) => self.store(a, 2, I64)?,
+            MemorySize(x) => {
+                let m = c.mem(*x)?;
+                self.push(Some(addr_val(m.addr)));
+            }
+            MemoryGrow(x) => {
+                let a = addr_val(c.mem(*x)?.addr);
+                self.op(&[a], Some(a))?;
+            }
+            MemoryFill(x) => {
+                let a = addr_val(c.mem(*x)?.addr);
+                self.op(&[a, I32, a], None)?;
+            }
+            MemoryCopy { dst, src } => {
+                let (da, sa) = (addr_val(c.mem(*dst)?.addr), addr_val(c.mem(*src)?.addr));
+                let n = if da == I64 && sa == I64 { I64 } else { I32 };
+                self.op(&[da, sa, n], None)?;
+            }
+            MemoryInit { mem, data } => {
+                let a = addr_val(c.mem(*mem)?.addr);
+                c.data(*data)?;
+                self.op(&[a, I32, I32], None)?;
+            }
+            DataDrop(x) => c.data(*x)?,
+
+            I32Const(_) => self.push(Some(I32)),
+            I64Const(_) => self.push(Some(I64)),
+            F32Const(_) => self.push(Some(F32)),
+            F64Const(_) => self.push(Some(F64)),
+            other => {
+                let (ins, out) = numeric_type(other).unwrap_or_else(|| {
+                    unreachable!("every instruction other than the numeric ones is matched above: {other:?}")
+                });
+                self.op(ins, Some(out))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Writes a resolved target into a branch instruction.
+fn write_target(body: &mut [Instr], fixup: Fixup, target: Target) {
+    match fixup {
+        Fixup::Branch(pc) => match &mut body[pc] {
+            Instr::Br { target: t, .. } | Instr::BrIf { target: t, .. } => *t = target,
+            other => unreachable!("a branch fixup points at a branch, not {other:?}"),
+        },
+        Fixup::TableEntry(pc, k) => match &mut body[pc] {
+            Instr::BrTable(t) => t.targets[k] = target,
+            other => unreachable!("a table fixup points at br_table, not {other:?}"),
+        },
+    }
+}
+
+/// The operand and result types of a numeric instruction (spec 3.3.1).
+fn numeric_type(i: &Instr) -> Option<(&'static [ValType], ValType)> {
+    use Instr::*;
+    use ValType::{F32, F64, I32, I64};
+    const I32_1: &[ValType] = &[I32];
+    const I32_2: &[ValType] = &[I32, I32];
+    const I64_1: &[ValType] = &[I64];
+    const I64_2: &[ValType] = &[I64, I64];
+    const F32_1: &[ValType] = &[F32];
+    const F32_2: &[ValType] = &[F32, F32];
+    const F64_1: &[ValType] = &[F64];
+    const F64_2: &[ValType] = &[F64, F64];
+    Some(match i {
+        I32Eqz => (I32_1, I32),
+        I32Eq | I32Ne | I32LtS | I32LtU | I32GtS | I32GtU | I32LeS | I32LeU | I32GeS | I32GeU => (I32_2, I32),
+        I64Eqz => (I64_1, I32),
+        I64Eq | I64Ne | I64LtS | I64LtU | I64GtS | I64GtU | I64LeS | I64LeU | I64GeS | I64GeU => (I64_2, I32),
+        F32Eq | F32Ne | F32Lt | F32Gt | F32Le | F32Ge => (F32_2, I32),
+        F64Eq | F64Ne | F64Lt | F64Gt | F64Le | F64Ge => (F64_2, I32),
+        I32Clz | I32Ctz | I32Popcnt | I32Extend8S | I32Extend16S => (I32_1, I32),
+        I32Add | I32Sub | I32Mul | I32DivS | I32DivU | I32RemS | I32RemU | I32And | I32Or | I32Xor | I32Shl
+        | I32ShrS | I32ShrU | I32Rotl | I32Rotr => (I32_2, I32),
+        I64Clz | I64Ctz | I64Popcnt | I64Extend8S | I64Extend16S | I64Extend32S => (I64_1, I64),
+        I64Add | I64Sub | I64Mul | I64DivS | I64DivU | I64RemS | I64RemU | I64And | I64Or | I64Xor | I64Shl
+        | I64ShrS | I64ShrU | I64Rotl | I64Rotr => (I64_2, I64),
+        F32Abs | F32Neg | F32Ceil | F32Floor | F32Trunc | F32Nearest | F32Sqrt => (F32_1, F32),
+        F32Add | F32Sub | F32Mul | F32Div | F32Min | F32Max | F32Copysign => (F32_2, F32),
+        F64Abs | F64Neg | F64Ceil | F64Floor | F64Trunc | F64Nearest | F64Sqrt => (F64_1, F64),
+        F64Add | F64Sub | F64Mul | F64Div | F64Min | F64Max | F64Copysign => (F64_2, F64),
+        I32WrapI64 => (I64_1, I32),
+        I32TruncF32S | I32TruncF32U | I32TruncSatF32S | I32TruncSatF32U | I32ReinterpretF32 => (F32_1, I32),
+        I32TruncF64S | I32TruncF64U | I32TruncSatF64S | I32TruncSatF64U => (F64_1, I32),
+        I64ExtendI32S | I64ExtendI32U => (I32_1, I64),
+        I64TruncF32S | I64TruncF32U | I64TruncSatF32S | I64TruncSatF32U => (F32_1, I64),
+        I64TruncF64S | I64TruncF64U | I64TruncSatF64S | I64TruncSatF64U | I64ReinterpretF64 => (F64_1, I64),
+        F32ConvertI32S | F32ConvertI32U | F32ReinterpretI32 => (I32_1, F32),
+        F32ConvertI64S | F32ConvertI64U => (I64_1, F32),
+        F32DemoteF64 => (F64_1, F32),
+        F64ConvertI32S | F64ConvertI32U => (I32_1, F64),
+        F64ConvertI64S | F64ConvertI64U | F64ReinterpretI64 => (I64_1, F64),
+        F64PromoteF32 => (F32_1, F64),
+        _ => return None,
+    })
+}
