@@ -9,6 +9,9 @@ use std::rc::Rc;
 #[derive(Clone, Debug)]
 pub struct Module {
     pub(crate) inner: Rc<syntax::Module>,
+    /// The validated function bodies, shared by every instance's functions
+    /// so a call only clones an `Rc`.
+    pub(crate) code: Rc<[Rc<[syntax::Instr]>]>,
 }
 
 impl Module {
@@ -27,7 +30,8 @@ impl Module {
     /// [`Error::Invalid`] if validation fails.
     pub fn from_syntax(mut m: syntax::Module, features: &Features) -> Result<Module, Error> {
         crate::valid::validate(&mut m, features)?;
-        Ok(Module { inner: Rc::new(m) })
+        let code = m.funcs.iter().map(|f| Rc::from(f.body.as_slice())).collect();
+        Ok(Module { inner: Rc::new(m), code })
     }
 
     /// The module's abstract syntax, as validated.

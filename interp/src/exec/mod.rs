@@ -1,10 +1,20 @@
 //! Execution (spec 4.4): the interpreter loop over heap frames, and the
 //! suspend/resume API at host calls.
+//!
+//! A computation is a [`stack::Stack`]: its operand slots and its frames, all
+//! on the heap. [`interp::run`] executes it until it returns, traps, or
+//! pauses; a pause moves the stack into a [`Suspended`], which can be resumed
+//! once (decisions D3 and D4 in `proposal-notes/decisions.md`).
 
+pub(crate) mod instantiate;
+pub(crate) mod interp;
 pub mod numeric;
+pub(crate) mod stack;
 
 use crate::api::*;
-use crate::runtime::store::Store;
+use crate::runtime::slot;
+use crate::runtime::store::{FuncInst, Store, api_err};
+use stack::Stack;
 
 /// How a call ended, or paused.
 #[derive(Debug)]
@@ -34,15 +44,32 @@ pub enum SuspendReason {
 /// A paused computation: it owns its heap frames and operand stack, and
 /// borrows nothing. Resuming consumes it, so it resumes at most once;
 /// dropping it abandons the computation.
-#[derive(Debug)]
 pub struct Suspended {
     reason: SuspendReason,
+    stack: Stack,
+    store_id: u64,
+}
+
+impl std::fmt::Debug for Suspended {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Suspended")
+            .field("reason", &self.reason)
+            .field("frames", &self.stack.frames.len())
+            .field("slots", &self.stack.sp)
+            .finish()
+    }
 }
 
 impl Suspended {
     /// Why the computation paused.
     pub fn reason(&self) -> &SuspendReason {
         &self.reason
+    }
+
+    /// The number of bytes of heap this paused computation holds (its
+    /// operand slots and frames), for memory accounting.
+    pub fn heap_bytes(&self) -> usize {
+        self.stack.heap_bytes() + std::mem::size_of::<Self>()
     }
 
     /// Resumes with the host function's results (or no values after
@@ -52,17 +79,24 @@ impl Suspended {
     /// [`Error::Api`] if the values do not match, or the store is not the
     /// one the computation ran in.
     pub fn resume(self, store: &mut Store, values: &[Value]) -> Result<Exit, Error> {
-        let _ = (store, values);
-        todo!()
+        self.resume_with_fuel(store, values, u64::MAX)
     }
 
     /// As [`Suspended::resume`], pausing again after `fuel` instructions.
     ///
     /// # Errors
     /// As [`Suspended::resume`].
-    pub fn resume_with_fuel(self, store: &mut Store, values: &[Value], fuel: u64) -> Result<Exit, Error> {
-        let _ = (store, values, fuel);
-        todo!()
+    pub fn resume_with_fuel(mut self, store: &mut Store, values: &[Value], fuel: u64) -> Result<Exit, Error> {
+        self.check_store(store)?;
+        match self.reason {
+            SuspendReason::Host { func, .. } => {
+                let ty = store.func_type(func);
+                check_values("resume", values, &ty.results)?;
+                self.stack.push_values(values);
+            }
+            SuspendReason::OutOfFuel => check_values("resume after running out of fuel", values, &[])?,
+        }
+        Ok(run(store, self.stack, fuel))
     }
 
     /// Resumes by trapping at the call site of the host function.
@@ -70,7 +104,68 @@ impl Suspended {
     /// # Errors
     /// [`Error::Api`] if the store is not the one the computation ran in.
     pub fn resume_trap(self, store: &mut Store, trap: Trap) -> Result<Exit, Error> {
-        let _ = (store, trap);
-        todo!()
+        self.check_store(store)?;
+        Ok(Exit::Trapped(trap))
+    }
+
+    fn check_store(&self, store: &Store) -> Result<(), Error> {
+        if store.id != self.store_id {
+            return Err(api_err("resumed in a store other than the one it ran in"));
+        }
+        Ok(())
+    }
+}
+
+/// Runs `stack` to its next exit, turning the loop's outcome into an [`Exit`].
+fn run(store: &mut Store, mut stack: Stack, fuel: u64) -> Exit {
+    match interp::run(store, &mut stack, fuel) {
+        interp::Outcome::Returned => Exit::Returned(stack.results()),
+        interp::Outcome::Trapped(t) => Exit::Trapped(t),
+        interp::Outcome::Suspended(reason) => Exit::Suspended(Suspended { reason, stack, store_id: store.id }),
+    }
+}
+
+/// Invokes `f` with `args` (spec 4.5.5 `invoke`), with `fuel` instructions
+/// before pausing (`u64::MAX`: no limit).
+pub(crate) fn invoke(store: &mut Store, f: FuncAddr, args: &[Value], fuel: u64) -> Result<Exit, Error> {
+    store.check_func(f)?;
+    let ty = store.func_type(f).clone();
+    check_values("invoke", args, &ty.params)?;
+    let mut stack = Stack::new(ty.results.clone());
+    for a in args {
+        stack.vals.push(slot::from_value(*a));
+    }
+    stack.sp = args.len();
+    match &store.funcs[f.0 as usize] {
+        FuncInst::Wasm(w) => {
+            let w = w.clone();
+            if let Err(t) = stack.enter(store, w) {
+                return Ok(Exit::Trapped(t));
+            }
+            Ok(run(store, stack, fuel))
+        }
+        FuncInst::Host { f: code, .. } => {
+            // A host function invoked directly: its outcome is the call's.
+            let code = code.clone();
+            let nested = store.host_depth > 0;
+            store.host_depth += 1;
+            let out = code(store, args);
+            store.host_depth -= 1;
+            stack.vals.clear();
+            stack.sp = 0;
+            Ok(match out {
+                HostOutcome::Return(vs) => match check_values("host function results", &vs, &ty.results) {
+                    Ok(()) => Exit::Returned(vs),
+                    Err(e) => Exit::Trapped(Trap::Host(e.to_string())),
+                },
+                HostOutcome::Trap(t) => Exit::Trapped(t),
+                HostOutcome::Suspend(_) if nested => Exit::Trapped(Trap::SuspendThroughHost),
+                HostOutcome::Suspend(token) => Exit::Suspended(Suspended {
+                    reason: SuspendReason::Host { func: f, token },
+                    stack,
+                    store_id: store.id,
+                }),
+            })
+        }
     }
 }

@@ -1,3 +1,7 @@
 //! Runtime structure (spec 4.2): the store and the instances it owns.
+//!
+//! Values in tables and globals are kept as the executor's raw 64-bit slots
+//! (decision D2); [`slot`] converts between slots and API [`Value`](crate::Value)s.
 
+pub mod slot;
 pub mod store;

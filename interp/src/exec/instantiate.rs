@@ -1,0 +1,228 @@
+//! Instantiation (spec 4.5.4): matching imports, allocating a module's
+//! instances, evaluating initialisers and applying active segments.
+
+use crate::api::*;
+use crate::module::Module;
+use crate::runtime::slot::Slot;
+use crate::runtime::store::*;
+use crate::syntax::{self, AddrType, ConstExpr, DataMode, ElemMode, ExternType, ImportDesc, Instr, Limits};
+use std::rc::Rc;
+
+#[cold]
+fn link_err(m: impl Into<String>) -> Error {
+    Error::Link(m.into())
+}
+
+/// Limits matching (spec 4.5.2.x "Limits"): the provided limits are at least
+/// as tight as the expected ones.
+fn limits_match(got: &Limits, want: &Limits) -> bool {
+    got.min >= want.min
+        && match (got.max, want.max) {
+            (_, None) => true,
+            (Some(g), Some(w)) => g <= w,
+            (None, Some(_)) => false,
+        }
+}
+
+/// Checks one import against its declared type (spec 4.5.2 "Import Matching").
+fn check_import(store: &Store, m: &syntax::Module, i: &syntax::Import, v: ExternVal) -> Result<(), Error> {
+    let got = store.extern_type(v);
+    let ok = match (&i.desc, &got) {
+        (ImportDesc::Func(x), ExternType::Func(t)) => &m.types[*x as usize] == t,
+        (ImportDesc::Table(want), ExternType::Table(t)) => {
+            want.elem == t.elem && want.addr == t.addr && limits_match(&t.limits, &want.limits)
+        }
+        (ImportDesc::Mem(want), ExternType::Mem(t)) => {
+            want.addr == t.addr && want.shared == t.shared && limits_match(&t.limits, &want.limits)
+        }
+        (ImportDesc::Global(want), ExternType::Global(t)) => want == t,
+        _ => false,
+    };
+    if ok { Ok(()) } else { Err(link_err(format!("incompatible import type for \"{}\" \"{}\"", i.module, i.name))) }
+}
+
+/// Evaluates a constant expression (spec 4.4.10 / 3.3.10) in the context of a
+/// partly built instance.
+pub(crate) fn eval_const(store: &Store, inst: &ModuleInst, e: &ConstExpr) -> Slot {
+    let mut stack: Vec<Slot> = Vec::with_capacity(2);
+    for i in &e.0 {
+        let v = match i {
+            Instr::I32Const(x) => *x as u32 as u64,
+            Instr::I64Const(x) => *x as u64,
+            Instr::F32Const(b) => *b as u64,
+            Instr::F64Const(b) => *b,
+            Instr::RefNull(_) => 0,
+            Instr::RefFunc(x) => inst.funcs[*x as usize].0 as u64 + 1,
+            Instr::GlobalGet(x) => store.globals[inst.globals[*x as usize].0 as usize].value,
+            Instr::I32Add | Instr::I32Sub | Instr::I32Mul => {
+                let b = stack.pop().expect("validated") as u32;
+                let a = stack.pop().expect("validated") as u32;
+                (match i {
+                    Instr::I32Add => a.wrapping_add(b),
+                    Instr::I32Sub => a.wrapping_sub(b),
+                    _ => a.wrapping_mul(b),
+                }) as u64
+            }
+            Instr::I64Add | Instr::I64Sub | Instr::I64Mul => {
+                let b = stack.pop().expect("validated");
+                let a = stack.pop().expect("validated");
+                match i {
+                    Instr::I64Add => a.wrapping_add(b),
+                    Instr::I64Sub => a.wrapping_sub(b),
+                    _ => a.wrapping_mul(b),
+                }
+            }
+            Instr::End => break,
+            other => unreachable!("validation admits only constant instructions, not {other:?}"),
+        };
+        stack.push(v);
+    }
+    stack.pop().expect("a validated constant expression leaves one value")
+}
+
+/// Instantiates `module` with `imports` (spec 4.5.4), returning the instance
+/// and its start function, not yet run.
+pub(crate) fn instantiate(
+    store: &mut Store,
+    module: &Module,
+    imports: &[ExternVal],
+) -> Result<(InstanceAddr, Option<FuncAddr>), Error> {
+    let m: &syntax::Module = &module.inner;
+    // Step 3-4: the imports match in number and type.
+    if imports.len() != m.imports.len() {
+        return Err(link_err(format!("expected {} imports, got {}", m.imports.len(), imports.len())));
+    }
+    for v in imports {
+        let in_store = match *v {
+            ExternVal::Func(a) => (a.0 as usize) < store.funcs.len(),
+            ExternVal::Table(a) => (a.0 as usize) < store.tables.len(),
+            ExternVal::Mem(a) => (a.0 as usize) < store.mems.len(),
+            ExternVal::Global(a) => (a.0 as usize) < store.globals.len(),
+        };
+        if !in_store {
+            return Err(Error::Api(format!("import {v:?} is not an address of this store")));
+        }
+    }
+    for (i, v) in m.imports.iter().zip(imports) {
+        check_import(store, m, i, *v)?;
+    }
+
+    // spec 4.5.3.1: allocation. Imports first in every index space.
+    let inst_addr = InstanceAddr(store.instances.len() as u32);
+    let types: Vec<u32> = m.types.iter().map(|t| store.intern(t)).collect();
+    let mut inst = ModuleInst {
+        types,
+        funcs: Vec::new(),
+        tables: Vec::new(),
+        mems: Vec::new(),
+        globals: Vec::new(),
+        elems: Vec::new(),
+        datas: Vec::new(),
+        exports: Vec::new(),
+    };
+    for v in imports {
+        match *v {
+            ExternVal::Func(a) => inst.funcs.push(a),
+            ExternVal::Table(a) => inst.tables.push(a),
+            ExternVal::Mem(a) => inst.mems.push(a),
+            ExternVal::Global(a) => inst.globals.push(a),
+        }
+    }
+    for (i, f) in m.funcs.iter().enumerate() {
+        let ty = &m.types[f.type_idx as usize];
+        let num_locals: u64 = f.locals.iter().map(|(n, _)| *n as u64).sum();
+        let w = WasmFunc {
+            type_id: inst.types[f.type_idx as usize],
+            inst: inst_addr,
+            code: Rc::clone(&module.code[i]),
+            num_params: ty.params.len() as u32,
+            num_locals: u32::try_from(num_locals).unwrap_or(u32::MAX),
+            num_results: ty.results.len() as u32,
+            max_height: f.max_height,
+        };
+        store.funcs.push(FuncInst::Wasm(Rc::new(w)));
+        inst.funcs.push(FuncAddr(store.funcs.len() as u32 - 1));
+    }
+    for t in &m.tables {
+        // Initial elements: null, or the table's initialiser (typed references).
+        let init = match &t.init {
+            Some(e) => eval_const(store, &inst, e),
+            None => 0,
+        };
+        if t.ty.limits.min > u32::MAX as u64 {
+            return Err(link_err("table too large"));
+        }
+        inst.tables.push(store.alloc_table_slots(t.ty, init));
+    }
+    for t in &m.mems {
+        let a = store.alloc_mem_unchecked(*t).map_err(|_| link_err("memory too large to allocate"))?;
+        inst.mems.push(a);
+    }
+    // Globals see the imported and earlier globals.
+    for g in &m.globals {
+        let v = eval_const(store, &inst, &g.init);
+        inst.globals.push(store.alloc_global_slot(g.ty, v));
+    }
+    for e in &m.elems {
+        let elems: Vec<Slot> = e.init.iter().map(|x| eval_const(store, &inst, x)).collect();
+        store.elems.push(ElemInst { elems });
+        inst.elems.push(store.elems.len() as u32 - 1);
+    }
+    for d in &m.datas {
+        store.datas.push(DataInst { bytes: Rc::from(d.init.as_slice()) });
+        inst.datas.push(store.datas.len() as u32 - 1);
+    }
+    for e in &m.exports {
+        let v = match e.desc {
+            syntax::ExportDesc::Func(x) => ExternVal::Func(inst.funcs[x as usize]),
+            syntax::ExportDesc::Table(x) => ExternVal::Table(inst.tables[x as usize]),
+            syntax::ExportDesc::Mem(x) => ExternVal::Mem(inst.mems[x as usize]),
+            syntax::ExportDesc::Global(x) => ExternVal::Global(inst.globals[x as usize]),
+            syntax::ExportDesc::Tag(_) => unreachable!("tag exports are rejected by validation"),
+        };
+        inst.exports.push((e.name.clone(), v));
+    }
+    let start = m.start.map(|x| inst.funcs[x as usize]);
+    store.instances.push(inst);
+
+    // spec 4.5.4 steps 14-15: active element segments, then active data
+    // segments, each as `table.init`/`memory.init` followed by a drop;
+    // declarative segments are dropped.
+    for (i, e) in m.elems.iter().enumerate() {
+        let ea = store.instances[inst_addr.0 as usize].elems[i];
+        match &e.mode {
+            ElemMode::Active { table, offset } => {
+                let inst = &store.instances[inst_addr.0 as usize];
+                let ta = inst.tables[*table as usize];
+                let off = eval_const(store, inst, offset);
+                let off = addr_of(off, store.tables[ta.0 as usize].ty.addr);
+                let n = store.elems[ea as usize].elems.len() as u64;
+                crate::exec::interp::table_init(store, ta, ea, off, 0, n).map_err(Error::Uninstantiable)?;
+                store.elems[ea as usize].elems = Vec::new();
+            }
+            ElemMode::Declarative => store.elems[ea as usize].elems = Vec::new(),
+            ElemMode::Passive => {}
+        }
+    }
+    for (i, d) in m.datas.iter().enumerate() {
+        if let DataMode::Active { mem, offset } = &d.mode {
+            let inst = &store.instances[inst_addr.0 as usize];
+            let da = inst.datas[i];
+            let ma = inst.mems[*mem as usize];
+            let off = eval_const(store, inst, offset);
+            let off = addr_of(off, store.mems[ma.0 as usize].ty.addr);
+            let n = store.datas[da as usize].bytes.len() as u64;
+            crate::exec::interp::memory_init(store, ma, da, off, 0, n).map_err(Error::Uninstantiable)?;
+            store.datas[da as usize].bytes = Rc::from(&[][..]);
+        }
+    }
+    Ok((inst_addr, start))
+}
+
+/// An address operand read at the address type of its memory or table.
+fn addr_of(s: Slot, a: AddrType) -> u64 {
+    match a {
+        AddrType::I32 => s as u32 as u64,
+        AddrType::I64 => s,
+    }
+}

@@ -1,0 +1,87 @@
+//! The state of one computation (decision D3): operand slots and frames, all
+//! on the heap, so it can be moved into a `Suspended` and back.
+//!
+//! ```text
+//! vals: [ frame 0: params | locals | operands ][ frame 1: params | locals | operands ] ...
+//!         ^ base of frame 0                      ^ base of frame 1 (its params were
+//!                                                  frame 0's top operands)
+//! ```
+
+use crate::api::{Trap, Value};
+use crate::runtime::slot::{self, Slot};
+use crate::runtime::store::{Store, WasmFunc};
+use crate::syntax::ValType;
+use std::rc::Rc;
+
+/// A suspended call frame (spec 4.2.13 `frame`): the function, where to go on
+/// in it, and where its locals start. The running frame lives in the
+/// interpreter loop's locals; callers wait here.
+pub(crate) struct Frame {
+    pub(crate) func: Rc<WasmFunc>,
+    pub(crate) pc: u32,
+    pub(crate) base: u32,
+}
+
+/// One computation's stack.
+pub(crate) struct Stack {
+    /// Operand slots; `vals[..sp]` are live, the rest is room.
+    pub(crate) vals: Vec<Slot>,
+    pub(crate) sp: usize,
+    /// Every frame of the computation, innermost last, while it is not
+    /// running; the interpreter pops the innermost one into registers.
+    pub(crate) frames: Vec<Frame>,
+    /// The root function's result types, to read the results at the end.
+    pub(crate) results: Vec<ValType>,
+}
+
+impl Stack {
+    pub(crate) fn new(results: Vec<ValType>) -> Self {
+        Stack { vals: Vec::with_capacity(64), sp: 0, frames: Vec::new(), results }
+    }
+
+    /// Pushes a frame for `f`, whose arguments are the top slots (spec
+    /// 4.4.10 "Invocation of function address"), checking the limits.
+    pub(crate) fn enter(&mut self, store: &Store, f: Rc<WasmFunc>) -> Result<(), Trap> {
+        let limits = store.config().limits;
+        if self.frames.len() >= limits.max_call_depth as usize {
+            return Err(Trap::CallStackExhausted);
+        }
+        let base = self.sp - f.num_params as usize;
+        let need = self.sp as u64 + f.num_locals as u64 + f.max_height as u64;
+        if need > limits.max_stack_slots as u64 {
+            return Err(Trap::ValueStackExhausted);
+        }
+        let need = need as usize;
+        if need > self.vals.len() {
+            self.vals.resize(need.max(self.vals.len() * 2), 0);
+        }
+        self.vals[self.sp..self.sp + f.num_locals as usize].fill(0);
+        self.sp += f.num_locals as usize;
+        self.frames.push(Frame { func: f, pc: 0, base: base as u32 });
+        Ok(())
+    }
+
+    /// Pushes values resumed into a paused host call.
+    pub(crate) fn push_values(&mut self, vs: &[Value]) {
+        let need = self.sp + vs.len();
+        if need > self.vals.len() {
+            self.vals.resize(need, 0);
+        }
+        for (i, v) in vs.iter().enumerate() {
+            self.vals[self.sp + i] = slot::from_value(*v);
+        }
+        self.sp = need;
+    }
+
+    /// The root function's results, once it has returned.
+    pub(crate) fn results(&self) -> Vec<Value> {
+        let n = self.results.len();
+        self.vals[self.sp - n..self.sp].iter().zip(&self.results).map(|(s, t)| slot::to_value(*s, *t)).collect()
+    }
+
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.vals.capacity() * std::mem::size_of::<Slot>()
+            + self.frames.capacity() * std::mem::size_of::<Frame>()
+            + self.results.capacity() * std::mem::size_of::<ValType>()
+    }
+}
