@@ -1,1 +1,98 @@
-//! The `wasm-ref` command line (being written).
+//! The `wasm-ref` command line's parts: argument parsing of `run` values,
+//! and (later) the WebAssembly JS API on an embedded JavaScript engine.
+
+use interp::Value;
+use interp::syntax::ValType;
+
+/// Parses a command-line argument as a value of type `t`: decimal or `0x`
+/// hex integers, decimal floats, `nan`, `inf`, `-inf`, or `0x...` float
+/// bit patterns written as `bits:0x...`; `null` for references.
+///
+/// # Errors
+/// A message naming the argument and the type.
+pub fn parse_value(s: &str, t: ValType) -> Result<Value, String> {
+    let bad = || format!("cannot read {s:?} as {}", type_name(t));
+    let int = |s: &str| -> Option<i128> {
+        let (neg, digits) = match s.strip_prefix('-') {
+            Some(d) => (true, d),
+            None => (false, s),
+        };
+        let v = match digits.strip_prefix("0x").or_else(|| digits.strip_prefix("0X")) {
+            Some(h) => i128::from_str_radix(&h.replace('_', ""), 16).ok()?,
+            None => digits.replace('_', "").parse::<i128>().ok()?,
+        };
+        Some(if neg { -v } else { v })
+    };
+    match t {
+        ValType::I32 => {
+            let v = int(s).ok_or_else(bad)?;
+            if !(i32::MIN as i128..=u32::MAX as i128).contains(&v) {
+                return Err(bad());
+            }
+            Ok(Value::I32(v as i64 as i32))
+        }
+        ValType::I64 => {
+            let v = int(s).ok_or_else(bad)?;
+            if !(i64::MIN as i128..=u64::MAX as i128).contains(&v) {
+                return Err(bad());
+            }
+            Ok(Value::I64(v as i64))
+        }
+        ValType::F32 => match s.strip_prefix("bits:") {
+            Some(b) => Ok(Value::F32(int(b).and_then(|v| u32::try_from(v).ok()).ok_or_else(bad)?)),
+            None => Ok(Value::F32(s.parse::<f32>().map_err(|_| bad())?.to_bits())),
+        },
+        ValType::F64 => match s.strip_prefix("bits:") {
+            Some(b) => Ok(Value::F64(int(b).and_then(|v| u64::try_from(v).ok()).ok_or_else(bad)?)),
+            None => Ok(Value::F64(s.parse::<f64>().map_err(|_| bad())?.to_bits())),
+        },
+        ValType::Ref(_) if s == "null" => Value::default_of(t).ok_or_else(bad),
+        _ => Err(bad()),
+    }
+}
+
+/// A value printed for people: the number, then its type.
+pub fn show_value(v: &Value) -> String {
+    match v {
+        Value::I32(x) => format!("{x} : i32"),
+        Value::I64(x) => format!("{x} : i64"),
+        Value::F32(b) => format!("{:?} : f32 (bits 0x{b:08x})", f32::from_bits(*b)),
+        Value::F64(b) => format!("{:?} : f64 (bits 0x{b:016x})", f64::from_bits(*b)),
+        Value::FuncRef(None) => "null : funcref".into(),
+        Value::FuncRef(Some(a)) => format!("function {} : funcref", a.0),
+        Value::ExternRef(None) => "null : externref".into(),
+        Value::ExternRef(Some(a)) => format!("extern {} : externref", a.0),
+    }
+}
+
+/// The text-format name of a value type.
+pub fn type_name(t: ValType) -> String {
+    match t {
+        ValType::I32 => "i32".into(),
+        ValType::I64 => "i64".into(),
+        ValType::F32 => "f32".into(),
+        ValType::F64 => "f64".into(),
+        ValType::V128 => "v128".into(),
+        ValType::Ref(r) if r == interp::syntax::RefType::FUNCREF => "funcref".into(),
+        ValType::Ref(r) if r == interp::syntax::RefType::EXTERNREF => "externref".into(),
+        ValType::Ref(r) => format!("{r:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_values() {
+        assert_eq!(parse_value("42", ValType::I32), Ok(Value::I32(42)));
+        assert_eq!(parse_value("0xffffffff", ValType::I32), Ok(Value::I32(-1)));
+        assert_eq!(parse_value("-1", ValType::I64), Ok(Value::I64(-1)));
+        assert!(parse_value("0x100000000", ValType::I32).is_err());
+        assert_eq!(parse_value("1.5", ValType::F64), Ok(Value::F64(1.5f64.to_bits())));
+        assert_eq!(parse_value("bits:0x7fc00001", ValType::F32), Ok(Value::F32(0x7fc0_0001)));
+        assert!(matches!(parse_value("inf", ValType::F32), Ok(Value::F32(b)) if b == f32::INFINITY.to_bits()));
+        assert!(parse_value("x", ValType::I32).is_err());
+        assert_eq!(parse_value("null", ValType::FUNCREF), Ok(Value::FuncRef(None)));
+    }
+}

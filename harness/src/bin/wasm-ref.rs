@@ -1,1 +1,160 @@
-fn main() {}
+//! `wasm-ref`: run `.wast` scripts, or one export of a module.
+//!
+//! ```text
+//! wasm-ref wast [--suspend N] FILE...
+//! wasm-ref run FILE.wasm|FILE.wat --invoke NAME [ARG...]
+//! ```
+//!
+//! Every error in the input (an unreadable file, a malformed or invalid
+//! module, an unknown export, a bad argument, a link error, a trap) ends the
+//! program with one message on stderr and a non-zero exit status.
+
+use harness::{parse_value, show_value};
+use interp::{Config, Exit, ExternVal, Features, Module, Store};
+use spec_tests::{InterpEmbedder, Mode, run_wast};
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage:
+  wasm-ref wast [--suspend N] FILE...
+      Run .wast scripts with every implemented feature. Prints each failed
+      directive and, last, `N passed, M failed` (directives). With
+      --suspend N, every call is paused and resumed every N instructions
+      and at every spectest host call.
+  wasm-ref run FILE --invoke NAME [ARG...]
+      Instantiate a module (binary .wasm or text .wat; the spectest module
+      is available to its imports) and call one export with the arguments,
+      read by the parameter types: integers (decimal or 0x hex), floats
+      (decimal, inf, nan, or bits:0x...), null for references.
+  wasm-ref --help";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("wast") => wast(&args[1..]),
+        Some("run") => run(&args[1..]),
+        Some("--help" | "-h" | "help") => {
+            println!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(other) => Err(format!("unknown command {other:?}\n{USAGE}")),
+        None => Err(USAGE.to_string()),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("wasm-ref: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn wast(args: &[String]) -> Result<ExitCode, String> {
+    let mut mode = Mode::Plain;
+    let mut files = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a == "--suspend" {
+            let n = it.next().ok_or("--suspend needs a number of instructions")?;
+            let fuel_step = n.parse::<u64>().ok().filter(|&n| n > 0).ok_or_else(|| format!("--suspend: {n:?} is not a positive number"))?;
+            mode = Mode::Suspending { fuel_step };
+        } else {
+            files.push(a);
+        }
+    }
+    if files.is_empty() {
+        return Err("wast: no files given".into());
+    }
+    let (mut passed, mut failed) = (0, 0);
+    for path in files {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+        let mut e = InterpEmbedder::new(Features::implemented(), mode);
+        let report = run_wast(&text, &mut e);
+        print!("{}", report.describe(path));
+        passed += report.passed;
+        failed += report.failed;
+    }
+    println!("{passed} passed, {failed} failed");
+    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+fn run(args: &[String]) -> Result<ExitCode, String> {
+    let (path, rest) = args.split_first().ok_or("run: no module file given")?;
+    let (name, call_args) = match rest {
+        [flag, name, call_args @ ..] if flag == "--invoke" => (name, call_args),
+        _ => return Err("run: expected --invoke NAME after the file".into()),
+    };
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let bytes = if bytes.starts_with(b"\0asm") {
+        bytes
+    } else {
+        wat::parse_bytes(&bytes).map_err(|e| format!("{path}: not a binary module, and not text: {e}"))?.into_owned()
+    };
+    let features = Features::implemented();
+    let module = Module::new(&bytes, &features).map_err(|e| format!("{path}: {e}"))?;
+    let mut store = Store::new(Config { features, ..Config::default() });
+    // Resolve imports against the spectest module.
+    let spectest = spectest_items(&mut store);
+    let mut imports = Vec::new();
+    for (m, n, _) in module.imports() {
+        let v = (m == "spectest").then(|| spectest.iter().find(|(k, _)| *k == n).map(|(_, v)| *v)).flatten();
+        imports.push(v.ok_or_else(|| format!("{path}: unknown import \"{m}\" \"{n}\" (only spectest is available)"))?);
+    }
+    let inst = store.instantiate(&module, &imports).map_err(|e| format!("{path}: {e}"))?;
+    let Some(ExternVal::Func(f)) = store.export(inst, name) else {
+        return Err(format!("{path}: no exported function {name:?}"));
+    };
+    let ty = store.func_type(f).clone();
+    if call_args.len() != ty.params.len() {
+        return Err(format!("{name} takes {} arguments, {} given", ty.params.len(), call_args.len()));
+    }
+    let values = call_args.iter().zip(&ty.params).map(|(a, t)| parse_value(a, *t)).collect::<Result<Vec<_>, _>>()?;
+    match store.invoke(f, &values).map_err(|e| e.to_string())? {
+        Exit::Returned(vs) => {
+            for v in &vs {
+                println!("{}", show_value(v));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Exit::Trapped(t) => Err(format!("{name} trapped: {t}")),
+        Exit::Suspended(_) => unreachable!("the spectest functions used here never suspend"),
+    }
+}
+
+/// The spectest host module in `store`, for `run`'s imports: prints that
+/// print their arguments, and the usual globals, table and memory.
+fn spectest_items(store: &mut Store) -> Vec<(String, ExternVal)> {
+    use interp::syntax::*;
+    use interp::{HostOutcome, Value};
+    let mut items = Vec::new();
+    let prints: [(&str, &[ValType]); 7] = [
+        ("print", &[]),
+        ("print_i32", &[ValType::I32]),
+        ("print_i64", &[ValType::I64]),
+        ("print_f32", &[ValType::F32]),
+        ("print_f64", &[ValType::F64]),
+        ("print_i32_f32", &[ValType::I32, ValType::F32]),
+        ("print_f64_f64", &[ValType::F64, ValType::F64]),
+    ];
+    for (name, params) in prints {
+        let f = store.alloc_host_func(FuncType::new(params.to_vec(), []), |_, args| {
+            let shown: Vec<String> = args.iter().map(show_value).collect();
+            println!("{}", shown.join(" "));
+            HostOutcome::Return(vec![])
+        });
+        items.push((name.to_string(), ExternVal::Func(f)));
+    }
+    let mut global = |name: &str, val: ValType, v: Value| {
+        let g = store.alloc_global(GlobalType { mutability: Mut::Const, val }, v).expect("well-typed");
+        items.push((name.to_string(), ExternVal::Global(g)));
+    };
+    global("global_i32", ValType::I32, Value::I32(666));
+    global("global_i64", ValType::I64, Value::I64(666));
+    global("global_f32", ValType::F32, Value::F32(666.6f32.to_bits()));
+    global("global_f64", ValType::F64, Value::F64(666.6f64.to_bits()));
+    let t = TableType { addr: AddrType::I32, limits: Limits { min: 10, max: Some(20) }, elem: RefType::FUNCREF };
+    items.push(("table".into(), ExternVal::Table(store.alloc_table(t, Value::FuncRef(None)).expect("valid"))));
+    let m = MemType { addr: AddrType::I32, limits: Limits { min: 1, max: Some(2) }, shared: false };
+    items.push(("memory".into(), ExternVal::Mem(store.alloc_mem(m).expect("valid"))));
+    items
+}

@@ -1,0 +1,96 @@
+//! The engine interface of the `.wast` runner (after the spec interpreter's
+//! `Engine` signature): compile, instantiate, look up exports, invoke, read
+//! globals. Values cross it as [`Val`].
+
+use std::collections::HashMap;
+use std::fmt;
+
+/// A value as `.wast` scripts see it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Val {
+    /// An `i32`.
+    I32(i32),
+    /// An `i64`.
+    I64(i64),
+    /// An `f32`, as bits.
+    F32(u32),
+    /// An `f64`, as bits.
+    F64(u64),
+    /// A null `funcref`.
+    NullFunc,
+    /// A null `externref`.
+    NullExtern,
+    /// A non-null `funcref` (scripts cannot name which function).
+    Func,
+    /// A non-null `externref` with its host number (`ref.extern N`).
+    Extern(u32),
+}
+
+impl fmt::Display for Val {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Val::I32(v) => write!(f, "(i32.const {v})"),
+            Val::I64(v) => write!(f, "(i64.const {v})"),
+            Val::F32(b) => write!(f, "(f32.const {:?} (0x{b:08x}))", f32::from_bits(*b)),
+            Val::F64(b) => write!(f, "(f64.const {:?} (0x{b:016x}))", f64::from_bits(*b)),
+            Val::NullFunc => write!(f, "(ref.null func)"),
+            Val::NullExtern => write!(f, "(ref.null extern)"),
+            Val::Func => write!(f, "(ref.func)"),
+            Val::Extern(n) => write!(f, "(ref.extern {n})"),
+        }
+    }
+}
+
+/// How an invocation ended.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    /// It returned these values.
+    Return(Vec<Val>),
+    /// It trapped with this message.
+    Trap(String),
+    /// It exhausted a resource (the call stack) with this message.
+    Exhaustion(String),
+    /// The engine could not run it (unknown export, unsupported value, ...).
+    Error(String),
+}
+
+/// Why a module was refused.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CompileError {
+    /// Not a well-formed binary.
+    Malformed(String),
+    /// Well-formed but not valid.
+    Invalid(String),
+}
+
+/// Why instantiation failed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum InstantiateError {
+    /// An import was missing or of the wrong type.
+    Link(String),
+    /// A segment or the start function trapped (or exhausted the stack).
+    Trap(Outcome),
+}
+
+/// An engine that can run `.wast` scripts.
+pub trait Embedder {
+    /// A compiled module.
+    type Module;
+    /// A module instance.
+    type Instance: Clone;
+    /// Decodes and validates a binary module.
+    fn compile(&mut self, bytes: &[u8]) -> Result<Self::Module, CompileError>;
+    /// Instantiates a module, resolving imports by module name among
+    /// `registered` instances (which include `spectest`).
+    fn instantiate(
+        &mut self,
+        module: &Self::Module,
+        registered: &HashMap<String, Self::Instance>,
+    ) -> Result<Self::Instance, InstantiateError>;
+    /// The `spectest` host module's instance.
+    fn spectest(&mut self) -> Self::Instance;
+    /// Invokes an exported function.
+    fn invoke(&mut self, inst: &Self::Instance, name: &str, args: &[Val]) -> Outcome;
+    /// Reads an exported global.
+    fn get(&mut self, inst: &Self::Instance, name: &str) -> Outcome;
+}

@@ -1,0 +1,219 @@
+//! The runner's adapter to the `interp` crate: the only file of this crate
+//! that knows the interpreter. It also defines the `spectest` host module.
+//!
+//! In [`Mode::Suspending`], every invocation (start functions included) runs
+//! with a fuel step and is resumed each time the fuel runs out, and every
+//! `spectest.print*` call suspends the whole computation and is resumed with
+//! no values: each script then also checks that suspending and resuming at
+//! arbitrary instructions and at every host call changes nothing.
+
+use crate::embedder::*;
+use interp::syntax::{AddrType, FuncType, GlobalType, Limits, MemType, Mut, RefType, TableType, ValType};
+use interp::{Config, Error, Exit, ExternAddr, ExternVal, Features, FuncAddr, HostOutcome, InstanceAddr, Module, Store, Trap, Value};
+use std::collections::HashMap;
+
+/// How invocations run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Straight through.
+    Plain,
+    /// Paused every `fuel_step` instructions and at every spectest host call,
+    /// and resumed.
+    Suspending {
+        /// Instructions between pauses.
+        fuel_step: u64,
+    },
+}
+
+/// The features a test file needs, from its path in the test suite:
+/// WebAssembly 1.0 files are run without later features, since some of
+/// their `assert_invalid`s rely on that.
+pub fn features_for_path(path: &str) -> Features {
+    if path.contains("wasm-v1/") {
+        Features::wasm1()
+    } else if path.contains("wasm-v2/") {
+        Features::wasm2()
+    } else {
+        Features::implemented()
+    }
+}
+
+/// Runs scripts on a fresh `interp::Store`.
+pub struct InterpEmbedder {
+    store: Store,
+    features: Features,
+    mode: Mode,
+    spectest: Option<Vec<(String, ExternVal)>>,
+}
+
+/// An instance: its exports, resolved once.
+pub type Exports = std::rc::Rc<Vec<(String, ExternVal)>>;
+
+impl InterpEmbedder {
+    /// A new store with these features, running in this mode.
+    pub fn new(features: Features, mode: Mode) -> Self {
+        InterpEmbedder { store: Store::new(Config { features, ..Config::default() }), features, mode, spectest: None }
+    }
+
+    /// Runs a computation to its end, resuming it after every pause in
+    /// suspending mode.
+    fn finish(&mut self, mut exit: Result<Exit, Error>) -> Outcome {
+        let step = match self.mode {
+            Mode::Plain => u64::MAX,
+            Mode::Suspending { fuel_step } => fuel_step,
+        };
+        loop {
+            match exit {
+                Err(e) => return Outcome::Error(e.to_string()),
+                Ok(Exit::Returned(vs)) => return vs.iter().map(to_val).collect::<Result<_, _>>().map_or_else(Outcome::Error, Outcome::Return),
+                Ok(Exit::Trapped(t)) => return trap_outcome(&t),
+                // Both kinds of pause (fuel, and a spectest print) resume with no values.
+                Ok(Exit::Suspended(s)) => exit = s.resume_with_fuel(&mut self.store, &[], step),
+            }
+        }
+    }
+
+    fn call(&mut self, f: FuncAddr, args: &[Value]) -> Outcome {
+        let exit = match self.mode {
+            Mode::Plain => self.store.invoke(f, args),
+            Mode::Suspending { fuel_step } => self.store.invoke_with_fuel(f, args, fuel_step),
+        };
+        self.finish(exit)
+    }
+
+    fn make_spectest(&mut self) -> Vec<(String, ExternVal)> {
+        use ValType::*;
+        let suspend = matches!(self.mode, Mode::Suspending { .. });
+        let store = &mut self.store;
+        let mut items = Vec::new();
+        let prints: [(&str, &[ValType]); 7] = [
+            ("print", &[]),
+            ("print_i32", &[I32]),
+            ("print_i64", &[I64]),
+            ("print_f32", &[F32]),
+            ("print_f64", &[F64]),
+            ("print_i32_f32", &[I32, F32]),
+            ("print_f64_f64", &[F64, F64]),
+        ];
+        for (name, params) in prints {
+            let f = store.alloc_host_func(FuncType::new(params.to_vec(), []), move |_, _| {
+                if suspend { HostOutcome::Suspend(0) } else { HostOutcome::Return(vec![]) }
+            });
+            items.push((name.to_string(), ExternVal::Func(f)));
+        }
+        let global = |store: &mut Store, t: ValType, v: Value| {
+            ExternVal::Global(store.alloc_global(GlobalType { mutability: Mut::Const, val: t }, v).expect("well-typed"))
+        };
+        items.push(("global_i32".into(), global(store, I32, Value::I32(666))));
+        items.push(("global_i64".into(), global(store, I64, Value::I64(666))));
+        items.push(("global_f32".into(), global(store, F32, Value::F32(666.6f32.to_bits()))));
+        items.push(("global_f64".into(), global(store, F64, Value::F64(666.6f64.to_bits()))));
+        let table = TableType { addr: AddrType::I32, limits: Limits { min: 10, max: Some(20) }, elem: RefType::FUNCREF };
+        let t = store.alloc_table(table, Value::FuncRef(None)).expect("valid table");
+        items.push(("table".into(), ExternVal::Table(t)));
+        let mem = MemType { addr: AddrType::I32, limits: Limits { min: 1, max: Some(2) }, shared: false };
+        let m = store.alloc_mem(mem).expect("valid memory");
+        items.push(("memory".into(), ExternVal::Mem(m)));
+        items
+    }
+}
+
+fn trap_outcome(t: &Trap) -> Outcome {
+    if t.is_exhaustion() { Outcome::Exhaustion(t.to_string()) } else { Outcome::Trap(t.to_string()) }
+}
+
+fn to_val(v: &Value) -> Result<Val, String> {
+    Ok(match *v {
+        Value::I32(x) => Val::I32(x),
+        Value::I64(x) => Val::I64(x),
+        Value::F32(b) => Val::F32(b),
+        Value::F64(b) => Val::F64(b),
+        Value::FuncRef(None) => Val::NullFunc,
+        Value::FuncRef(Some(_)) => Val::Func,
+        Value::ExternRef(None) => Val::NullExtern,
+        Value::ExternRef(Some(ExternAddr(n))) => Val::Extern(n),
+    })
+}
+
+fn from_val(v: &Val) -> Result<Value, String> {
+    Ok(match *v {
+        Val::I32(x) => Value::I32(x),
+        Val::I64(x) => Value::I64(x),
+        Val::F32(b) => Value::F32(b),
+        Val::F64(b) => Value::F64(b),
+        Val::NullFunc => Value::FuncRef(None),
+        Val::NullExtern => Value::ExternRef(None),
+        Val::Extern(n) => Value::ExternRef(Some(ExternAddr(n))),
+        Val::Func => return Err("a script cannot pass a non-null funcref".into()),
+    })
+}
+
+impl Embedder for InterpEmbedder {
+    type Module = Module;
+    type Instance = Exports;
+
+    fn compile(&mut self, bytes: &[u8]) -> Result<Module, CompileError> {
+        Module::new(bytes, &self.features).map_err(|e| match e {
+            Error::Malformed { .. } => CompileError::Malformed(e.to_string()),
+            _ => CompileError::Invalid(e.to_string()),
+        })
+    }
+
+    fn instantiate(&mut self, module: &Module, registered: &HashMap<String, Exports>) -> Result<Exports, InstantiateError> {
+        let mut imports = Vec::new();
+        for (m, n, _) in module.imports() {
+            let v = registered
+                .get(&m)
+                .and_then(|i| i.iter().find(|(name, _)| *name == n).map(|(_, v)| *v))
+                .ok_or_else(|| InstantiateError::Link(format!("unknown import \"{m}\" \"{n}\"")))?;
+            imports.push(v);
+        }
+        let (inst, start) = self.store.instantiate_without_start(module, &imports).map_err(|e| match e {
+            Error::Uninstantiable(t) => InstantiateError::Trap(trap_outcome(&t)),
+            e => InstantiateError::Link(e.to_string()),
+        })?;
+        if let Some(f) = start {
+            match self.call(f, &[]) {
+                Outcome::Return(_) => {}
+                other => return Err(InstantiateError::Trap(other)),
+            }
+        }
+        Ok(std::rc::Rc::new(self.store.exports(inst)))
+    }
+
+    fn spectest(&mut self) -> Exports {
+        let items = match &self.spectest {
+            Some(i) => i.clone(),
+            None => {
+                let i = self.make_spectest();
+                self.spectest = Some(i.clone());
+                i
+            }
+        };
+        std::rc::Rc::new(items)
+    }
+
+    fn invoke(&mut self, inst: &Exports, name: &str, args: &[Val]) -> Outcome {
+        let Some((_, ExternVal::Func(f))) = inst.iter().find(|(n, _)| n == name) else {
+            return Outcome::Error(format!("no exported function \"{name}\""));
+        };
+        let args: Result<Vec<Value>, String> = args.iter().map(from_val).collect();
+        match args {
+            Ok(args) => self.call(*f, &args),
+            Err(e) => Outcome::Error(e),
+        }
+    }
+
+    fn get(&mut self, inst: &Exports, name: &str) -> Outcome {
+        let Some((_, ExternVal::Global(g))) = inst.iter().find(|(n, _)| n == name) else {
+            return Outcome::Error(format!("no exported global \"{name}\""));
+        };
+        match to_val(&self.store.global_get(*g)) {
+            Ok(v) => Outcome::Return(vec![v]),
+            Err(e) => Outcome::Error(e),
+        }
+    }
+}
+
+#[allow(dead_code)]
+fn _instance_addr_unused(_: InstanceAddr) {}
