@@ -9,8 +9,9 @@ use std::rc::Rc;
 #[derive(Clone, Debug)]
 pub struct Module {
     pub(crate) inner: Rc<syntax::Module>,
-    /// The validated function bodies, shared by every instance's functions
-    /// so a call only clones an `Rc`.
+    /// The validated function bodies as executed (with fused instructions,
+    /// see `exec::fuse`), shared by every instance's functions so a call
+    /// only clones an `Rc`.
     pub(crate) code: Rc<[Rc<[syntax::Instr]>]>,
 }
 
@@ -30,7 +31,15 @@ impl Module {
     /// [`Error::Invalid`] if validation fails.
     pub fn from_syntax(mut m: syntax::Module, features: &Features) -> Result<Module, Error> {
         crate::valid::validate(&mut m, features)?;
-        let code = m.funcs.iter().map(|f| Rc::from(f.body.as_slice())).collect();
+        let code = m
+            .funcs
+            .iter()
+            .map(|f| {
+                let mut body = f.body.clone();
+                crate::exec::fuse::fuse(&mut body);
+                Rc::from(body)
+            })
+            .collect();
         Ok(Module { inner: Rc::new(m), code })
     }
 

@@ -231,6 +231,17 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
         }};
     }
 
+    // A fused `i32.relop; br_if`: compare the top two, branch if true.
+    macro_rules! br_if_cmp {
+        ($t:expr, $get:ident, |$a:ident, $b:ident| $e:expr) => {{
+            let $b = $get(pop!());
+            let $a = $get(pop!());
+            if $e {
+                branch!($t)
+            }
+            pc += 1;
+        }};
+    }
     // Call a function (spec 4.4.10 "Invocation of function address"): a
     // wasm callee gets a new frame whose first locals are the arguments
     // already on the stack; a host callee runs now, and may ask to suspend.
@@ -687,6 +698,125 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
             I64TruncSatF32U => un!(f32_, from_u64, |a| a as u64),
             I64TruncSatF64S => un!(f64_, from_i64, |a| a as i64),
             I64TruncSatF64U => un!(f64_, from_u64, |a| a as u64),
+
+            // ---- Fused instructions (see `fuse`): each skips what it stands for ----
+            LocalGet2(a, b) => {
+                push!(vals[base + *a as usize]);
+                push!(vals[base + *b as usize]);
+                pc += 1;
+            }
+            LocalGetI32Const(a, c) => {
+                push!(vals[base + *a as usize]);
+                push!(from_i32(*c));
+                pc += 1;
+            }
+            BrIfLocalsI32Eq(a, b, t) => {
+                if u32_(vals[base + *a as usize]) == u32_(vals[base + *b as usize]) {
+                    branch!(t)
+                }
+                pc += 3;
+            }
+            BrIfLocalConstI32Eq(a, c, t) => {
+                if u32_(vals[base + *a as usize]) == u32_(*c as u32 as u64) {
+                    branch!(t)
+                }
+                pc += 3;
+            }
+            BrIfLocalsI32Ne(a, b, t) => {
+                if u32_(vals[base + *a as usize]) != u32_(vals[base + *b as usize]) {
+                    branch!(t)
+                }
+                pc += 3;
+            }
+            BrIfLocalConstI32Ne(a, c, t) => {
+                if u32_(vals[base + *a as usize]) != u32_(*c as u32 as u64) {
+                    branch!(t)
+                }
+                pc += 3;
+            }
+            BrIfLocalsI32LtS(a, b, t) => {
+                if i32_(vals[base + *a as usize]) < i32_(vals[base + *b as usize]) {
+                    branch!(t)
+                }
+                pc += 3;
+            }
+            BrIfLocalConstI32LtS(a, c, t) => {
+                if i32_(vals[base + *a as usize]) < i32_(*c as u32 as u64) {
+                    branch!(t)
+                }
+                pc += 3;
+            }
+            BrIfLocalsI32LtU(a, b, t) => {
+                if u32_(vals[base + *a as usize]) < u32_(vals[base + *b as usize]) {
+                    branch!(t)
+                }
+                pc += 3;
+            }
+            BrIfLocalConstI32LtU(a, c, t) => {
+                if u32_(vals[base + *a as usize]) < u32_(*c as u32 as u64) {
+                    branch!(t)
+                }
+                pc += 3;
+            }
+            BrIfLocalsI32GeS(a, b, t) => {
+                if i32_(vals[base + *a as usize]) >= i32_(vals[base + *b as usize]) {
+                    branch!(t)
+                }
+                pc += 3;
+            }
+            BrIfLocalConstI32GeS(a, c, t) => {
+                if i32_(vals[base + *a as usize]) >= i32_(*c as u32 as u64) {
+                    branch!(t)
+                }
+                pc += 3;
+            }
+            BrIfLocalsI32GeU(a, b, t) => {
+                if u32_(vals[base + *a as usize]) >= u32_(vals[base + *b as usize]) {
+                    branch!(t)
+                }
+                pc += 3;
+            }
+            BrIfLocalConstI32GeU(a, c, t) => {
+                if u32_(vals[base + *a as usize]) >= u32_(*c as u32 as u64) {
+                    branch!(t)
+                }
+                pc += 3;
+            }
+            LocalAddConst(a, c) => {
+                push!(from_u32(u32_(vals[base + *a as usize]).wrapping_add(*c as u32)));
+                pc += 2;
+            }
+            LocalIncr(a, c) => {
+                let x = base + *a as usize;
+                vals[x] = from_u32(u32_(vals[x]).wrapping_add(*c as u32));
+                pc += 3;
+            }
+            I32AddSet(x) => {
+                let b = u32_(pop!());
+                let a = u32_(pop!());
+                vals[base + *x as usize] = from_u32(a.wrapping_add(b));
+                pc += 1;
+            }
+            I32AddConst(c) => {
+                un!(u32_, from_u32, |a| a.wrapping_add(*c as u32));
+                pc += 1;
+            }
+            BrIfEqz(t) => {
+                if pop!() as u32 == 0 {
+                    branch!(t)
+                }
+                pc += 1;
+            }
+            BrIfI32Eq(t) => br_if_cmp!(t, u32_, |a, b| a == b),
+            BrIfI32Ne(t) => br_if_cmp!(t, u32_, |a, b| a != b),
+            BrIfI32LtS(t) => br_if_cmp!(t, i32_, |a, b| a < b),
+            BrIfI32LtU(t) => br_if_cmp!(t, u32_, |a, b| a < b),
+            BrIfI32GtS(t) => br_if_cmp!(t, i32_, |a, b| a > b),
+            BrIfI32GtU(t) => br_if_cmp!(t, u32_, |a, b| a > b),
+            BrIfI32LeS(t) => br_if_cmp!(t, i32_, |a, b| a <= b),
+            BrIfI32LeU(t) => br_if_cmp!(t, u32_, |a, b| a <= b),
+            BrIfI32GeS(t) => br_if_cmp!(t, i32_, |a, b| a >= b),
+            BrIfI32GeU(t) => br_if_cmp!(t, u32_, |a, b| a >= b),
         }
     }
 }
