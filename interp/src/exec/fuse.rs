@@ -38,19 +38,35 @@ fn past_markers(code: &[Instr], mut pc: u32) -> u32 {
 /// branch does not dispatch them one by one.
 fn skip_markers(code: &mut [Instr]) {
     for k in 0..code.len() {
-        let mut i = std::mem::replace(&mut code[k], Nop);
-        match &mut i {
-            Br { target, .. } | BrIf { target, .. } => target.pc = past_markers(code, target.pc),
-            BrTable(t) => {
-                for target in t.targets.iter_mut() {
-                    target.pc = past_markers(code, target.pc);
+        // Read the destinations first (a jump may target itself), then write.
+        let moved = |pc: u32| past_markers(code, pc);
+        match &code[k] {
+            Br { target, .. } | BrIf { target, .. } => {
+                let pc = moved(target.pc);
+                if let Br { target, .. } | BrIf { target, .. } = &mut code[k] {
+                    target.pc = pc;
                 }
             }
-            If { else_pc, .. } => *else_pc = past_markers(code, *else_pc),
-            Else { end_pc } => *end_pc = past_markers(code, *end_pc),
+            BrTable(t) => {
+                let pcs: Vec<u32> = t.targets.iter().map(|t| moved(t.pc)).collect();
+                if let BrTable(t) = &mut code[k] {
+                    for (target, pc) in t.targets.iter_mut().zip(pcs) {
+                        target.pc = pc;
+                    }
+                }
+            }
+            If { else_pc, .. } => {
+                let pc = moved(*else_pc);
+                if let If { else_pc, .. } = &mut code[k] {
+                    *else_pc = pc;
+                }
+            }
+            Else { end_pc } => {
+                let pc = moved(*end_pc);
+                code[k] = Else { end_pc: pc };
+            }
             _ => {}
         }
-        code[k] = i;
     }
 }
 
