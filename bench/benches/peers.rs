@@ -28,10 +28,17 @@ fn ours(k: &Kernel, bytes: &[u8]) -> Duration {
     use interp::{Config, Exit, ExternVal, Features, Module, Store, Value};
     let module = Module::new(bytes, &Features::default()).expect("kernel is valid");
     let mut store = Store::new(Config::default());
-    let inst = store.instantiate(&module, &[]).expect("kernel instantiates");
-    let Some(ExternVal::Func(run)) = store.export(inst, "run") else { panic!("no run export") };
+    let inst = store
+        .instantiate(&module, &[])
+        .expect("kernel instantiates");
+    let Some(ExternVal::Func(run)) = store.export(inst, "run") else {
+        panic!("no run export")
+    };
     best_of(
-        || match store.invoke(run, &[Value::I32(k.arg)]).expect("well-typed call") {
+        || match store
+            .invoke(run, &[Value::I32(k.arg)])
+            .expect("well-typed call")
+        {
             Exit::Returned(vs) => match vs[..] {
                 [Value::I64(v)] => v,
                 _ => panic!("unexpected results {vs:?}"),
@@ -49,25 +56,46 @@ fn wasmi(k: &Kernel, bytes: &[u8]) -> Duration {
     let module = wasmi::Module::new(&engine, bytes).expect("kernel is valid");
     let mut store = wasmi::Store::new(&engine, ());
     let linker = wasmi::Linker::<()>::new(&engine);
-    let inst = linker.instantiate_and_start(&mut store, &module).expect("kernel instantiates");
-    let run = inst.get_typed_func::<i32, i64>(&store, "run").expect("run export");
-    best_of(|| run.call(&mut store, k.arg).expect("kernel runs"), k.expect, "wasmi", k)
+    let inst = linker
+        .instantiate_and_start(&mut store, &module)
+        .expect("kernel instantiates");
+    let run = inst
+        .get_typed_func::<i32, i64>(&store, "run")
+        .expect("run export");
+    best_of(
+        || run.call(&mut store, k.arg).expect("kernel runs"),
+        k.expect,
+        "wasmi",
+        k,
+    )
 }
 
 fn main() {
     // `cargo bench` passes `--bench`; a filter argument selects kernels by substring.
     let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with("--"));
-    println!("{:<22} {:>12} {:>12} {:>12}", "kernel", "ours", "wasmi", "ours/wasmi");
+    println!(
+        "{:<22} {:>12} {:>12} {:>12}",
+        "kernel", "ours", "wasmi", "ours/wasmi"
+    );
     let mut log_sum = 0.0;
     let mut n = 0;
-    for k in KERNELS.iter().filter(|k| filter.as_ref().is_none_or(|f| k.name.contains(f.as_str()))) {
+    for k in KERNELS
+        .iter()
+        .filter(|k| filter.as_ref().is_none_or(|f| k.name.contains(f.as_str())))
+    {
         let bytes = wat::parse_str(k.wat).expect("kernel text parses");
         let a = ours(k, &bytes);
         let b = wasmi(k, &bytes);
         let ratio = a.as_secs_f64() / b.as_secs_f64();
         log_sum += ratio.ln();
         n += 1;
-        println!("{:<22} {:>9.2} ms {:>9.2} ms {:>12.2}", k.name, ms(a), ms(b), ratio);
+        println!(
+            "{:<22} {:>9.2} ms {:>9.2} ms {:>12.2}",
+            k.name,
+            ms(a),
+            ms(b),
+            ratio
+        );
     }
     if n > 0 {
         println!("geomean ours/wasmi: {:.2}", (log_sum / n as f64).exp());

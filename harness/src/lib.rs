@@ -17,7 +17,10 @@ pub fn parse_value(s: &str, t: ValType) -> Result<Value, String> {
             Some(d) => (true, d),
             None => (false, s),
         };
-        let v = match digits.strip_prefix("0x").or_else(|| digits.strip_prefix("0X")) {
+        let v = match digits
+            .strip_prefix("0x")
+            .or_else(|| digits.strip_prefix("0X"))
+        {
             Some(h) => i128::from_str_radix(&h.replace('_', ""), 16).ok()?,
             None => digits.replace('_', "").parse::<i128>().ok()?,
         };
@@ -39,11 +42,15 @@ pub fn parse_value(s: &str, t: ValType) -> Result<Value, String> {
             Ok(Value::I64(v as i64))
         }
         ValType::F32 => match s.strip_prefix("bits:") {
-            Some(b) => Ok(Value::F32(int(b).and_then(|v| u32::try_from(v).ok()).ok_or_else(bad)?)),
+            Some(b) => Ok(Value::F32(
+                int(b).and_then(|v| u32::try_from(v).ok()).ok_or_else(bad)?,
+            )),
             None => Ok(Value::F32(s.parse::<f32>().map_err(|_| bad())?.to_bits())),
         },
         ValType::F64 => match s.strip_prefix("bits:") {
-            Some(b) => Ok(Value::F64(int(b).and_then(|v| u64::try_from(v).ok()).ok_or_else(bad)?)),
+            Some(b) => Ok(Value::F64(
+                int(b).and_then(|v| u64::try_from(v).ok()).ok_or_else(bad)?,
+            )),
             None => Ok(Value::F64(s.parse::<f64>().map_err(|_| bad())?.to_bits())),
         },
         ValType::Ref(_) if s == "null" => Value::default_of(t).ok_or_else(bad),
@@ -89,10 +96,21 @@ mod tests {
         assert_eq!(parse_value("0xffffffff", ValType::I32), Ok(Value::I32(-1)));
         assert_eq!(parse_value("-1", ValType::I64), Ok(Value::I64(-1)));
         assert!(parse_value("0x100000000", ValType::I32).is_err());
-        assert_eq!(parse_value("1.5", ValType::F64), Ok(Value::F64(1.5f64.to_bits())));
-        assert_eq!(parse_value("bits:0x7fc00001", ValType::F32), Ok(Value::F32(0x7fc0_0001)));
-        assert!(matches!(parse_value("inf", ValType::F32), Ok(Value::F32(b)) if b == f32::INFINITY.to_bits()));
+        assert_eq!(
+            parse_value("1.5", ValType::F64),
+            Ok(Value::F64(1.5f64.to_bits()))
+        );
+        assert_eq!(
+            parse_value("bits:0x7fc00001", ValType::F32),
+            Ok(Value::F32(0x7fc0_0001))
+        );
+        assert!(
+            matches!(parse_value("inf", ValType::F32), Ok(Value::F32(b)) if b == f32::INFINITY.to_bits())
+        );
         assert!(parse_value("x", ValType::I32).is_err());
-        assert_eq!(parse_value("null", ValType::FUNCREF), Ok(Value::FuncRef(None)));
+        assert_eq!(
+            parse_value("null", ValType::FUNCREF),
+            Ok(Value::FuncRef(None))
+        );
     }
 }

@@ -197,7 +197,9 @@ pub enum Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Malformed { offset, message } => write!(f, "malformed module at byte {offset}: {message}"),
+            Error::Malformed { offset, message } => {
+                write!(f, "malformed module at byte {offset}: {message}")
+            }
             Error::Invalid(m) => write!(f, "invalid module: {m}"),
             Error::Link(m) => write!(f, "link error: {m}"),
             Error::Uninstantiable(t) => write!(f, "instantiation trapped: {t}"),
@@ -234,7 +236,11 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_call_depth: 100_000, max_stack_slots: 4 << 20, max_host_nesting: 100 }
+        Limits {
+            max_call_depth: 100_000,
+            max_stack_slots: 4 << 20,
+            max_host_nesting: 100,
+        }
     }
 }
 
@@ -266,11 +272,17 @@ pub enum ExternVal {
 /// Checks `vs` against `ts` for an argument or result list.
 pub(crate) fn check_values(what: &str, vs: &[Value], ts: &[ValType]) -> Result<(), Error> {
     if vs.len() != ts.len() {
-        return Err(Error::Api(format!("{what}: expected {} values, got {}", ts.len(), vs.len())));
+        return Err(Error::Api(format!(
+            "{what}: expected {} values, got {}",
+            ts.len(),
+            vs.len()
+        )));
     }
     for (i, (v, t)) in vs.iter().zip(ts).enumerate() {
         if !v.has_type(*t) {
-            return Err(Error::Api(format!("{what}: value {i} ({v}) is not of type {t:?}")));
+            return Err(Error::Api(format!(
+                "{what}: value {i} ({v}) is not of type {t:?}"
+            )));
         }
     }
     Ok(())

@@ -40,7 +40,10 @@ impl Module {
                 Rc::from(body)
             })
             .collect();
-        Ok(Module { inner: Rc::new(m), code })
+        Ok(Module {
+            inner: Rc::new(m),
+            code,
+        })
     }
 
     /// The module's abstract syntax, as validated.
@@ -69,7 +72,9 @@ impl Module {
     /// The exports in order: name and type (spec 7.1.5 `module_exports`).
     pub fn exports(&self) -> Vec<(String, ExternType)> {
         let m = &*self.inner;
-        let imported = |f: fn(&ImportDesc) -> bool| m.imports.iter().filter(|i| f(&i.desc)).collect::<Vec<_>>();
+        let imported = |f: fn(&ImportDesc) -> bool| {
+            m.imports.iter().filter(|i| f(&i.desc)).collect::<Vec<_>>()
+        };
         let funcs = imported(|d| matches!(d, ImportDesc::Func(_)));
         let tables = imported(|d| matches!(d, ImportDesc::Table(_)));
         let mems = imported(|d| matches!(d, ImportDesc::Mem(_)));
@@ -128,6 +133,10 @@ impl Module {
 
     /// The contents of every custom section with this name, in order.
     pub fn custom_sections<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [u8]> + 'a {
-        self.inner.customs.iter().filter(move |c| c.name == name).map(|c| c.data.as_slice())
+        self.inner
+            .customs
+            .iter()
+            .filter(move |c| c.name == name)
+            .map(|c| c.data.as_slice())
     }
 }

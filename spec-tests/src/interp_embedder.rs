@@ -8,8 +8,13 @@
 //! arbitrary instructions and at every host call changes nothing.
 
 use crate::embedder::*;
-use interp::syntax::{AddrType, FuncType, GlobalType, Limits, MemType, Mut, RefType, TableType, ValType};
-use interp::{Config, Error, Exit, ExternAddr, ExternVal, Features, FuncAddr, HostOutcome, InstanceAddr, Module, Store, Trap, Value};
+use interp::syntax::{
+    AddrType, FuncType, GlobalType, Limits, MemType, Mut, RefType, TableType, ValType,
+};
+use interp::{
+    Config, Error, Exit, ExternAddr, ExternVal, Features, FuncAddr, HostOutcome, Module, Store,
+    Trap, Value,
+};
 use std::collections::HashMap;
 
 /// How invocations run.
@@ -52,7 +57,15 @@ pub type Exports = std::rc::Rc<Vec<(String, ExternVal)>>;
 impl InterpEmbedder {
     /// A new store with these features, running in this mode.
     pub fn new(features: Features, mode: Mode) -> Self {
-        InterpEmbedder { store: Store::new(Config { features, ..Config::default() }), features, mode, spectest: None }
+        InterpEmbedder {
+            store: Store::new(Config {
+                features,
+                ..Config::default()
+            }),
+            features,
+            mode,
+            spectest: None,
+        }
     }
 
     /// Runs a computation to its end, resuming it after every pause in
@@ -65,7 +78,13 @@ impl InterpEmbedder {
         loop {
             match exit {
                 Err(e) => return Outcome::Error(e.to_string()),
-                Ok(Exit::Returned(vs)) => return vs.iter().map(to_val).collect::<Result<_, _>>().map_or_else(Outcome::Error, Outcome::Return),
+                Ok(Exit::Returned(vs)) => {
+                    return vs
+                        .iter()
+                        .map(to_val)
+                        .collect::<Result<_, _>>()
+                        .map_or_else(Outcome::Error, Outcome::Return);
+                }
                 Ok(Exit::Trapped(t)) => return trap_outcome(&t),
                 // Both kinds of pause (fuel, and a spectest print) resume with no values.
                 Ok(Exit::Suspended(s)) => exit = s.resume_with_fuel(&mut self.store, &[], step),
@@ -97,21 +116,57 @@ impl InterpEmbedder {
         ];
         for (name, params) in prints {
             let f = store.alloc_host_func(FuncType::new(params.to_vec(), []), move |_, _| {
-                if suspend { HostOutcome::Suspend(0) } else { HostOutcome::Return(vec![]) }
+                if suspend {
+                    HostOutcome::Suspend(0)
+                } else {
+                    HostOutcome::Return(vec![])
+                }
             });
             items.push((name.to_string(), ExternVal::Func(f)));
         }
         let global = |store: &mut Store, t: ValType, v: Value| {
-            ExternVal::Global(store.alloc_global(GlobalType { mutability: Mut::Const, val: t }, v).expect("well-typed"))
+            ExternVal::Global(
+                store
+                    .alloc_global(
+                        GlobalType {
+                            mutability: Mut::Const,
+                            val: t,
+                        },
+                        v,
+                    )
+                    .expect("well-typed"),
+            )
         };
         items.push(("global_i32".into(), global(store, I32, Value::I32(666))));
         items.push(("global_i64".into(), global(store, I64, Value::I64(666))));
-        items.push(("global_f32".into(), global(store, F32, Value::F32(666.6f32.to_bits()))));
-        items.push(("global_f64".into(), global(store, F64, Value::F64(666.6f64.to_bits()))));
-        let table = TableType { addr: AddrType::I32, limits: Limits { min: 10, max: Some(20) }, elem: RefType::FUNCREF };
-        let t = store.alloc_table(table, Value::FuncRef(None)).expect("valid table");
+        items.push((
+            "global_f32".into(),
+            global(store, F32, Value::F32(666.6f32.to_bits())),
+        ));
+        items.push((
+            "global_f64".into(),
+            global(store, F64, Value::F64(666.6f64.to_bits())),
+        ));
+        let table = TableType {
+            addr: AddrType::I32,
+            limits: Limits {
+                min: 10,
+                max: Some(20),
+            },
+            elem: RefType::FUNCREF,
+        };
+        let t = store
+            .alloc_table(table, Value::FuncRef(None))
+            .expect("valid table");
         items.push(("table".into(), ExternVal::Table(t)));
-        let mem = MemType { addr: AddrType::I32, limits: Limits { min: 1, max: Some(2) }, shared: false };
+        let mem = MemType {
+            addr: AddrType::I32,
+            limits: Limits {
+                min: 1,
+                max: Some(2),
+            },
+            shared: false,
+        };
         let m = store.alloc_mem(mem).expect("valid memory");
         items.push(("memory".into(), ExternVal::Mem(m)));
         items
@@ -119,7 +174,11 @@ impl InterpEmbedder {
 }
 
 fn trap_outcome(t: &Trap) -> Outcome {
-    if t.is_exhaustion() { Outcome::Exhaustion(t.to_string()) } else { Outcome::Trap(t.to_string()) }
+    if t.is_exhaustion() {
+        Outcome::Exhaustion(t.to_string())
+    } else {
+        Outcome::Trap(t.to_string())
+    }
 }
 
 fn to_val(v: &Value) -> Result<Val, String> {
@@ -159,7 +218,11 @@ impl Embedder for InterpEmbedder {
         })
     }
 
-    fn instantiate(&mut self, module: &Module, registered: &HashMap<String, Exports>) -> Result<Exports, InstantiateError> {
+    fn instantiate(
+        &mut self,
+        module: &Module,
+        registered: &HashMap<String, Exports>,
+    ) -> Result<Exports, InstantiateError> {
         let mut imports = Vec::new();
         for (m, n, _) in module.imports() {
             let v = registered
@@ -168,10 +231,13 @@ impl Embedder for InterpEmbedder {
                 .ok_or_else(|| InstantiateError::Link(format!("unknown import \"{m}\" \"{n}\"")))?;
             imports.push(v);
         }
-        let (inst, start) = self.store.instantiate_without_start(module, &imports).map_err(|e| match e {
-            Error::Uninstantiable(t) => InstantiateError::Trap(trap_outcome(&t)),
-            e => InstantiateError::Link(e.to_string()),
-        })?;
+        let (inst, start) = self
+            .store
+            .instantiate_without_start(module, &imports)
+            .map_err(|e| match e {
+                Error::Uninstantiable(t) => InstantiateError::Trap(trap_outcome(&t)),
+                e => InstantiateError::Link(e.to_string()),
+            })?;
         if let Some(f) = start {
             match self.call(f, &[]) {
                 Outcome::Return(_) => {}
@@ -214,6 +280,3 @@ impl Embedder for InterpEmbedder {
         }
     }
 }
-
-#[allow(dead_code)]
-fn _instance_addr_unused(_: InstanceAddr) {}

@@ -6,8 +6,8 @@
 use crate::embedder::*;
 use std::collections::HashMap;
 use wast::core::{AbstractHeapType, HeapType, NanPattern, WastArgCore, WastRetCore};
-use wast::token::{F32, F64, Span};
-use wast::{QuoteWat, Wast, WastArg, WastDirective, WastExecute, WastInvoke, WastRet, Wat};
+use wast::token::{F32, F64};
+use wast::{Wast, WastArg, WastDirective, WastExecute, WastInvoke, WastRet};
 
 /// One directive that did not hold.
 #[derive(Clone, Debug)]
@@ -38,13 +38,17 @@ impl Report {
     pub fn describe(&self, path: &str) -> String {
         self.failures
             .iter()
-            .map(|f| format!("{path}:{}:{}: {}: {}\n", f.line, f.col, f.directive, f.message))
+            .map(|f| {
+                format!(
+                    "{path}:{}:{}: {}: {}\n",
+                    f.line, f.col, f.directive, f.message
+                )
+            })
             .collect()
     }
 }
 
 struct Run<'t, E: Embedder> {
-    text: &'t str,
     e: &'t mut E,
     current: Option<E::Instance>,
     instances: HashMap<String, E::Instance>,
@@ -68,7 +72,6 @@ pub fn run_wast<E: Embedder>(text: &str, e: &mut E) -> Report {
     };
     let spectest = e.spectest();
     let mut run = Run {
-        text,
         e,
         current: None,
         instances: HashMap::new(),
@@ -85,11 +88,15 @@ pub fn run_wast<E: Embedder>(text: &str, e: &mut E) -> Report {
             Err(message) => {
                 let (l, c) = span.linecol_in(text);
                 run.report.failed += 1;
-                run.report.failures.push(Failure { line: l + 1, col: c + 1, directive: name, message });
+                run.report.failures.push(Failure {
+                    line: l + 1,
+                    col: c + 1,
+                    directive: name,
+                    message,
+                });
             }
         }
     }
-    let _ = run.text;
     run.report
 }
 
@@ -99,7 +106,12 @@ fn parse_failure(err: wast::Error, text: &str) -> Report {
     Report {
         passed: 0,
         failed: 1,
-        failures: vec![Failure { line: 1, col: 1, directive: "parse", message: err.to_string() }],
+        failures: vec![Failure {
+            line: 1,
+            col: 1,
+            directive: "parse",
+            message: err.to_string(),
+        }],
     }
 }
 
@@ -124,18 +136,22 @@ fn directive_name(d: &WastDirective<'_>) -> &'static str {
     }
 }
 
-fn quote_span(q: &QuoteWat<'_>) -> Span {
-    q.span()
-}
-
 impl<E: Embedder> Run<'_, E> {
     fn directive(&mut self, d: WastDirective<'_>) -> Result<(), String> {
         match d {
             WastDirective::Module(mut q) => {
                 let name = q.name().map(|i| i.name().to_string());
-                let bytes = q.encode().map_err(|e| format!("the text format parser refused the module: {e}"))?;
-                let m = self.e.compile(&bytes).map_err(|e| format!("module refused: {e:?}"))?;
-                let i = self.e.instantiate(&m, &self.registered).map_err(|e| format!("instantiation failed: {e:?}"))?;
+                let bytes = q
+                    .encode()
+                    .map_err(|e| format!("the text format parser refused the module: {e}"))?;
+                let m = self
+                    .e
+                    .compile(&bytes)
+                    .map_err(|e| format!("module refused: {e:?}"))?;
+                let i = self
+                    .e
+                    .instantiate(&m, &self.registered)
+                    .map_err(|e| format!("instantiation failed: {e:?}"))?;
                 if let Some(n) = name {
                     self.instances.insert(n, i.clone());
                 }
@@ -144,16 +160,32 @@ impl<E: Embedder> Run<'_, E> {
             }
             WastDirective::ModuleDefinition(mut q) => {
                 let name = q.name().map(|i| i.name().to_string()).unwrap_or_default();
-                let bytes = q.encode().map_err(|e| format!("the text format parser refused the module: {e}"))?;
-                let m = self.e.compile(&bytes).map_err(|e| format!("module refused: {e:?}"))?;
+                let bytes = q
+                    .encode()
+                    .map_err(|e| format!("the text format parser refused the module: {e}"))?;
+                let m = self
+                    .e
+                    .compile(&bytes)
+                    .map_err(|e| format!("module refused: {e:?}"))?;
                 self.definitions.insert(name.clone(), m);
                 self.last_definition = Some(name);
                 Ok(())
             }
-            WastDirective::ModuleInstance { instance, module, .. } => {
-                let def = module.map(|m| m.name().to_string()).or_else(|| self.last_definition.clone()).unwrap_or_default();
-                let m = self.definitions.get(&def).ok_or_else(|| format!("no module definition {def:?}"))?;
-                let i = self.e.instantiate(m, &self.registered).map_err(|e| format!("instantiation failed: {e:?}"))?;
+            WastDirective::ModuleInstance {
+                instance, module, ..
+            } => {
+                let def = module
+                    .map(|m| m.name().to_string())
+                    .or_else(|| self.last_definition.clone())
+                    .unwrap_or_default();
+                let m = self
+                    .definitions
+                    .get(&def)
+                    .ok_or_else(|| format!("no module definition {def:?}"))?;
+                let i = self
+                    .e
+                    .instantiate(m, &self.registered)
+                    .map_err(|e| format!("instantiation failed: {e:?}"))?;
                 if let Some(n) = instance {
                     self.instances.insert(n.name().to_string(), i.clone());
                 }
@@ -181,48 +213,88 @@ impl<E: Embedder> Run<'_, E> {
                 Outcome::Exhaustion(_) => Ok(()),
                 other => Err(format!("expected exhaustion {message:?}, found {other:?}")),
             },
-            WastDirective::AssertMalformed { mut module, message, .. } => {
+            WastDirective::AssertMalformed {
+                mut module,
+                message,
+                ..
+            } => {
                 let Ok(bytes) = module.encode() else {
                     // The text format parser refused it: malformed at the text level.
                     return Ok(());
                 };
                 match self.e.compile(&bytes) {
                     Err(CompileError::Malformed(_)) => Ok(()),
-                    Err(CompileError::Invalid(m)) => Err(format!("expected malformed {message:?}, found invalid: {m}")),
-                    Ok(_) => Err(format!("expected malformed {message:?}, but the module was accepted")),
+                    Err(CompileError::Invalid(m)) => Err(format!(
+                        "expected malformed {message:?}, found invalid: {m}"
+                    )),
+                    Ok(_) => Err(format!(
+                        "expected malformed {message:?}, but the module was accepted"
+                    )),
                 }
             }
-            WastDirective::AssertInvalid { mut module, message, .. } => {
+            WastDirective::AssertInvalid {
+                mut module,
+                message,
+                ..
+            } => {
                 let Ok(bytes) = module.encode() else {
                     // The text format parser refused it (e.g. an unknown name).
                     return Ok(());
                 };
                 match self.e.compile(&bytes) {
                     Err(CompileError::Invalid(_)) => Ok(()),
-                    Err(CompileError::Malformed(m)) => Err(format!("expected invalid {message:?}, found malformed: {m}")),
-                    Ok(_) => Err(format!("expected invalid {message:?}, but the module was accepted")),
+                    Err(CompileError::Malformed(m)) => Err(format!(
+                        "expected invalid {message:?}, found malformed: {m}"
+                    )),
+                    Ok(_) => Err(format!(
+                        "expected invalid {message:?}, but the module was accepted"
+                    )),
                 }
             }
-            WastDirective::AssertUnlinkable { mut module, message, .. } => {
-                let bytes = module.encode().map_err(|e| format!("the text format parser refused the module: {e}"))?;
-                let m = self.e.compile(&bytes).map_err(|e| format!("module refused: {e:?}"))?;
+            WastDirective::AssertUnlinkable {
+                mut module,
+                message,
+                ..
+            } => {
+                let bytes = module
+                    .encode()
+                    .map_err(|e| format!("the text format parser refused the module: {e}"))?;
+                let m = self
+                    .e
+                    .compile(&bytes)
+                    .map_err(|e| format!("module refused: {e:?}"))?;
                 match self.e.instantiate(&m, &self.registered) {
                     Err(InstantiateError::Link(_)) => Ok(()),
                     Err(e) => Err(format!("expected unlinkable {message:?}, found {e:?}")),
-                    Ok(_) => Err(format!("expected unlinkable {message:?}, but it instantiated")),
+                    Ok(_) => Err(format!(
+                        "expected unlinkable {message:?}, but it instantiated"
+                    )),
                 }
             }
-            WastDirective::AssertException { .. } => Err("exceptions are not implemented yet".into()),
-            WastDirective::AssertSuspension { .. } => Err("stack switching is not implemented".into()),
-            WastDirective::Thread(_) | WastDirective::Wait { .. } => Err("threads are not implemented".into()),
+            WastDirective::AssertException { .. } => {
+                Err("exceptions are not implemented yet".into())
+            }
+            WastDirective::AssertSuspension { .. } => {
+                Err("stack switching is not implemented".into())
+            }
+            WastDirective::Thread(_) | WastDirective::Wait { .. } => {
+                Err("threads are not implemented".into())
+            }
             _ => Err("this directive is not supported".into()),
         }
     }
 
     fn instance(&self, name: Option<&str>) -> Result<E::Instance, String> {
         match name {
-            Some(n) => self.instances.get(n).cloned().ok_or_else(|| format!("no instance named {n}")),
-            None => self.current.clone().ok_or_else(|| "no current instance".to_string()),
+            Some(n) => self
+                .instances
+                .get(n)
+                .cloned()
+                .ok_or_else(|| format!("no instance named {n}")),
+            None => self
+                .current
+                .clone()
+                .ok_or_else(|| "no current instance".to_string()),
         }
     }
 
@@ -241,14 +313,20 @@ impl<E: Embedder> Run<'_, E> {
     fn execute(&mut self, exec: WastExecute<'_>) -> Outcome {
         match exec {
             WastExecute::Invoke(inv) => self.invoke(inv),
-            WastExecute::Get { module, global, .. } => match self.instance(module.map(|m| m.name())) {
-                Ok(i) => self.e.get(&i, global),
-                Err(e) => Outcome::Error(e),
-            },
+            WastExecute::Get { module, global, .. } => {
+                match self.instance(module.map(|m| m.name())) {
+                    Ok(i) => self.e.get(&i, global),
+                    Err(e) => Outcome::Error(e),
+                }
+            }
             WastExecute::Wat(mut w) => {
                 let bytes = match w.encode() {
                     Ok(b) => b,
-                    Err(e) => return Outcome::Error(format!("the text format parser refused the module: {e}")),
+                    Err(e) => {
+                        return Outcome::Error(format!(
+                            "the text format parser refused the module: {e}"
+                        ));
+                    }
                 };
                 let m = match self.e.compile(&bytes) {
                     Ok(m) => m,
@@ -271,29 +349,54 @@ fn messages_agree(found: &str, expected: &str) -> bool {
 }
 
 fn arg(a: &WastArg<'_>) -> Result<Val, String> {
-    let WastArg::Core(a) = a else { return Err("component values are not supported".into()) };
+    let WastArg::Core(a) = a else {
+        return Err("component values are not supported".into());
+    };
     Ok(match a {
         WastArgCore::I32(x) => Val::I32(*x),
         WastArgCore::I64(x) => Val::I64(*x),
         WastArgCore::F32(F32 { bits }) => Val::F32(*bits),
         WastArgCore::F64(F64 { bits }) => Val::F64(*bits),
-        WastArgCore::RefNull(HeapType::Abstract { ty: AbstractHeapType::Func, .. }) => Val::NullFunc,
-        WastArgCore::RefNull(HeapType::Abstract { ty: AbstractHeapType::Extern, .. }) => Val::NullExtern,
+        WastArgCore::RefNull(HeapType::Abstract {
+            ty: AbstractHeapType::Func,
+            ..
+        }) => Val::NullFunc,
+        WastArgCore::RefNull(HeapType::Abstract {
+            ty: AbstractHeapType::Extern,
+            ..
+        }) => Val::NullExtern,
         WastArgCore::RefExtern(n) => Val::Extern(*n),
         other => return Err(format!("argument {other:?} is not supported yet")),
     })
 }
 
 fn match_results(want: &[WastRet<'_>], got: &[Val]) -> Result<(), String> {
-    let show = |vs: &[Val]| vs.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(" ");
+    let show = |vs: &[Val]| {
+        vs.iter()
+            .map(|v| v.to_string())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     if want.len() != got.len() {
-        return Err(format!("expected {} results, found {}: {}", want.len(), got.len(), show(got)));
+        return Err(format!(
+            "expected {} results, found {}: {}",
+            want.len(),
+            got.len(),
+            show(got)
+        ));
     }
     for (k, (w, g)) in want.iter().zip(got).enumerate() {
-        let WastRet::Core(w) = w else { return Err("component results are not supported".into()) };
+        let WastRet::Core(w) = w else {
+            return Err("component results are not supported".into());
+        };
         match result_matches(w, g) {
             Ok(true) => {}
-            Ok(false) => return Err(format!("result {k}: expected {w:?}, found {g}; all results: {}", show(got))),
+            Ok(false) => {
+                return Err(format!(
+                    "result {k}: expected {w:?}, found {g}; all results: {}",
+                    show(got)
+                ));
+            }
             Err(e) => return Err(e),
         }
     }
@@ -347,9 +450,4 @@ fn result_matches(w: &WastRetCore<'_>, g: &Val) -> Result<bool, String> {
         ) => return Err(format!("result pattern {w:?} is not supported yet")),
         _ => false,
     })
-}
-
-#[allow(dead_code)]
-fn _unused(_: &Wat<'_>, q: &QuoteWat<'_>) -> Span {
-    quote_span(q)
 }

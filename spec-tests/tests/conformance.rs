@@ -50,11 +50,16 @@ fn scripts() -> Vec<(String, String)> {
     }
     for p in Proposal::all() {
         for f in proposal(p) {
-            out.push((format!("proposals/{}/{}", f.parent(), f.name()), f.raw().to_string()));
+            out.push((
+                format!("proposals/{}/{}", f.parent(), f.name()),
+                f.raw().to_string(),
+            ));
         }
     }
     let ours = concat!(env!("CARGO_MANIFEST_DIR"), "/wast");
-    let mut files: Vec<_> = std::fs::read_dir(ours).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+    let mut files: Vec<_> = std::fs::read_dir(ours)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
     files.sort();
     for p in files {
         if p.extension().is_some_and(|e| e == "wast") {
@@ -69,23 +74,50 @@ fn scripts() -> Vec<(String, String)> {
 /// Why a folder's files may fail, for new entries of the expected-failure list.
 fn folder_reason(path: &str) -> &'static str {
     let folders: [(&str, &str); 15] = [
-        ("wasm-v3/", "needs a WebAssembly 3.0 feature (issue 3, GC later)"),
-        ("wasm-latest/", "needs a WebAssembly 3.0 feature (issue 3, GC later)"),
-        ("proposals/custom-descriptors/", "needs the custom-descriptors proposal (GC-based, not planned yet)"),
-        ("proposals/custom-page-sizes/", "needs the custom-page-sizes proposal (not planned yet)"),
-        ("proposals/wide-arithmetic/", "needs the wide-arithmetic proposal (not planned yet)"),
+        (
+            "wasm-v3/",
+            "needs a WebAssembly 3.0 feature (issue 3, GC later)",
+        ),
+        (
+            "wasm-latest/",
+            "needs a WebAssembly 3.0 feature (issue 3, GC later)",
+        ),
+        (
+            "proposals/custom-descriptors/",
+            "needs the custom-descriptors proposal (GC-based, not planned yet)",
+        ),
+        (
+            "proposals/custom-page-sizes/",
+            "needs the custom-page-sizes proposal (not planned yet)",
+        ),
+        (
+            "proposals/wide-arithmetic/",
+            "needs the wide-arithmetic proposal (not planned yet)",
+        ),
         ("proposals/simd/", "needs SIMD (issue 7)"),
         ("proposals/relaxed-simd/", "needs relaxed SIMD (issue 7)"),
-        ("proposals/exceptions/", "needs exception handling (issue 3)"),
+        (
+            "proposals/exceptions/",
+            "needs exception handling (issue 3)",
+        ),
         ("proposals/tail-call/", "needs tail calls (issue 3)"),
-        ("proposals/function-references/", "needs typed function references (issue 3)"),
+        (
+            "proposals/function-references/",
+            "needs typed function references (issue 3)",
+        ),
         ("proposals/gc/", "needs GC (WebAssembly 3.0, after issue 3)"),
         ("proposals/multi-memory/", "needs multi-memory (issue 3)"),
         ("proposals/memory64/", "needs memory64 (issue 3)"),
-        ("proposals/extended-const/", "needs extended constant expressions (issue 3)"),
+        (
+            "proposals/extended-const/",
+            "needs extended constant expressions (issue 3)",
+        ),
         ("proposals/threads/", "needs threads (not planned)"),
     ];
-    folders.iter().find(|(f, _)| path.starts_with(f)).map_or("", |(_, r)| r)
+    folders
+        .iter()
+        .find(|(f, _)| path.starts_with(f))
+        .map_or("", |(_, r)| r)
 }
 
 /// The result of one file in one mode: `None` if it passed, else a summary.
@@ -96,9 +128,17 @@ fn run_one(path: &str, text: &str, mode: Mode) -> Option<String> {
     }));
     match outcome {
         Ok(r) if r.failed == 0 => None,
-        Ok(r) => Some(format!("{} passed, {} failed\n{}", r.passed, r.failed, r.describe(path))),
+        Ok(r) => Some(format!(
+            "{} passed, {} failed\n{}",
+            r.passed,
+            r.failed,
+            r.describe(path)
+        )),
         Err(p) => {
-            let msg = p.downcast_ref::<String>().cloned().or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()));
+            let msg = p
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()));
             Some(format!("the runner panicked: {}", msg.unwrap_or_default()))
         }
     }
@@ -112,7 +152,15 @@ fn main() {
     let mut trials = Vec::new();
     let scripts = scripts();
     for (path, text) in &scripts {
-        for (mode_name, mode) in [("plain", Mode::Plain), ("suspend", Mode::Suspending { fuel_step: FUEL_STEP })] {
+        for (mode_name, mode) in [
+            ("plain", Mode::Plain),
+            (
+                "suspend",
+                Mode::Suspending {
+                    fuel_step: FUEL_STEP,
+                },
+            ),
+        ] {
             let (path, text) = (path.clone(), text.clone());
             let (expected, results) = (expected.clone(), results.clone());
             trials.push(Trial::test(format!("conformance::{mode_name}::{path}"), move || {

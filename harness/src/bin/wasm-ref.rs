@@ -55,8 +55,14 @@ fn wast(args: &[String]) -> Result<ExitCode, String> {
     let mut it = args.iter();
     while let Some(a) = it.next() {
         if a == "--suspend" {
-            let n = it.next().ok_or("--suspend needs a number of instructions")?;
-            let fuel_step = n.parse::<u64>().ok().filter(|&n| n > 0).ok_or_else(|| format!("--suspend: {n:?} is not a positive number"))?;
+            let n = it
+                .next()
+                .ok_or("--suspend needs a number of instructions")?;
+            let fuel_step = n
+                .parse::<u64>()
+                .ok()
+                .filter(|&n| n > 0)
+                .ok_or_else(|| format!("--suspend: {n:?} is not a positive number"))?;
             mode = Mode::Suspending { fuel_step };
         } else {
             files.push(a);
@@ -75,7 +81,11 @@ fn wast(args: &[String]) -> Result<ExitCode, String> {
         failed += report.failed;
     }
     println!("{passed} passed, {failed} failed");
-    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 fn run(args: &[String]) -> Result<ExitCode, String> {
@@ -88,27 +98,46 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     let bytes = if bytes.starts_with(b"\0asm") {
         bytes
     } else {
-        wat::parse_bytes(&bytes).map_err(|e| format!("{path}: not a binary module, and not text: {e}"))?.into_owned()
+        wat::parse_bytes(&bytes)
+            .map_err(|e| format!("{path}: not a binary module, and not text: {e}"))?
+            .into_owned()
     };
     let features = Features::implemented();
     let module = Module::new(&bytes, &features).map_err(|e| format!("{path}: {e}"))?;
-    let mut store = Store::new(Config { features, ..Config::default() });
+    let mut store = Store::new(Config {
+        features,
+        ..Config::default()
+    });
     // Resolve imports against the spectest module.
     let spectest = spectest_items(&mut store);
     let mut imports = Vec::new();
     for (m, n, _) in module.imports() {
-        let v = (m == "spectest").then(|| spectest.iter().find(|(k, _)| *k == n).map(|(_, v)| *v)).flatten();
-        imports.push(v.ok_or_else(|| format!("{path}: unknown import \"{m}\" \"{n}\" (only spectest is available)"))?);
+        let v = (m == "spectest")
+            .then(|| spectest.iter().find(|(k, _)| *k == n).map(|(_, v)| *v))
+            .flatten();
+        imports.push(v.ok_or_else(|| {
+            format!("{path}: unknown import \"{m}\" \"{n}\" (only spectest is available)")
+        })?);
     }
-    let inst = store.instantiate(&module, &imports).map_err(|e| format!("{path}: {e}"))?;
+    let inst = store
+        .instantiate(&module, &imports)
+        .map_err(|e| format!("{path}: {e}"))?;
     let Some(ExternVal::Func(f)) = store.export(inst, name) else {
         return Err(format!("{path}: no exported function {name:?}"));
     };
     let ty = store.func_type(f).clone();
     if call_args.len() != ty.params.len() {
-        return Err(format!("{name} takes {} arguments, {} given", ty.params.len(), call_args.len()));
+        return Err(format!(
+            "{name} takes {} arguments, {} given",
+            ty.params.len(),
+            call_args.len()
+        ));
     }
-    let values = call_args.iter().zip(&ty.params).map(|(a, t)| parse_value(a, *t)).collect::<Result<Vec<_>, _>>()?;
+    let values = call_args
+        .iter()
+        .zip(&ty.params)
+        .map(|(a, t)| parse_value(a, *t))
+        .collect::<Result<Vec<_>, _>>()?;
     match store.invoke(f, &values).map_err(|e| e.to_string())? {
         Exit::Returned(vs) => {
             for v in &vs {
@@ -145,16 +174,44 @@ fn spectest_items(store: &mut Store) -> Vec<(String, ExternVal)> {
         items.push((name.to_string(), ExternVal::Func(f)));
     }
     let mut global = |name: &str, val: ValType, v: Value| {
-        let g = store.alloc_global(GlobalType { mutability: Mut::Const, val }, v).expect("well-typed");
+        let g = store
+            .alloc_global(
+                GlobalType {
+                    mutability: Mut::Const,
+                    val,
+                },
+                v,
+            )
+            .expect("well-typed");
         items.push((name.to_string(), ExternVal::Global(g)));
     };
     global("global_i32", ValType::I32, Value::I32(666));
     global("global_i64", ValType::I64, Value::I64(666));
     global("global_f32", ValType::F32, Value::F32(666.6f32.to_bits()));
     global("global_f64", ValType::F64, Value::F64(666.6f64.to_bits()));
-    let t = TableType { addr: AddrType::I32, limits: Limits { min: 10, max: Some(20) }, elem: RefType::FUNCREF };
-    items.push(("table".into(), ExternVal::Table(store.alloc_table(t, Value::FuncRef(None)).expect("valid"))));
-    let m = MemType { addr: AddrType::I32, limits: Limits { min: 1, max: Some(2) }, shared: false };
-    items.push(("memory".into(), ExternVal::Mem(store.alloc_mem(m).expect("valid"))));
+    let t = TableType {
+        addr: AddrType::I32,
+        limits: Limits {
+            min: 10,
+            max: Some(20),
+        },
+        elem: RefType::FUNCREF,
+    };
+    items.push((
+        "table".into(),
+        ExternVal::Table(store.alloc_table(t, Value::FuncRef(None)).expect("valid")),
+    ));
+    let m = MemType {
+        addr: AddrType::I32,
+        limits: Limits {
+            min: 1,
+            max: Some(2),
+        },
+        shared: false,
+    };
+    items.push((
+        "memory".into(),
+        ExternVal::Mem(store.alloc_mem(m).expect("valid")),
+    ));
     items
 }

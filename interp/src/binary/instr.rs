@@ -35,11 +35,9 @@ pub(crate) fn expr(r: &mut Reader<'_>, f: &Features) -> Result<Vec<Instr>, Error
                 Some(is_if @ true) => *is_if = false,
                 _ => return Err(super::reader::malformed(at, "END opcode expected")),
             },
-            Instr::End => {
-                if open.pop().is_none() {
-                    code.push(i);
-                    return Ok(code);
-                }
+            Instr::End if open.pop().is_none() => {
+                code.push(i);
+                return Ok(code);
             }
             _ => {}
         }
@@ -59,7 +57,11 @@ fn memarg(r: &mut Reader<'_>, f: &Features) -> Result<MemArg, Error> {
         return Err(super::reader::malformed(at, "malformed memop flags"));
     }
     let mem = if has_mem { r.u32()? } else { 0 };
-    let offset = if f.memory64 { r.u64()? } else { r.u32()? as u64 };
+    let offset = if f.memory64 {
+        r.u64()?
+    } else {
+        r.u32()? as u64
+    };
     Ok(MemArg { offset, align, mem })
 }
 
@@ -92,21 +94,34 @@ pub(crate) fn instr(r: &mut Reader<'_>, f: &Features) -> Result<Instr, Error> {
         0x01 => Nop,
         0x02 => Block(block_type(r, f)?),
         0x03 => Loop(block_type(r, f)?),
-        0x04 => If { ty: block_type(r, f)?, else_pc: 0 },
+        0x04 => If {
+            ty: block_type(r, f)?,
+            else_pc: 0,
+        },
         0x05 => Else { end_pc: 0 },
         0x0b => End,
         0x0c => {
             let label = r.u32()?;
-            Br { label, target: Target::UNRESOLVED }
+            Br {
+                label,
+                target: Target::UNRESOLVED,
+            }
         }
         0x0d => {
             let label = r.u32()?;
-            BrIf { label, target: Target::UNRESOLVED }
+            BrIf {
+                label,
+                target: Target::UNRESOLVED,
+            }
         }
         0x0e => {
             let labels = r.vec(|r| r.u32())?;
             let default = r.u32()?;
-            BrTable(Box::new(crate::syntax::BrTable { labels, default, targets: Vec::new() }))
+            BrTable(Box::new(crate::syntax::BrTable {
+                labels,
+                default,
+                targets: Vec::new(),
+            }))
         }
         0x0f => Return,
         0x10 => Call(r.u32()?),
@@ -188,7 +203,10 @@ pub(crate) fn instr(r: &mut Reader<'_>, f: &Features) -> Result<Instr, Error> {
                     .clone(),
                 8 if f.bulk_memory => {
                     let data = r.u32()?;
-                    MemoryInit { mem: mem_idx(r, f)?, data }
+                    MemoryInit {
+                        mem: mem_idx(r, f)?,
+                        data,
+                    }
                 }
                 9 if f.bulk_memory => DataDrop(r.u32()?),
                 10 if f.bulk_memory => {

@@ -53,7 +53,11 @@ pub fn decode(bytes: &[u8], features: &Features) -> Result<Module, Error> {
             m.customs.push(Custom { name, data });
             continue;
         }
-        let Some(pos) = SECTION_ORDER.iter().position(|&x| x == id).filter(|_| id != 13 || f.exceptions) else {
+        let Some(pos) = SECTION_ORDER
+            .iter()
+            .position(|&x| x == id)
+            .filter(|_| id != 13 || f.exceptions)
+        else {
             return Err(malformed(id_at, "malformed section id"));
         };
         if last_pos.is_some_and(|l| pos <= l) {
@@ -65,13 +69,21 @@ pub fn decode(bytes: &[u8], features: &Features) -> Result<Module, Error> {
             2 => m.imports = s.vec(|s| import(s, f))?,
             3 => func_types = s.vec(|s| s.u32())?,
             4 => {
-                m.tables = s.vec(|s| Ok(Table { ty: table_type(s, f)?, init: None }))?;
+                m.tables = s.vec(|s| {
+                    Ok(Table {
+                        ty: table_type(s, f)?,
+                        init: None,
+                    })
+                })?;
             }
             5 => m.mems = s.vec(|s| mem_type(s, f))?,
             6 => {
                 m.globals = s.vec(|s| {
                     let ty = global_type(s, f)?;
-                    Ok(Global { ty, init: ConstExpr(instr::expr(s, f)?) })
+                    Ok(Global {
+                        ty,
+                        init: ConstExpr(instr::expr(s, f)?),
+                    })
                 })?
             }
             7 => m.exports = s.vec(export)?,
@@ -88,17 +100,24 @@ pub fn decode(bytes: &[u8], features: &Features) -> Result<Module, Error> {
                 let at = s.offset();
                 let n = s.u32()? as usize;
                 if n != func_types.len() {
-                    return Err(malformed(at, "function and code section have inconsistent lengths"));
+                    return Err(malformed(
+                        at,
+                        "function and code section have inconsistent lengths",
+                    ));
                 }
                 for &type_idx in &func_types {
-                    m.funcs.push(code(&mut s, f, type_idx, m.data_count.is_some())?);
+                    m.funcs
+                        .push(code(&mut s, f, type_idx, m.data_count.is_some())?);
                 }
             }
             11 => {
                 let at = s.offset();
                 m.datas = s.vec(|s| data(s, f))?;
                 if m.data_count.is_some_and(|n| n as usize != m.datas.len()) {
-                    return Err(malformed(at, "data count and data section have inconsistent lengths"));
+                    return Err(malformed(
+                        at,
+                        "data count and data section have inconsistent lengths",
+                    ));
                 }
             }
             _ => unreachable!("ids are filtered through SECTION_ORDER"),
@@ -108,10 +127,16 @@ pub fn decode(bytes: &[u8], features: &Features) -> Result<Module, Error> {
         }
     }
     if !saw_code && !func_types.is_empty() {
-        return Err(malformed(bytes.len(), "function and code section have inconsistent lengths"));
+        return Err(malformed(
+            bytes.len(),
+            "function and code section have inconsistent lengths",
+        ));
     }
     if m.datas.is_empty() && m.data_count.is_some_and(|n| n != 0) {
-        return Err(malformed(bytes.len(), "data count and data section have inconsistent lengths"));
+        return Err(malformed(
+            bytes.len(),
+            "data count and data section have inconsistent lengths",
+        ));
     }
     Ok(m)
 }
@@ -177,10 +202,17 @@ fn elem(r: &mut Reader<'_>, f: &Features) -> Result<Elem, Error> {
     let explicit_table = flags & 2 != 0;
     let uses_exprs = flags & 4 != 0;
     let mode = if passive_or_declarative {
-        if explicit_table { ElemMode::Declarative } else { ElemMode::Passive }
+        if explicit_table {
+            ElemMode::Declarative
+        } else {
+            ElemMode::Passive
+        }
     } else {
         let table = if explicit_table { r.u32()? } else { 0 };
-        ElemMode::Active { table, offset: const_expr(r, f)? }
+        ElemMode::Active {
+            table,
+            offset: const_expr(r, f)?,
+        }
     };
     // Flags 0 and 4 have no element kind/type: funcref is implied.
     let has_kind = flags & 3 != 0;
@@ -211,11 +243,17 @@ fn data(r: &mut Reader<'_>, f: &Features) -> Result<Data, Error> {
     let at = r.offset();
     let flags = r.u32()?;
     let mode = match flags {
-        0 => DataMode::Active { mem: 0, offset: const_expr(r, f)? },
+        0 => DataMode::Active {
+            mem: 0,
+            offset: const_expr(r, f)?,
+        },
         1 if f.bulk_memory => DataMode::Passive,
         2 if f.bulk_memory || f.multi_memory => {
             let mem = r.u32()?;
-            DataMode::Active { mem, offset: const_expr(r, f)? }
+            DataMode::Active {
+                mem,
+                offset: const_expr(r, f)?,
+            }
         }
         _ => return Err(malformed(at, "malformed data segment kind")),
     };
@@ -225,7 +263,12 @@ fn data(r: &mut Reader<'_>, f: &Features) -> Result<Data, Error> {
 }
 
 /// One entry of the code section (spec 5.5.13): size, locals, body.
-fn code(r: &mut Reader<'_>, f: &Features, type_idx: TypeIdx, has_data_count: bool) -> Result<Func, Error> {
+fn code(
+    r: &mut Reader<'_>,
+    f: &Features,
+    type_idx: TypeIdx,
+    has_data_count: bool,
+) -> Result<Func, Error> {
     let size = r.u32()? as usize;
     let mut c = r.sub(size)?;
     let locals_at = c.offset();
@@ -244,5 +287,10 @@ fn code(r: &mut Reader<'_>, f: &Features, type_idx: TypeIdx, has_data_count: boo
     if !has_data_count && body.iter().any(instr::uses_data_count) {
         return Err(malformed(locals_at, "data count section required"));
     }
-    Ok(Func { type_idx, locals, body, max_height: 0 })
+    Ok(Func {
+        type_idx,
+        locals,
+        body,
+        max_height: 0,
+    })
 }

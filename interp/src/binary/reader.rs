@@ -17,13 +17,20 @@ pub(crate) struct Reader<'a> {
 /// A malformed-module error at an absolute offset.
 #[cold]
 pub(crate) fn malformed(offset: usize, message: impl Into<String>) -> Error {
-    Error::Malformed { offset, message: message.into() }
+    Error::Malformed {
+        offset,
+        message: message.into(),
+    }
 }
 
 impl<'a> Reader<'a> {
     /// A reader over `bytes`, which start at absolute offset `base`.
     pub(crate) fn new(bytes: &'a [u8], base: usize) -> Self {
-        Reader { bytes, pos: 0, base }
+        Reader {
+            bytes,
+            pos: 0,
+            base,
+        }
     }
 
     /// The absolute offset of the next byte.
@@ -49,7 +56,10 @@ impl<'a> Reader<'a> {
 
     /// One byte.
     pub(crate) fn byte(&mut self) -> Result<u8, Error> {
-        let b = *self.bytes.get(self.pos).ok_or_else(|| self.err("unexpected end"))?;
+        let b = *self
+            .bytes
+            .get(self.pos)
+            .ok_or_else(|| self.err("unexpected end"))?;
         self.pos += 1;
         Ok(b)
     }
@@ -187,7 +197,10 @@ impl<'a> Reader<'a> {
     /// A vector (spec 5.1.3) of items read by `f`. The count is checked
     /// against the bytes left (every item takes at least one byte), so a huge
     /// count fails as "unexpected end" instead of allocating.
-    pub(crate) fn vec<T>(&mut self, mut f: impl FnMut(&mut Self) -> Result<T, Error>) -> Result<Vec<T>, Error> {
+    pub(crate) fn vec<T>(
+        &mut self,
+        mut f: impl FnMut(&mut Self) -> Result<T, Error>,
+    ) -> Result<Vec<T>, Error> {
         let n = self.u32()? as usize;
         if n > self.remaining() {
             return Err(self.err("unexpected end"));
@@ -216,7 +229,10 @@ mod tests {
 
     #[test]
     fn leb_limits() {
-        assert_eq!(u32_of(&[0x80, 0x80, 0x80, 0x80, 0x0f]).unwrap(), 0xf000_0000);
+        assert_eq!(
+            u32_of(&[0x80, 0x80, 0x80, 0x80, 0x0f]).unwrap(),
+            0xf000_0000
+        );
         assert!(u32_of(&[0x80, 0x80, 0x80, 0x80, 0x1f]).is_err()); // too large
         assert!(u32_of(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x00]).is_err()); // too long
         assert_eq!(u32_of(&[0xff, 0xff, 0xff, 0xff, 0x0f]).unwrap(), u32::MAX);
@@ -226,9 +242,15 @@ mod tests {
         assert!(s32_of(&[0x80, 0x80, 0x80, 0x80, 0x70]).is_err());
         assert_eq!(s32_of(&[0x80, 0x80, 0x80, 0x80, 0x78]).unwrap(), i32::MIN);
         assert_eq!(s32_of(&[0xff, 0xff, 0xff, 0xff, 0x07]).unwrap(), i32::MAX);
-        assert_eq!(s64_of(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x7f]).unwrap(), i64::MIN);
+        assert_eq!(
+            s64_of(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x7f]).unwrap(),
+            i64::MIN
+        );
         assert!(s64_of(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x41]).is_err());
-        assert_eq!(s64_of(&[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00]).unwrap(), i64::MAX);
+        assert_eq!(
+            s64_of(&[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00]).unwrap(),
+            i64::MAX
+        );
         assert_eq!(Reader::new(&[0x40], 0).s33().unwrap(), -64);
     }
 }

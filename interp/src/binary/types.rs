@@ -55,7 +55,11 @@ fn malformed_at(r: &Reader<'_>, m: &str) -> Error {
 
 /// Limits (spec 5.3.7), with the flags byte: bit 0 "has max", bit 1 shared
 /// (threads), bit 2 64-bit addresses (memory64).
-pub(crate) fn limits(r: &mut Reader<'_>, f: &Features, what: &str) -> Result<(AddrType, Limits, bool), Error> {
+pub(crate) fn limits(
+    r: &mut Reader<'_>,
+    f: &Features,
+    what: &str,
+) -> Result<(AddrType, Limits, bool), Error> {
     let flags = r.byte()?;
     let (has_max, shared, is64) = (flags & 1 != 0, flags & 2 != 0, flags & 4 != 0);
     let allowed = if f.memory64 { 0b111 } else { 0b011 };
@@ -67,9 +71,17 @@ pub(crate) fn limits(r: &mut Reader<'_>, f: &Features, what: &str) -> Result<(Ad
         return Err(malformed_at(r, "malformed limits flags"));
     }
     let (addr, min, max) = if is64 {
-        (AddrType::I64, r.u64()?, if has_max { Some(r.u64()?) } else { None })
+        (
+            AddrType::I64,
+            r.u64()?,
+            if has_max { Some(r.u64()?) } else { None },
+        )
     } else {
-        (AddrType::I32, r.u32()? as u64, if has_max { Some(r.u32()? as u64) } else { None })
+        (
+            AddrType::I32,
+            r.u32()? as u64,
+            if has_max { Some(r.u32()? as u64) } else { None },
+        )
     };
     Ok((addr, Limits { min, max }, shared))
 }
@@ -84,7 +96,11 @@ pub(crate) fn table_type(r: &mut Reader<'_>, f: &Features) -> Result<TableType, 
 /// A memory type (spec 5.3.8).
 pub(crate) fn mem_type(r: &mut Reader<'_>, f: &Features) -> Result<MemType, Error> {
     let (addr, limits, shared) = limits(r, f, "memory")?;
-    Ok(MemType { addr, limits, shared })
+    Ok(MemType {
+        addr,
+        limits,
+        shared,
+    })
 }
 
 /// A global type (spec 5.3.10).

@@ -16,11 +16,23 @@ use crate::syntax::Instr::{self, *};
 pub(crate) fn width(i: &Instr) -> usize {
     match i {
         LocalIncr(..) => 4,
-        BrIfLocalsI32Eq(..) | BrIfLocalConstI32Eq(..) | BrIfLocalsI32Ne(..) | BrIfLocalConstI32Ne(..) | BrIfLocalsI32LtS(..) | BrIfLocalConstI32LtS(..) | BrIfLocalsI32LtU(..) | BrIfLocalConstI32LtU(..) | BrIfLocalsI32GeS(..) | BrIfLocalConstI32GeS(..) | BrIfLocalsI32GeU(..) | BrIfLocalConstI32GeU(..) => 4,
+        BrIfLocalsI32Eq(..)
+        | BrIfLocalConstI32Eq(..)
+        | BrIfLocalsI32Ne(..)
+        | BrIfLocalConstI32Ne(..)
+        | BrIfLocalsI32LtS(..)
+        | BrIfLocalConstI32LtS(..)
+        | BrIfLocalsI32LtU(..)
+        | BrIfLocalConstI32LtU(..)
+        | BrIfLocalsI32GeS(..)
+        | BrIfLocalConstI32GeS(..)
+        | BrIfLocalsI32GeU(..)
+        | BrIfLocalConstI32GeU(..) => 4,
         LocalAddConst(..) => 3,
         LocalGet2(..) | LocalGetI32Const(..) | I32AddConst(_) | I32AddSet(_) => 2,
-        BrIfEqz(_) | BrIfI32Eq(_) | BrIfI32Ne(_) | BrIfI32LtS(_) | BrIfI32LtU(_) | BrIfI32GtS(_)
-        | BrIfI32GtU(_) | BrIfI32LeS(_) | BrIfI32LeU(_) | BrIfI32GeS(_) | BrIfI32GeU(_) => 2,
+        BrIfEqz(_) | BrIfI32Eq(_) | BrIfI32Ne(_) | BrIfI32LtS(_) | BrIfI32LtU(_)
+        | BrIfI32GtS(_) | BrIfI32GtU(_) | BrIfI32LeS(_) | BrIfI32LeU(_) | BrIfI32GeS(_)
+        | BrIfI32GeU(_) => 2,
         _ => 1,
     }
 }
@@ -80,21 +92,21 @@ pub(crate) fn fuse(code: &mut [Instr]) {
         if let (Some(cmp), Some(br)) = (code.get(i + 2), code.get(i + 3)) {
             let f = match (&code[i], &code[i + 1]) {
                 (LocalGet(a), LocalGet(b)) => match (cmp, br) {
-                (I32Eq, BrIf { target, .. }) => Some(BrIfLocalsI32Eq(*a, *b, *target)),
-                (I32Ne, BrIf { target, .. }) => Some(BrIfLocalsI32Ne(*a, *b, *target)),
-                (I32LtS, BrIf { target, .. }) => Some(BrIfLocalsI32LtS(*a, *b, *target)),
-                (I32LtU, BrIf { target, .. }) => Some(BrIfLocalsI32LtU(*a, *b, *target)),
-                (I32GeS, BrIf { target, .. }) => Some(BrIfLocalsI32GeS(*a, *b, *target)),
-                (I32GeU, BrIf { target, .. }) => Some(BrIfLocalsI32GeU(*a, *b, *target)),
+                    (I32Eq, BrIf { target, .. }) => Some(BrIfLocalsI32Eq(*a, *b, *target)),
+                    (I32Ne, BrIf { target, .. }) => Some(BrIfLocalsI32Ne(*a, *b, *target)),
+                    (I32LtS, BrIf { target, .. }) => Some(BrIfLocalsI32LtS(*a, *b, *target)),
+                    (I32LtU, BrIf { target, .. }) => Some(BrIfLocalsI32LtU(*a, *b, *target)),
+                    (I32GeS, BrIf { target, .. }) => Some(BrIfLocalsI32GeS(*a, *b, *target)),
+                    (I32GeU, BrIf { target, .. }) => Some(BrIfLocalsI32GeU(*a, *b, *target)),
                     _ => None,
                 },
                 (LocalGet(a), I32Const(c)) => match (cmp, br) {
-                (I32Eq, BrIf { target, .. }) => Some(BrIfLocalConstI32Eq(*a, *c, *target)),
-                (I32Ne, BrIf { target, .. }) => Some(BrIfLocalConstI32Ne(*a, *c, *target)),
-                (I32LtS, BrIf { target, .. }) => Some(BrIfLocalConstI32LtS(*a, *c, *target)),
-                (I32LtU, BrIf { target, .. }) => Some(BrIfLocalConstI32LtU(*a, *c, *target)),
-                (I32GeS, BrIf { target, .. }) => Some(BrIfLocalConstI32GeS(*a, *c, *target)),
-                (I32GeU, BrIf { target, .. }) => Some(BrIfLocalConstI32GeU(*a, *c, *target)),
+                    (I32Eq, BrIf { target, .. }) => Some(BrIfLocalConstI32Eq(*a, *c, *target)),
+                    (I32Ne, BrIf { target, .. }) => Some(BrIfLocalConstI32Ne(*a, *c, *target)),
+                    (I32LtS, BrIf { target, .. }) => Some(BrIfLocalConstI32LtS(*a, *c, *target)),
+                    (I32LtU, BrIf { target, .. }) => Some(BrIfLocalConstI32LtU(*a, *c, *target)),
+                    (I32GeS, BrIf { target, .. }) => Some(BrIfLocalConstI32GeS(*a, *c, *target)),
+                    (I32GeU, BrIf { target, .. }) => Some(BrIfLocalConstI32GeU(*a, *c, *target)),
                     _ => None,
                 },
                 _ => None,

@@ -5,7 +5,9 @@ use crate::api::*;
 use crate::module::Module;
 use crate::runtime::slot::Slot;
 use crate::runtime::store::*;
-use crate::syntax::{self, AddrType, ConstExpr, DataMode, ElemMode, ExternType, ImportDesc, Instr, Limits};
+use crate::syntax::{
+    self, AddrType, ConstExpr, DataMode, ElemMode, ExternType, ImportDesc, Instr, Limits,
+};
 use std::rc::Rc;
 
 #[cold]
@@ -25,7 +27,12 @@ fn limits_match(got: &Limits, want: &Limits) -> bool {
 }
 
 /// Checks one import against its declared type (spec 4.5.2 "Import Matching").
-fn check_import(store: &Store, m: &syntax::Module, i: &syntax::Import, v: ExternVal) -> Result<(), Error> {
+fn check_import(
+    store: &Store,
+    m: &syntax::Module,
+    i: &syntax::Import,
+    v: ExternVal,
+) -> Result<(), Error> {
     let got = store.extern_type(v);
     let ok = match (&i.desc, &got) {
         (ImportDesc::Func(x), ExternType::Func(t)) => &m.types[*x as usize] == t,
@@ -38,7 +45,14 @@ fn check_import(store: &Store, m: &syntax::Module, i: &syntax::Import, v: Extern
         (ImportDesc::Global(want), ExternType::Global(t)) => want == t,
         _ => false,
     };
-    if ok { Ok(()) } else { Err(link_err(format!("incompatible import type for \"{}\" \"{}\"", i.module, i.name))) }
+    if ok {
+        Ok(())
+    } else {
+        Err(link_err(format!(
+            "incompatible import type for \"{}\" \"{}\"",
+            i.module, i.name
+        )))
+    }
 }
 
 /// Evaluates a constant expression (spec 4.4.10 / 3.3.10) in the context of a
@@ -77,7 +91,9 @@ pub(crate) fn eval_const(store: &Store, inst: &ModuleInst, e: &ConstExpr) -> Slo
         };
         stack.push(v);
     }
-    stack.pop().expect("a validated constant expression leaves one value")
+    stack
+        .pop()
+        .expect("a validated constant expression leaves one value")
 }
 
 /// Instantiates `module` with `imports` (spec 4.5.4), returning the instance
@@ -90,7 +106,11 @@ pub(crate) fn instantiate(
     let m: &syntax::Module = &module.inner;
     // Step 3-4: the imports match in number and type.
     if imports.len() != m.imports.len() {
-        return Err(link_err(format!("expected {} imports, got {}", m.imports.len(), imports.len())));
+        return Err(link_err(format!(
+            "expected {} imports, got {}",
+            m.imports.len(),
+            imports.len()
+        )));
     }
     for v in imports {
         let in_store = match *v {
@@ -100,7 +120,9 @@ pub(crate) fn instantiate(
             ExternVal::Global(a) => (a.0 as usize) < store.globals.len(),
         };
         if !in_store {
-            return Err(Error::Api(format!("import {v:?} is not an address of this store")));
+            return Err(Error::Api(format!(
+                "import {v:?} is not an address of this store"
+            )));
         }
     }
     for (i, v) in m.imports.iter().zip(imports) {
@@ -155,7 +177,9 @@ pub(crate) fn instantiate(
         inst.tables.push(store.alloc_table_slots(t.ty, init));
     }
     for t in &m.mems {
-        let a = store.alloc_mem_unchecked(*t).map_err(|_| link_err("memory too large to allocate"))?;
+        let a = store
+            .alloc_mem_unchecked(*t)
+            .map_err(|_| link_err("memory too large to allocate"))?;
         inst.mems.push(a);
     }
     // Globals see the imported and earlier globals.
@@ -169,7 +193,9 @@ pub(crate) fn instantiate(
         inst.elems.push(store.elems.len() as u32 - 1);
     }
     for d in &m.datas {
-        store.datas.push(DataInst { bytes: Rc::from(d.init.as_slice()) });
+        store.datas.push(DataInst {
+            bytes: Rc::from(d.init.as_slice()),
+        });
         inst.datas.push(store.datas.len() as u32 - 1);
     }
     for e in &m.exports {
@@ -197,7 +223,8 @@ pub(crate) fn instantiate(
                 let off = eval_const(store, inst, offset);
                 let off = addr_of(off, store.tables[ta.0 as usize].ty.addr);
                 let n = store.elems[ea as usize].elems.len() as u64;
-                crate::exec::interp::table_init(store, ta, ea, off, 0, n).map_err(Error::Uninstantiable)?;
+                crate::exec::interp::table_init(store, ta, ea, off, 0, n)
+                    .map_err(Error::Uninstantiable)?;
                 store.elems[ea as usize].elems = Vec::new();
             }
             ElemMode::Declarative => store.elems[ea as usize].elems = Vec::new(),
@@ -212,7 +239,8 @@ pub(crate) fn instantiate(
             let off = eval_const(store, inst, offset);
             let off = addr_of(off, store.mems[ma.0 as usize].ty.addr);
             let n = store.datas[da as usize].bytes.len() as u64;
-            crate::exec::interp::memory_init(store, ma, da, off, 0, n).map_err(Error::Uninstantiable)?;
+            crate::exec::interp::memory_init(store, ma, da, off, 0, n)
+                .map_err(Error::Uninstantiable)?;
             store.datas[da as usize].bytes = Rc::from(&[][..]);
         }
     }

@@ -13,11 +13,11 @@
 
 use super::numeric as num;
 use super::stack::{Frame, Stack};
+use crate::api::{FuncAddr, MemAddr, TableAddr};
 use crate::api::{HostOutcome, Trap, Value, check_values};
+use crate::exec::SuspendReason;
 use crate::runtime::slot::{self, Slot};
 use crate::runtime::store::{FuncInst, PAGE_SIZE, Store, WasmFunc};
-use crate::exec::SuspendReason;
-use crate::api::{FuncAddr, MemAddr, TableAddr};
 use crate::syntax::{Instr, Target};
 use std::rc::Rc;
 
@@ -90,17 +90,30 @@ fn from_bool(b: bool) -> Slot {
 /// where the platform's routine passes the input through.
 #[inline(always)]
 fn q32(r: f32) -> f32 {
-    if r.is_nan() { f32::from_bits(r.to_bits() | 0x0040_0000) } else { r }
+    if r.is_nan() {
+        f32::from_bits(r.to_bits() | 0x0040_0000)
+    } else {
+        r
+    }
 }
 #[inline(always)]
 fn q64(r: f64) -> f64 {
-    if r.is_nan() { f64::from_bits(r.to_bits() | 0x0008_0000_0000_0000) } else { r }
+    if r.is_nan() {
+        f64::from_bits(r.to_bits() | 0x0008_0000_0000_0000)
+    } else {
+        r
+    }
 }
 
 /// The bytes `[ea, ea + N)` of a memory, where `ea = addr + offset` (spec
 /// 4.4.7: out of bounds traps; the sum is computed in 64 bits so it cannot wrap).
 #[inline(always)]
-fn mem_range(data: &[u8], addr: u64, offset: u64, n: usize) -> Result<std::ops::Range<usize>, Trap> {
+fn mem_range(
+    data: &[u8],
+    addr: u64,
+    offset: u64,
+    n: usize,
+) -> Result<std::ops::Range<usize>, Trap> {
     let ea = addr.checked_add(offset).ok_or(Trap::MemoryOutOfBounds)?;
     let end = ea.checked_add(n as u64).ok_or(Trap::MemoryOutOfBounds)?;
     if end > data.len() as u64 {
@@ -116,7 +129,9 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
     // function: that host frame cannot be captured (decision D4).
     let nested = store.host_depth > 0;
     let limits = store.config().limits;
-    let Some(top) = stack.frames.pop() else { return Outcome::Returned };
+    let Some(top) = stack.frames.pop() else {
+        return Outcome::Returned;
+    };
     let mut vals = std::mem::take(&mut stack.vals);
     let mut sp = stack.sp;
     let mut f: Rc<WasmFunc> = top.func;
@@ -128,7 +143,11 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
     // Leaves the loop: puts the running frame and the slots back in `stack`.
     macro_rules! save {
         ($pc:expr) => {{
-            stack.frames.push(Frame { func: f.clone(), pc: $pc as u32, base: base as u32 });
+            stack.frames.push(Frame {
+                func: f.clone(),
+                pc: $pc as u32,
+                base: base as u32,
+            });
             stack.vals = std::mem::take(&mut vals);
             stack.sp = sp;
         }};
@@ -193,7 +212,11 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
     macro_rules! mem {
         ($m:expr) => {{
             let m = $m;
-            let a = if m == 0 { mem0 } else { store.instances[f.inst.0 as usize].mems[m as usize].0 as usize };
+            let a = if m == 0 {
+                mem0
+            } else {
+                store.instances[f.inst.0 as usize].mems[m as usize].0 as usize
+            };
             &mut store.mems[a].data
         }};
     }
@@ -266,7 +289,11 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
                     sp += w.num_locals as usize;
                     let same_inst = w.inst == f.inst;
                     let caller = std::mem::replace(&mut f, w);
-                    stack.frames.push(Frame { func: caller, pc: pc as u32, base: base as u32 });
+                    stack.frames.push(Frame {
+                        func: caller,
+                        pc: pc as u32,
+                        base: base as u32,
+                    });
                     code = f.code.clone();
                     pc = 0;
                     base = new_base;
@@ -292,7 +319,11 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
                     store.host_depth -= 1;
                     match out {
                         HostOutcome::Return(vs) => {
-                            if let Err(e) = check_values("host function results", &vs, &store.types[type_id].results) {
+                            if let Err(e) = check_values(
+                                "host function results",
+                                &vs,
+                                &store.types[type_id].results,
+                            ) {
                                 trap!(Trap::Host(e.to_string()));
                             }
                             for v in vs {
@@ -338,7 +369,10 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
             }
             BrTable(t) => {
                 let k = pop!() as u32 as usize;
-                let target = t.targets.get(k).unwrap_or_else(|| t.targets.last().expect("validated br_table"));
+                let target = t
+                    .targets
+                    .get(k)
+                    .unwrap_or_else(|| t.targets.last().expect("validated br_table"));
                 branch!(target)
             }
             Return => {
@@ -511,7 +545,11 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
             MemoryGrow(m) => {
                 let a = mem_addr(store, &f, *m);
                 let is64 = store.mems[a.0 as usize].ty.addr == crate::syntax::AddrType::I64;
-                let n = if is64 { vals[sp - 1] } else { vals[sp - 1] as u32 as u64 };
+                let n = if is64 {
+                    vals[sp - 1]
+                } else {
+                    vals[sp - 1] as u32 as u64
+                };
                 vals[sp - 1] = match store.mem_grow(a, n) {
                     Some(old) => old,
                     None if is64 => u64::MAX,
@@ -645,7 +683,8 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
             F64Abs => un!(u64_, from_u64, |a| a & 0x7fff_ffff_ffff_ffff),
             F64Neg => un!(u64_, from_u64, |a| a ^ 0x8000_0000_0000_0000),
             F64Copysign => {
-                bin!(u64_, from_u64, |a, b| (a & 0x7fff_ffff_ffff_ffff) | (b & 0x8000_0000_0000_0000))
+                bin!(u64_, from_u64, |a, b| (a & 0x7fff_ffff_ffff_ffff)
+                    | (b & 0x8000_0000_0000_0000))
             }
             F64Ceil => un!(f64_, from_f64, |a| q64(a.ceil())),
             F64Floor => un!(f64_, from_f64, |a| q64(a.floor())),
@@ -783,7 +822,9 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
                 pc += 3;
             }
             LocalAddConst(a, c) => {
-                push!(from_u32(u32_(vals[base + *a as usize]).wrapping_add(*c as u32)));
+                push!(from_u32(
+                    u32_(vals[base + *a as usize]).wrapping_add(*c as u32)
+                ));
                 pc += 2;
             }
             LocalIncr(a, c) => {
@@ -824,7 +865,10 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
 /// The address of the running instance's memory 0, or `usize::MAX` if it
 /// has none (validation then admits no memory instruction on it).
 fn default_mem(store: &Store, f: &WasmFunc) -> usize {
-    store.instances[f.inst.0 as usize].mems.first().map_or(usize::MAX, |a| a.0 as usize)
+    store.instances[f.inst.0 as usize]
+        .mems
+        .first()
+        .map_or(usize::MAX, |a| a.0 as usize)
 }
 
 fn table_addr(store: &Store, f: &WasmFunc, x: u32) -> TableAddr {
@@ -843,9 +887,18 @@ fn in_bounds(start: u64, n: u64, len: usize) -> Option<(usize, usize)> {
 
 /// `table.copy` (spec 4.4.6): bounds are checked before anything moves;
 /// overlapping ranges of one table copy as if through a buffer.
-pub(crate) fn table_copy(store: &mut Store, td: TableAddr, ts: TableAddr, d: u64, s: u64, n: u64) -> Result<(), Trap> {
-    let (s0, s1) = in_bounds(s, n, store.tables[ts.0 as usize].elems.len()).ok_or(Trap::TableOutOfBounds)?;
-    let (d0, _) = in_bounds(d, n, store.tables[td.0 as usize].elems.len()).ok_or(Trap::TableOutOfBounds)?;
+pub(crate) fn table_copy(
+    store: &mut Store,
+    td: TableAddr,
+    ts: TableAddr,
+    d: u64,
+    s: u64,
+    n: u64,
+) -> Result<(), Trap> {
+    let (s0, s1) =
+        in_bounds(s, n, store.tables[ts.0 as usize].elems.len()).ok_or(Trap::TableOutOfBounds)?;
+    let (d0, _) =
+        in_bounds(d, n, store.tables[td.0 as usize].elems.len()).ok_or(Trap::TableOutOfBounds)?;
     if td == ts {
         store.tables[td.0 as usize].elems.copy_within(s0..s1, d0);
     } else {
@@ -856,18 +909,36 @@ pub(crate) fn table_copy(store: &mut Store, td: TableAddr, ts: TableAddr, d: u64
 }
 
 /// `table.init` (spec 4.4.6), also used for active element segments.
-pub(crate) fn table_init(store: &mut Store, t: TableAddr, e: u32, d: u64, s: u64, n: u64) -> Result<(), Trap> {
-    let (s0, s1) = in_bounds(s, n, store.elems[e as usize].elems.len()).ok_or(Trap::TableOutOfBounds)?;
-    let (d0, d1) = in_bounds(d, n, store.tables[t.0 as usize].elems.len()).ok_or(Trap::TableOutOfBounds)?;
+pub(crate) fn table_init(
+    store: &mut Store,
+    t: TableAddr,
+    e: u32,
+    d: u64,
+    s: u64,
+    n: u64,
+) -> Result<(), Trap> {
+    let (s0, s1) =
+        in_bounds(s, n, store.elems[e as usize].elems.len()).ok_or(Trap::TableOutOfBounds)?;
+    let (d0, d1) =
+        in_bounds(d, n, store.tables[t.0 as usize].elems.len()).ok_or(Trap::TableOutOfBounds)?;
     let (elems, tables) = (&store.elems, &mut store.tables);
     tables[t.0 as usize].elems[d0..d1].copy_from_slice(&elems[e as usize].elems[s0..s1]);
     Ok(())
 }
 
 /// `memory.copy` (spec 4.4.7): bounds are checked before anything moves.
-pub(crate) fn memory_copy(store: &mut Store, md: MemAddr, ms: MemAddr, d: u64, s: u64, n: u64) -> Result<(), Trap> {
-    let (s0, s1) = in_bounds(s, n, store.mems[ms.0 as usize].data.len()).ok_or(Trap::MemoryOutOfBounds)?;
-    let (d0, _) = in_bounds(d, n, store.mems[md.0 as usize].data.len()).ok_or(Trap::MemoryOutOfBounds)?;
+pub(crate) fn memory_copy(
+    store: &mut Store,
+    md: MemAddr,
+    ms: MemAddr,
+    d: u64,
+    s: u64,
+    n: u64,
+) -> Result<(), Trap> {
+    let (s0, s1) =
+        in_bounds(s, n, store.mems[ms.0 as usize].data.len()).ok_or(Trap::MemoryOutOfBounds)?;
+    let (d0, _) =
+        in_bounds(d, n, store.mems[md.0 as usize].data.len()).ok_or(Trap::MemoryOutOfBounds)?;
     if md == ms {
         store.mems[md.0 as usize].data.copy_within(s0..s1, d0);
     } else {
@@ -878,10 +949,18 @@ pub(crate) fn memory_copy(store: &mut Store, md: MemAddr, ms: MemAddr, d: u64, s
 }
 
 /// `memory.init` (spec 4.4.7), also used for active data segments.
-pub(crate) fn memory_init(store: &mut Store, m: MemAddr, da: u32, d: u64, s: u64, n: u64) -> Result<(), Trap> {
+pub(crate) fn memory_init(
+    store: &mut Store,
+    m: MemAddr,
+    da: u32,
+    d: u64,
+    s: u64,
+    n: u64,
+) -> Result<(), Trap> {
     let bytes = store.datas[da as usize].bytes.clone();
     let (s0, s1) = in_bounds(s, n, bytes.len()).ok_or(Trap::MemoryOutOfBounds)?;
-    let (d0, d1) = in_bounds(d, n, store.mems[m.0 as usize].data.len()).ok_or(Trap::MemoryOutOfBounds)?;
+    let (d0, d1) =
+        in_bounds(d, n, store.mems[m.0 as usize].data.len()).ok_or(Trap::MemoryOutOfBounds)?;
     store.mems[m.0 as usize].data[d0..d1].copy_from_slice(&bytes[s0..s1]);
     Ok(())
 }

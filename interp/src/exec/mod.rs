@@ -1,8 +1,8 @@
 //! Execution (spec 4.4): the interpreter loop over heap frames, and the
 //! suspend/resume API at host calls.
 //!
-//! A computation is a [`stack::Stack`]: its operand slots and its frames, all
-//! on the heap. [`interp::run`] executes it until it returns, traps, or
+//! A computation is a `stack::Stack`: its operand slots and its frames, all
+//! on the heap. `interp::run` executes it until it returns, traps, or
 //! pauses; a pause moves the stack into a [`Suspended`], which can be resumed
 //! once (decisions D3 and D4 in `proposal-notes/decisions.md`).
 
@@ -87,7 +87,12 @@ impl Suspended {
     ///
     /// # Errors
     /// As [`Suspended::resume`].
-    pub fn resume_with_fuel(mut self, store: &mut Store, values: &[Value], fuel: u64) -> Result<Exit, Error> {
+    pub fn resume_with_fuel(
+        mut self,
+        store: &mut Store,
+        values: &[Value],
+        fuel: u64,
+    ) -> Result<Exit, Error> {
         self.check_store(store)?;
         match self.reason {
             SuspendReason::Host { func, .. } => {
@@ -95,7 +100,9 @@ impl Suspended {
                 check_values("resume", values, &ty.results)?;
                 self.stack.push_values(values);
             }
-            SuspendReason::OutOfFuel => check_values("resume after running out of fuel", values, &[])?,
+            SuspendReason::OutOfFuel => {
+                check_values("resume after running out of fuel", values, &[])?
+            }
         }
         Ok(run(store, self.stack, fuel))
     }
@@ -122,13 +129,22 @@ fn run(store: &mut Store, mut stack: Stack, fuel: u64) -> Exit {
     match interp::run(store, &mut stack, fuel) {
         interp::Outcome::Returned => Exit::Returned(stack.results()),
         interp::Outcome::Trapped(t) => Exit::Trapped(t),
-        interp::Outcome::Suspended(reason) => Exit::Suspended(Suspended { reason, stack, store_id: store.id }),
+        interp::Outcome::Suspended(reason) => Exit::Suspended(Suspended {
+            reason,
+            stack,
+            store_id: store.id,
+        }),
     }
 }
 
 /// Invokes `f` with `args` (spec 4.5.5 `invoke`), with `fuel` instructions
 /// before pausing (`u64::MAX`: no limit).
-pub(crate) fn invoke(store: &mut Store, f: FuncAddr, args: &[Value], fuel: u64) -> Result<Exit, Error> {
+pub(crate) fn invoke(
+    store: &mut Store,
+    f: FuncAddr,
+    args: &[Value],
+    fuel: u64,
+) -> Result<Exit, Error> {
     store.check_func(f)?;
     let ty = store.func_type(f).clone();
     check_values("invoke", args, &ty.params)?;
@@ -155,10 +171,12 @@ pub(crate) fn invoke(store: &mut Store, f: FuncAddr, args: &[Value], fuel: u64) 
             stack.vals.clear();
             stack.sp = 0;
             Ok(match out {
-                HostOutcome::Return(vs) => match check_values("host function results", &vs, &ty.results) {
-                    Ok(()) => Exit::Returned(vs),
-                    Err(e) => Exit::Trapped(Trap::Host(e.to_string())),
-                },
+                HostOutcome::Return(vs) => {
+                    match check_values("host function results", &vs, &ty.results) {
+                        Ok(()) => Exit::Returned(vs),
+                        Err(e) => Exit::Trapped(Trap::Host(e.to_string())),
+                    }
+                }
                 HostOutcome::Trap(t) => Exit::Trapped(t),
                 HostOutcome::Suspend(_) if nested => Exit::Trapped(Trap::SuspendThroughHost),
                 HostOutcome::Suspend(token) => Exit::Suspended(Suspended {

@@ -136,7 +136,10 @@ pub fn f64_nearest(a: f64) -> f64 {
 /// integer") and out of range ("integer overflow").
 pub fn i32_trunc_f32_s(a: f32) -> Result<i32, Trap> {
     // -2^31 is representable in f32, and so is 2^31.
-    trunc_check(a.is_nan(), a as f64 >= -2147483648.0 && (a as f64) < 2147483648.0)?;
+    trunc_check(
+        a.is_nan(),
+        a as f64 >= -2147483648.0 && (a as f64) < 2147483648.0,
+    )?;
     Ok(a as i32)
 }
 /// `trunc_u` f32 to i32.
@@ -158,7 +161,10 @@ pub fn i32_trunc_f64_u(a: f64) -> Result<u32, Trap> {
 /// `trunc_s` f32 to i64.
 pub fn i64_trunc_f32_s(a: f32) -> Result<i64, Trap> {
     // -2^63 and 2^63 are exact in f32.
-    trunc_check(a.is_nan(), a >= -9223372036854775808.0f32 && a < 9223372036854775808.0f32)?;
+    trunc_check(
+        a.is_nan(),
+        (-9223372036854775808.0f32..9223372036854775808.0f32).contains(&a),
+    )?;
     Ok(a as i64)
 }
 /// `trunc_u` f32 to i64.
@@ -169,7 +175,10 @@ pub fn i64_trunc_f32_u(a: f32) -> Result<u64, Trap> {
 /// `trunc_s` f64 to i64.
 pub fn i64_trunc_f64_s(a: f64) -> Result<i64, Trap> {
     // -2^63 and 2^63 are exact in f64; -2^63 - 1 is not, so the lower bound is inclusive.
-    trunc_check(a.is_nan(), a >= -9223372036854775808.0f64 && a < 9223372036854775808.0f64)?;
+    trunc_check(
+        a.is_nan(),
+        (-9223372036854775808.0f64..9223372036854775808.0f64).contains(&a),
+    )?;
     Ok(a as i64)
 }
 /// `trunc_u` f64 to i64.
@@ -231,8 +240,17 @@ mod tests {
         assert_eq!(i32_trunc_f64_u(-0.9), Ok(0));
         assert_eq!(i32_trunc_f64_u(4294967295.9), Ok(u32::MAX));
         assert_eq!(i64_trunc_f64_s(-9223372036854775808.0), Ok(i64::MIN));
-        assert_eq!(i64_trunc_f64_s(9223372036854775808.0), Err(Trap::IntegerOverflow));
-        assert_eq!(i64_trunc_f32_u(f32::NAN), Err(Trap::InvalidConversionToInteger));
-        assert_eq!(i64_trunc_f64_u(18446744073709549568.0), Ok(18446744073709549568));
+        assert_eq!(
+            i64_trunc_f64_s(9223372036854775808.0),
+            Err(Trap::IntegerOverflow)
+        );
+        assert_eq!(
+            i64_trunc_f32_u(f32::NAN),
+            Err(Trap::InvalidConversionToInteger)
+        );
+        assert_eq!(
+            i64_trunc_f64_u(18446744073709549568.0),
+            Ok(18446744073709549568)
+        );
     }
 }

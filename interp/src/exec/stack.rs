@@ -36,7 +36,12 @@ pub(crate) struct Stack {
 
 impl Stack {
     pub(crate) fn new(results: Vec<ValType>) -> Self {
-        Stack { vals: Vec::with_capacity(64), sp: 0, frames: Vec::new(), results }
+        Stack {
+            vals: Vec::with_capacity(64),
+            sp: 0,
+            frames: Vec::new(),
+            results,
+        }
     }
 
     /// Pushes a frame for `f`, whose arguments are the top slots (spec
@@ -57,7 +62,11 @@ impl Stack {
         }
         self.vals[self.sp..self.sp + f.num_locals as usize].fill(0);
         self.sp += f.num_locals as usize;
-        self.frames.push(Frame { func: f, pc: 0, base: base as u32 });
+        self.frames.push(Frame {
+            func: f,
+            pc: 0,
+            base: base as u32,
+        });
         Ok(())
     }
 
@@ -76,7 +85,11 @@ impl Stack {
     /// The root function's results, once it has returned.
     pub(crate) fn results(&self) -> Vec<Value> {
         let n = self.results.len();
-        self.vals[self.sp - n..self.sp].iter().zip(&self.results).map(|(s, t)| slot::to_value(*s, *t)).collect()
+        self.vals[self.sp - n..self.sp]
+            .iter()
+            .zip(&self.results)
+            .map(|(s, t)| slot::to_value(*s, *t))
+            .collect()
     }
 
     pub(crate) fn heap_bytes(&self) -> usize {

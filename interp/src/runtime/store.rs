@@ -9,7 +9,7 @@ use super::slot::{self, Slot};
 use crate::api::*;
 use crate::exec::Exit;
 use crate::module::Module;
-use crate::syntax::{FuncType, GlobalType, Instr, MemType, Mut, RefType, TableType, ValType};
+use crate::syntax::{FuncType, GlobalType, Instr, MemType, Mut, TableType, ValType};
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -159,7 +159,11 @@ impl Store {
     /// # Errors
     /// [`Error::Link`] if the imports do not match, [`Error::Uninstantiable`]
     /// if a segment is out of bounds or the start function traps.
-    pub fn instantiate(&mut self, module: &Module, imports: &[ExternVal]) -> Result<InstanceAddr, Error> {
+    pub fn instantiate(
+        &mut self,
+        module: &Module,
+        imports: &[ExternVal],
+    ) -> Result<InstanceAddr, Error> {
         let (inst, start) = self.instantiate_without_start(module, imports)?;
         if let Some(f) = start {
             // The start function runs as if inside a host call: it may not suspend.
@@ -169,7 +173,9 @@ impl Store {
             match r? {
                 Exit::Returned(_) => {}
                 Exit::Trapped(t) => return Err(Error::Uninstantiable(t)),
-                Exit::Suspended(_) => unreachable!("a run inside a host call cannot suspend without fuel"),
+                Exit::Suspended(_) => {
+                    unreachable!("a run inside a host call cannot suspend without fuel")
+                }
             }
         }
         Ok(inst)
@@ -197,7 +203,10 @@ impl Store {
 
     /// All of an instance's exports, in order.
     pub fn exports(&self, inst: InstanceAddr) -> Vec<(String, ExternVal)> {
-        self.instances.get(inst.0 as usize).map(|i| i.exports.clone()).unwrap_or_default()
+        self.instances
+            .get(inst.0 as usize)
+            .map(|i| i.exports.clone())
+            .unwrap_or_default()
     }
 
     /// Allocates a host function (spec 4.5.3.2).
@@ -207,7 +216,10 @@ impl Store {
         f: impl Fn(&mut Store, &[Value]) -> HostOutcome + 'static,
     ) -> FuncAddr {
         let type_id = self.intern(&ty);
-        self.funcs.push(FuncInst::Host { type_id, f: Rc::new(f) });
+        self.funcs.push(FuncInst::Host {
+            type_id,
+            f: Rc::new(f),
+        });
         FuncAddr(self.funcs.len() as u32 - 1)
     }
 
@@ -217,7 +229,10 @@ impl Store {
     /// [`Error::Api`] if `init` is not of the element type or the limits are invalid.
     pub fn alloc_table(&mut self, ty: TableType, init: Value) -> Result<TableAddr, Error> {
         if !init.has_type(ValType::Ref(ty.elem)) {
-            return Err(api_err(format!("table initial value {init} is not a {:?}", ty.elem)));
+            return Err(api_err(format!(
+                "table initial value {init} is not a {:?}",
+                ty.elem
+            )));
         }
         if ty.limits.max.is_some_and(|m| m < ty.limits.min) || ty.limits.min > u32::MAX as u64 {
             return Err(api_err("invalid table limits"));
@@ -226,7 +241,10 @@ impl Store {
     }
 
     pub(crate) fn alloc_table_slots(&mut self, ty: TableType, init: Slot) -> TableAddr {
-        self.tables.push(TableInst { ty, elems: vec![init; ty.limits.min as usize] });
+        self.tables.push(TableInst {
+            ty,
+            elems: vec![init; ty.limits.min as usize],
+        });
         TableAddr(self.tables.len() as u32 - 1)
     }
 
@@ -253,7 +271,8 @@ impl Store {
     }
 
     pub(crate) fn alloc_mem_unchecked(&mut self, ty: MemType) -> Result<MemAddr, Error> {
-        let bytes = zeroed(ty.limits.min * PAGE_SIZE).ok_or_else(|| api_err("memory too large to allocate"))?;
+        let bytes = zeroed(ty.limits.min * PAGE_SIZE)
+            .ok_or_else(|| api_err("memory too large to allocate"))?;
         self.mems.push(MemInst { ty, data: bytes });
         Ok(MemAddr(self.mems.len() as u32 - 1))
     }
@@ -327,7 +346,10 @@ impl Store {
     /// # Errors
     /// [`Error::Api`] if the global is immutable or `v` is of the wrong type.
     pub fn global_set(&mut self, g: GlobalAddr, v: Value) -> Result<(), Error> {
-        let g = self.globals.get_mut(g.0 as usize).ok_or_else(|| api_err("no such global"))?;
+        let g = self
+            .globals
+            .get_mut(g.0 as usize)
+            .ok_or_else(|| api_err("no such global"))?;
         if g.ty.mutability != Mut::Var {
             return Err(api_err("global is immutable"));
         }
@@ -392,11 +414,17 @@ impl Store {
     /// # Errors
     /// [`Error::Api`] past the end or for a value of the wrong type.
     pub fn table_set(&mut self, t: TableAddr, i: u64, v: Value) -> Result<(), Error> {
-        let t = self.tables.get_mut(t.0 as usize).ok_or_else(|| api_err("no such table"))?;
+        let t = self
+            .tables
+            .get_mut(t.0 as usize)
+            .ok_or_else(|| api_err("no such table"))?;
         if !v.has_type(ValType::Ref(t.ty.elem)) {
             return Err(api_err(format!("{v} is not a {:?}", t.ty.elem)));
         }
-        let e = usize::try_from(i).ok().and_then(|i| t.elems.get_mut(i)).ok_or_else(|| api_err("table index out of bounds"))?;
+        let e = usize::try_from(i)
+            .ok()
+            .and_then(|i| t.elems.get_mut(i))
+            .ok_or_else(|| api_err("table index out of bounds"))?;
         *e = slot::from_value(v);
         Ok(())
     }
@@ -415,7 +443,11 @@ impl Store {
         let t = &mut self.tables[t.0 as usize];
         let old = t.elems.len() as u64;
         let new = old.checked_add(delta)?;
-        let cap = t.ty.limits.max.unwrap_or(u32::MAX as u64).min(u32::MAX as u64);
+        let cap =
+            t.ty.limits
+                .max
+                .unwrap_or(u32::MAX as u64)
+                .min(u32::MAX as u64);
         // A practical bound too: ten million entries at a time is plenty for
         // a reference engine and keeps a hostile request from exhausting memory.
         if new > cap || delta > 10_000_000 {
@@ -440,18 +472,22 @@ impl Store {
     ///
     /// # Errors
     /// [`Error::Api`] if the arguments do not match the function's type.
-    pub fn invoke_with_fuel(&mut self, f: FuncAddr, args: &[Value], fuel: u64) -> Result<Exit, Error> {
+    pub fn invoke_with_fuel(
+        &mut self,
+        f: FuncAddr,
+        args: &[Value],
+        fuel: u64,
+    ) -> Result<Exit, Error> {
         crate::exec::invoke(self, f, args, fuel)
     }
 
     /// Whether `f` is an address of this store.
     pub(crate) fn check_func(&self, f: FuncAddr) -> Result<(), Error> {
-        if (f.0 as usize) < self.funcs.len() { Ok(()) } else { Err(api_err(format!("no function at address {}", f.0))) }
-    }
-
-    #[allow(dead_code)]
-    pub(crate) fn elem_type(&self, t: TableAddr) -> RefType {
-        self.tables[t.0 as usize].ty.elem
+        if (f.0 as usize) < self.funcs.len() {
+            Ok(())
+        } else {
+            Err(api_err(format!("no function at address {}", f.0)))
+        }
     }
 }
 

@@ -35,7 +35,11 @@ pub struct Target {
 
 impl Target {
     /// The value the decoder leaves in a target before validation.
-    pub const UNRESOLVED: Target = Target { pc: u32::MAX, height: 0, arity: 0 };
+    pub const UNRESOLVED: Target = Target {
+        pc: u32::MAX,
+        height: 0,
+        arity: 0,
+    };
 }
 
 /// A `br_table`'s operands (boxed in [`Instr::BrTable`] to keep `Instr` small).
@@ -72,16 +76,30 @@ pub enum Instr {
     Loop(BlockType),
     /// `if`: when the condition is zero, continue at `else_pc` (the first
     /// instruction of the else branch, or the `end` if there is none).
-    If { ty: BlockType, else_pc: u32 },
+    If {
+        ty: BlockType,
+        else_pc: u32,
+    },
     /// `else`, reached at the end of the then branch: continue at `end_pc`.
-    Else { end_pc: u32 },
+    Else {
+        end_pc: u32,
+    },
     End,
-    Br { label: LabelIdx, target: Target },
-    BrIf { label: LabelIdx, target: Target },
+    Br {
+        label: LabelIdx,
+        target: Target,
+    },
+    BrIf {
+        label: LabelIdx,
+        target: Target,
+    },
     BrTable(Box<BrTable>),
     Return,
     Call(FuncIdx),
-    CallIndirect { ty: TypeIdx, table: TableIdx },
+    CallIndirect {
+        ty: TypeIdx,
+        table: TableIdx,
+    },
 
     // ---- Reference instructions (spec 2.4.2) ----
     RefNull(HeapType),
@@ -109,8 +127,14 @@ pub enum Instr {
     TableSize(TableIdx),
     TableGrow(TableIdx),
     TableFill(TableIdx),
-    TableCopy { dst: TableIdx, src: TableIdx },
-    TableInit { table: TableIdx, elem: ElemIdx },
+    TableCopy {
+        dst: TableIdx,
+        src: TableIdx,
+    },
+    TableInit {
+        table: TableIdx,
+        elem: ElemIdx,
+    },
     ElemDrop(ElemIdx),
 
     // ---- Memory instructions (spec 2.4.7) ----
@@ -140,8 +164,14 @@ pub enum Instr {
     MemorySize(MemIdx),
     MemoryGrow(MemIdx),
     MemoryFill(MemIdx),
-    MemoryCopy { dst: MemIdx, src: MemIdx },
-    MemoryInit { mem: MemIdx, data: DataIdx },
+    MemoryCopy {
+        dst: MemIdx,
+        src: MemIdx,
+    },
+    MemoryInit {
+        mem: MemIdx,
+        data: DataIdx,
+    },
     DataDrop(DataIdx),
 
     // ---- Numeric instructions (spec 2.4.1) ----

@@ -68,11 +68,20 @@ pub struct RefType {
 
 impl RefType {
     /// `funcref`, i.e. `(ref null func)`.
-    pub const FUNCREF: RefType = RefType { nullable: true, heap: HeapType::Func };
+    pub const FUNCREF: RefType = RefType {
+        nullable: true,
+        heap: HeapType::Func,
+    };
     /// `externref`, i.e. `(ref null extern)`.
-    pub const EXTERNREF: RefType = RefType { nullable: true, heap: HeapType::Extern };
+    pub const EXTERNREF: RefType = RefType {
+        nullable: true,
+        heap: HeapType::Extern,
+    };
     /// `exnref`, i.e. `(ref null exn)`.
-    pub const EXNREF: RefType = RefType { nullable: true, heap: HeapType::Exn };
+    pub const EXNREF: RefType = RefType {
+        nullable: true,
+        heap: HeapType::Exn,
+    };
 }
 
 /// A value type (spec 2.3.4).
@@ -105,7 +114,10 @@ impl ValType {
 
     /// Whether this is a number type (spec 2.3.1).
     pub fn is_num(self) -> bool {
-        matches!(self, ValType::I32 | ValType::I64 | ValType::F32 | ValType::F64)
+        matches!(
+            self,
+            ValType::I32 | ValType::I64 | ValType::F32 | ValType::F64
+        )
     }
 }
 
@@ -121,7 +133,10 @@ pub struct FuncType {
 impl FuncType {
     /// Builds a function type from parameter and result lists.
     pub fn new(params: impl Into<Vec<ValType>>, results: impl Into<Vec<ValType>>) -> Self {
-        FuncType { params: params.into(), results: results.into() }
+        FuncType {
+            params: params.into(),
+            results: results.into(),
+        }
     }
 }
 

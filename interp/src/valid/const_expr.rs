@@ -8,7 +8,12 @@ use crate::syntax::*;
 /// Checks that `e` is constant and produces exactly one value of type `want`.
 /// `visible_globals` is how many globals `global.get` may read: in 2.0 only
 /// imported ones (and they must be immutable).
-pub(crate) fn check(c: &Context<'_>, e: &ConstExpr, want: ValType, visible_globals: usize) -> Result<(), Error> {
+pub(crate) fn check(
+    c: &Context<'_>,
+    e: &ConstExpr,
+    want: ValType,
+    visible_globals: usize,
+) -> Result<(), Error> {
     let mut stack: Vec<ValType> = Vec::new();
     let body = match e.0.split_last() {
         Some((Instr::End, body)) => body,
@@ -21,7 +26,10 @@ pub(crate) fn check(c: &Context<'_>, e: &ConstExpr, want: ValType, visible_globa
             Instr::F32Const(_) => ValType::F32,
             Instr::F64Const(_) => ValType::F64,
             Instr::RefNull(h) => {
-                let r = RefType { nullable: true, heap: *h };
+                let r = RefType {
+                    nullable: true,
+                    heap: *h,
+                };
                 c.ref_type(r)?;
                 ValType::Ref(r)
             }
@@ -32,14 +40,19 @@ pub(crate) fn check(c: &Context<'_>, e: &ConstExpr, want: ValType, visible_globa
                 } else {
                     HeapType::Func
                 };
-                ValType::Ref(RefType { nullable: false, heap })
+                ValType::Ref(RefType {
+                    nullable: false,
+                    heap,
+                })
             }
             Instr::GlobalGet(x) => {
-                let limit = if c.features.gc || c.features.function_references || c.features.extended_const {
-                    visible_globals
-                } else {
-                    c.imported_globals
-                };
+                let limit =
+                    if c.features.gc || c.features.function_references || c.features.extended_const
+                    {
+                        visible_globals
+                    } else {
+                        c.imported_globals
+                    };
                 if *x as usize >= limit.min(c.globals.len()) {
                     return Err(invalid(format!("unknown global {x}")));
                 }
@@ -49,10 +62,19 @@ pub(crate) fn check(c: &Context<'_>, e: &ConstExpr, want: ValType, visible_globa
                 }
                 g.val
             }
-            Instr::I32Add | Instr::I32Sub | Instr::I32Mul | Instr::I64Add | Instr::I64Sub | Instr::I64Mul
+            Instr::I32Add
+            | Instr::I32Sub
+            | Instr::I32Mul
+            | Instr::I64Add
+            | Instr::I64Sub
+            | Instr::I64Mul
                 if c.features.extended_const =>
             {
-                let t = if matches!(i, Instr::I32Add | Instr::I32Sub | Instr::I32Mul) { ValType::I32 } else { ValType::I64 };
+                let t = if matches!(i, Instr::I32Add | Instr::I32Sub | Instr::I32Mul) {
+                    ValType::I32
+                } else {
+                    ValType::I64
+                };
                 for _ in 0..2 {
                     if stack.pop() != Some(t) {
                         return Err(invalid("type mismatch"));

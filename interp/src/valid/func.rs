@@ -53,7 +53,11 @@ struct Frame {
 impl Frame {
     /// The label's types: a loop's parameters, otherwise the results.
     fn label_types(&self) -> &[ValType] {
-        if self.kind == Kind::Loop { &self.params } else { &self.results }
+        if self.kind == Kind::Loop {
+            &self.params
+        } else {
+            &self.results
+        }
     }
 }
 
@@ -114,7 +118,9 @@ pub(crate) fn check(c: &Context<'_>, func: &mut Func) -> Result<(), Error> {
     let mut pc = 0;
     while pc < body.len() {
         if k.ctrls.is_empty() {
-            return Err(invalid("unexpected instructions after the end of the function"));
+            return Err(invalid(
+                "unexpected instructions after the end of the function",
+            ));
         }
         k.instr(body, pc)?;
         pc += 1;
@@ -145,7 +151,10 @@ impl Checker<'_, '_> {
     }
 
     fn pop(&mut self) -> Result<Opd, Error> {
-        let f = self.ctrls.last().expect("a frame is open while instructions remain");
+        let f = self
+            .ctrls
+            .last()
+            .expect("a frame is open while instructions remain");
         if self.vals.len() == f.height {
             if f.unreachable {
                 return Ok(None);
@@ -180,23 +189,40 @@ impl Checker<'_, '_> {
 
     fn push_ctrl(&mut self, kind: Kind, params: Vec<ValType>, results: Vec<ValType>, start: usize) {
         let height = self.vals.len();
-        self.ctrls.push(Frame { kind, params: params.clone(), results, height, unreachable: false, start, else_pc: None, fixups: Vec::new() });
+        self.ctrls.push(Frame {
+            kind,
+            params: params.clone(),
+            results,
+            height,
+            unreachable: false,
+            start,
+            else_pc: None,
+            fixups: Vec::new(),
+        });
         self.push_all(&params);
     }
 
     fn pop_ctrl(&mut self) -> Result<Frame, Error> {
-        let f = self.ctrls.last().expect("a frame is open while instructions remain");
+        let f = self
+            .ctrls
+            .last()
+            .expect("a frame is open while instructions remain");
         let results = f.results.clone();
         let height = f.height;
         self.pop_all(&results)?;
         if self.vals.len() != height {
-            return Err(invalid("type mismatch: values remain at the end of a block"));
+            return Err(invalid(
+                "type mismatch: values remain at the end of a block",
+            ));
         }
         Ok(self.ctrls.pop().expect("checked above"))
     }
 
     fn unreachable(&mut self) {
-        let f = self.ctrls.last_mut().expect("a frame is open while instructions remain");
+        let f = self
+            .ctrls
+            .last_mut()
+            .expect("a frame is open while instructions remain");
         self.vals.truncate(f.height);
         f.unreachable = true;
     }
@@ -216,7 +242,11 @@ impl Checker<'_, '_> {
         let n = self.ctrls.len();
         let f = &mut self.ctrls[n - 1 - l as usize];
         if f.kind == Kind::Loop {
-            let target = Target { pc: (f.start + 1) as u32, height: num_locals + f.height as u32, arity: f.params.len() as u32 };
+            let target = Target {
+                pc: (f.start + 1) as u32,
+                height: num_locals + f.height as u32,
+                arity: f.params.len() as u32,
+            };
             write_target(body, fixup, target);
         } else {
             f.fixups.push(fixup);
@@ -226,7 +256,10 @@ impl Checker<'_, '_> {
 
     fn local(&self, x: LocalIdx) -> Result<ValType, Error> {
         let i = self.locals.partition_point(|(end, _)| *end <= x as u64);
-        self.locals.get(i).map(|(_, t)| *t).ok_or_else(|| invalid(format!("unknown local {x}")))
+        self.locals
+            .get(i)
+            .map(|(_, t)| *t)
+            .ok_or_else(|| invalid(format!("unknown local {x}")))
     }
 
     fn block_type(&self, bt: BlockType) -> Result<(Vec<ValType>, Vec<ValType>), Error> {
@@ -282,7 +315,11 @@ impl Checker<'_, '_> {
             Unreachable => self.unreachable(),
             Nop => {}
             Block(bt) | Loop(bt) => {
-                let kind = if matches!(body[pc], Block(_)) { Kind::Block } else { Kind::Loop };
+                let kind = if matches!(body[pc], Block(_)) {
+                    Kind::Block
+                } else {
+                    Kind::Loop
+                };
                 let (ps, rs) = self.block_type(*bt)?;
                 self.pop_all(&ps)?;
                 self.push_ctrl(kind, ps, rs, pc);
@@ -303,7 +340,13 @@ impl Checker<'_, '_> {
                     *else_pc = (pc + 1) as u32;
                 }
                 f.else_pc = Some(pc);
-                let Frame { params, results, start, fixups, .. } = f;
+                let Frame {
+                    params,
+                    results,
+                    start,
+                    fixups,
+                    ..
+                } = f;
                 self.push_ctrl(Kind::Else, params, results, start);
                 let top = self.ctrls.last_mut().expect("just pushed");
                 top.fixups = fixups;
@@ -312,7 +355,9 @@ impl Checker<'_, '_> {
             End => {
                 let f = self.pop_ctrl()?;
                 if f.kind == Kind::If && f.params != f.results {
-                    return Err(invalid("type mismatch: if without else must not change the stack"));
+                    return Err(invalid(
+                        "type mismatch: if without else must not change the stack",
+                    ));
                 }
                 let after = if f.kind == Kind::Func { pc } else { pc + 1 };
                 match f.kind {
@@ -324,11 +369,17 @@ impl Checker<'_, '_> {
                     }
                     Kind::Else => {
                         let e = f.else_pc.expect("an else frame knows its else");
-                        body[e] = Else { end_pc: (pc + 1) as u32 };
+                        body[e] = Else {
+                            end_pc: (pc + 1) as u32,
+                        };
                     }
                     _ => {}
                 }
-                let target = Target { pc: after as u32, height: self.num_locals + f.height as u32, arity: f.label_types().len() as u32 };
+                let target = Target {
+                    pc: after as u32,
+                    height: self.num_locals + f.height as u32,
+                    arity: f.label_types().len() as u32,
+                };
                 for fx in &f.fixups {
                     write_target(body, *fx, target);
                 }
@@ -400,7 +451,10 @@ impl Checker<'_, '_> {
             }
 
             RefNull(h) => {
-                let r = RefType { nullable: true, heap: *h };
+                let r = RefType {
+                    nullable: true,
+                    heap: *h,
+                };
                 c.ref_type(r)?;
                 self.push(Some(ValType::Ref(r)));
             }
@@ -425,7 +479,9 @@ impl Checker<'_, '_> {
                 let t2 = self.pop()?;
                 let numeric = |t: Opd| t.is_none_or(|t| t.is_num() || t == ValType::V128);
                 if !numeric(t1) || !numeric(t2) {
-                    return Err(invalid("type mismatch: select without a type needs numeric operands"));
+                    return Err(invalid(
+                        "type mismatch: select without a type needs numeric operands",
+                    ));
                 }
                 match (t1, t2) {
                     (Some(a), Some(b)) if a != b => return Err(type_mismatch(a, b)),
@@ -491,7 +547,11 @@ impl Checker<'_, '_> {
                     return Err(type_mismatch(d.elem, s.elem));
                 }
                 let (da, sa) = (addr_val(d.addr), addr_val(s.addr));
-                let n = if da == ValType::I64 && sa == ValType::I64 { I64 } else { I32 };
+                let n = if da == ValType::I64 && sa == ValType::I64 {
+                    I64
+                } else {
+                    I32
+                };
                 self.op(&[da, sa, n], None)?;
             }
             TableInit { table, elem } => {
@@ -556,7 +616,11 @@ impl Checker<'_, '_> {
                 Some((ins, out)) => self.op(ins, Some(out))?,
                 // Fused instructions exist only in executable copies made
                 // after validation; a module built by hand may still hold one.
-                None => return Err(invalid(format!("not an instruction of the binary format: {other:?}"))),
+                None => {
+                    return Err(invalid(format!(
+                        "not an instruction of the binary format: {other:?}"
+                    )));
+                }
             },
         }
         Ok(())
@@ -591,27 +655,35 @@ fn numeric_type(i: &Instr) -> Option<(&'static [ValType], ValType)> {
     const F64_2: &[ValType] = &[F64, F64];
     Some(match i {
         I32Eqz => (I32_1, I32),
-        I32Eq | I32Ne | I32LtS | I32LtU | I32GtS | I32GtU | I32LeS | I32LeU | I32GeS | I32GeU => (I32_2, I32),
+        I32Eq | I32Ne | I32LtS | I32LtU | I32GtS | I32GtU | I32LeS | I32LeU | I32GeS | I32GeU => {
+            (I32_2, I32)
+        }
         I64Eqz => (I64_1, I32),
-        I64Eq | I64Ne | I64LtS | I64LtU | I64GtS | I64GtU | I64LeS | I64LeU | I64GeS | I64GeU => (I64_2, I32),
+        I64Eq | I64Ne | I64LtS | I64LtU | I64GtS | I64GtU | I64LeS | I64LeU | I64GeS | I64GeU => {
+            (I64_2, I32)
+        }
         F32Eq | F32Ne | F32Lt | F32Gt | F32Le | F32Ge => (F32_2, I32),
         F64Eq | F64Ne | F64Lt | F64Gt | F64Le | F64Ge => (F64_2, I32),
         I32Clz | I32Ctz | I32Popcnt | I32Extend8S | I32Extend16S => (I32_1, I32),
-        I32Add | I32Sub | I32Mul | I32DivS | I32DivU | I32RemS | I32RemU | I32And | I32Or | I32Xor | I32Shl
-        | I32ShrS | I32ShrU | I32Rotl | I32Rotr => (I32_2, I32),
+        I32Add | I32Sub | I32Mul | I32DivS | I32DivU | I32RemS | I32RemU | I32And | I32Or
+        | I32Xor | I32Shl | I32ShrS | I32ShrU | I32Rotl | I32Rotr => (I32_2, I32),
         I64Clz | I64Ctz | I64Popcnt | I64Extend8S | I64Extend16S | I64Extend32S => (I64_1, I64),
-        I64Add | I64Sub | I64Mul | I64DivS | I64DivU | I64RemS | I64RemU | I64And | I64Or | I64Xor | I64Shl
-        | I64ShrS | I64ShrU | I64Rotl | I64Rotr => (I64_2, I64),
+        I64Add | I64Sub | I64Mul | I64DivS | I64DivU | I64RemS | I64RemU | I64And | I64Or
+        | I64Xor | I64Shl | I64ShrS | I64ShrU | I64Rotl | I64Rotr => (I64_2, I64),
         F32Abs | F32Neg | F32Ceil | F32Floor | F32Trunc | F32Nearest | F32Sqrt => (F32_1, F32),
         F32Add | F32Sub | F32Mul | F32Div | F32Min | F32Max | F32Copysign => (F32_2, F32),
         F64Abs | F64Neg | F64Ceil | F64Floor | F64Trunc | F64Nearest | F64Sqrt => (F64_1, F64),
         F64Add | F64Sub | F64Mul | F64Div | F64Min | F64Max | F64Copysign => (F64_2, F64),
         I32WrapI64 => (I64_1, I32),
-        I32TruncF32S | I32TruncF32U | I32TruncSatF32S | I32TruncSatF32U | I32ReinterpretF32 => (F32_1, I32),
+        I32TruncF32S | I32TruncF32U | I32TruncSatF32S | I32TruncSatF32U | I32ReinterpretF32 => {
+            (F32_1, I32)
+        }
         I32TruncF64S | I32TruncF64U | I32TruncSatF64S | I32TruncSatF64U => (F64_1, I32),
         I64ExtendI32S | I64ExtendI32U => (I32_1, I64),
         I64TruncF32S | I64TruncF32U | I64TruncSatF32S | I64TruncSatF32U => (F32_1, I64),
-        I64TruncF64S | I64TruncF64U | I64TruncSatF64S | I64TruncSatF64U | I64ReinterpretF64 => (F64_1, I64),
+        I64TruncF64S | I64TruncF64U | I64TruncSatF64S | I64TruncSatF64U | I64ReinterpretF64 => {
+            (F64_1, I64)
+        }
         F32ConvertI32S | F32ConvertI32U | F32ReinterpretI32 => (I32_1, F32),
         F32ConvertI64S | F32ConvertI64U => (I64_1, F32),
         F32DemoteF64 => (F64_1, F32),

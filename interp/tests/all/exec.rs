@@ -9,7 +9,11 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 fn module(wat: &str) -> Module {
-    Module::new(&wat::parse_str(wat).expect("test text parses"), &Features::default()).expect("test module is valid")
+    Module::new(
+        &wat::parse_str(wat).expect("test text parses"),
+        &Features::default(),
+    )
+    .expect("test module is valid")
 }
 
 fn func(store: &Store, inst: InstanceAddr, name: &str) -> FuncAddr {
@@ -52,7 +56,10 @@ fn deep_recursion_runs_and_runaway_recursion_is_exhaustion() {
     let mut store = Store::new(Config::default());
     let inst = store.instantiate(&module(RECURSION), &[]).unwrap();
     let down = func(&store, inst, "down");
-    assert_eq!(returned(store.invoke(down, &[Value::I32(50_000)])), [Value::I32(50_000)]);
+    assert_eq!(
+        returned(store.invoke(down, &[Value::I32(50_000)])),
+        [Value::I32(50_000)]
+    );
     let t = trapped(store.invoke(func(&store, inst, "forever"), &[]));
     assert!(t.is_exhaustion(), "{t}");
     assert_eq!(t, Trap::CallStackExhausted);
@@ -69,7 +76,10 @@ fn fuel_stops_a_runaway_loop_and_resumes_it() {
         s = suspended(s.resume_with_fuel(&mut store, &[], 1000));
     }
     // Values are refused after running out of fuel.
-    assert!(matches!(s.resume(&mut store, &[Value::I32(1)]), Err(Error::Api(_))));
+    assert!(matches!(
+        s.resume(&mut store, &[Value::I32(1)]),
+        Err(Error::Api(_))
+    ));
 }
 
 #[test]
@@ -86,27 +96,62 @@ fn traps_are_reported() {
     let inst = store.instantiate(&m, &[]).unwrap();
     let f = |n| func(&store, inst, n);
     let (div, load, ci, trunc) = (f("div"), f("load"), f("ci"), f("trunc"));
-    assert_eq!(trapped(store.invoke(div, &[Value::I32(0)])), Trap::IntegerDivideByZero);
-    assert_eq!(trapped(store.invoke(load, &[Value::I32(65533)])), Trap::MemoryOutOfBounds);
-    assert_eq!(returned(store.invoke(load, &[Value::I32(65532)])), [Value::I32(0)]);
-    assert_eq!(trapped(store.invoke(ci, &[Value::I32(0)])), Trap::IndirectCallTypeMismatch);
-    assert_eq!(trapped(store.invoke(ci, &[Value::I32(1)])), Trap::UninitializedElement);
-    assert_eq!(trapped(store.invoke(ci, &[Value::I32(2)])), Trap::UndefinedElement);
-    assert_eq!(trapped(store.invoke(trunc, &[Value::F32(f32::NAN.to_bits())])), Trap::InvalidConversionToInteger);
+    assert_eq!(
+        trapped(store.invoke(div, &[Value::I32(0)])),
+        Trap::IntegerDivideByZero
+    );
+    assert_eq!(
+        trapped(store.invoke(load, &[Value::I32(65533)])),
+        Trap::MemoryOutOfBounds
+    );
+    assert_eq!(
+        returned(store.invoke(load, &[Value::I32(65532)])),
+        [Value::I32(0)]
+    );
+    assert_eq!(
+        trapped(store.invoke(ci, &[Value::I32(0)])),
+        Trap::IndirectCallTypeMismatch
+    );
+    assert_eq!(
+        trapped(store.invoke(ci, &[Value::I32(1)])),
+        Trap::UninitializedElement
+    );
+    assert_eq!(
+        trapped(store.invoke(ci, &[Value::I32(2)])),
+        Trap::UndefinedElement
+    );
+    assert_eq!(
+        trapped(store.invoke(trunc, &[Value::F32(f32::NAN.to_bits())])),
+        Trap::InvalidConversionToInteger
+    );
     // Wrong arguments are an API error, not a trap.
-    assert!(matches!(store.invoke(div, &[Value::I64(0)]), Err(Error::Api(_))));
+    assert!(matches!(
+        store.invoke(div, &[Value::I64(0)]),
+        Err(Error::Api(_))
+    ));
     assert!(matches!(store.invoke(div, &[]), Err(Error::Api(_))));
 }
 
 #[test]
 fn huge_memory_requests_fail_cleanly() {
     let mut store = Store::new(Config::default());
-    let m = module(r#"(module (memory 1) (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#);
+    let m = module(
+        r#"(module (memory 1) (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#,
+    );
     let inst = store.instantiate(&m, &[]).unwrap();
     let grow = func(&store, inst, "grow");
-    assert_eq!(returned(store.invoke(grow, &[Value::I32(-1)])), [Value::I32(-1)]);
-    assert_eq!(returned(store.invoke(grow, &[Value::I32(65536)])), [Value::I32(-1)]);
-    assert_eq!(returned(store.invoke(grow, &[Value::I32(1)])), [Value::I32(1)]);
+    assert_eq!(
+        returned(store.invoke(grow, &[Value::I32(-1)])),
+        [Value::I32(-1)]
+    );
+    assert_eq!(
+        returned(store.invoke(grow, &[Value::I32(65536)])),
+        [Value::I32(-1)]
+    );
+    assert_eq!(
+        returned(store.invoke(grow, &[Value::I32(1)])),
+        [Value::I32(1)]
+    );
 }
 
 const HOST: &str = r#"(module
@@ -131,14 +176,18 @@ fn suspend_and_resume_at_host_calls() {
         [Value::I32(x)] => HostOutcome::Suspend(*x as u64),
         _ => unreachable!(),
     });
-    let inst = store.instantiate(&module(HOST), &[ExternVal::Func(get)]).unwrap();
+    let inst = store
+        .instantiate(&module(HOST), &[ExternVal::Func(get)])
+        .unwrap();
     let sum = func(&store, inst, "sum");
     let mut exit = store.invoke(sum, &[Value::I32(5)]);
     let mut seen = Vec::new();
     let result = loop {
         match exit {
             Ok(Exit::Suspended(s)) => {
-                let SuspendReason::Host { func, token } = *s.reason() else { panic!("host suspension expected") };
+                let SuspendReason::Host { func, token } = *s.reason() else {
+                    panic!("host suspension expected")
+                };
                 assert_eq!(func, get);
                 seen.push(token);
                 exit = s.resume(&mut store, &[Value::I32(token as i32 * 10)]);
@@ -154,21 +203,36 @@ fn suspend_and_resume_at_host_calls() {
 fn resumption_is_checked() {
     let mut store = Store::new(Config::default());
     let get = store.alloc_host_func(i32_to_i32(), |_, _| HostOutcome::Suspend(0));
-    let inst = store.instantiate(&module(HOST), &[ExternVal::Func(get)]).unwrap();
+    let inst = store
+        .instantiate(&module(HOST), &[ExternVal::Func(get)])
+        .unwrap();
     let sum = func(&store, inst, "sum");
     // Wrong result types are refused (and the computation is then gone: by value).
     let s = suspended(store.invoke(sum, &[Value::I32(1)]));
-    assert!(matches!(s.resume(&mut store, &[Value::I64(1)]), Err(Error::Api(_))));
+    assert!(matches!(
+        s.resume(&mut store, &[Value::I64(1)]),
+        Err(Error::Api(_))
+    ));
     // Another store is refused.
     let s = suspended(store.invoke(sum, &[Value::I32(1)]));
     let mut other = Store::new(Config::default());
-    assert!(matches!(s.resume(&mut other, &[Value::I32(1)]), Err(Error::Api(_))));
+    assert!(matches!(
+        s.resume(&mut other, &[Value::I32(1)]),
+        Err(Error::Api(_))
+    ));
     // A trap raised at the call site.
     let s = suspended(store.invoke(sum, &[Value::I32(1)]));
-    assert_eq!(trapped(s.resume_trap(&mut store, Trap::Host("rejected".into()))), Trap::Host("rejected".into()));
+    assert_eq!(
+        trapped(s.resume_trap(&mut store, Trap::Host("rejected".into()))),
+        Trap::Host("rejected".into())
+    );
     // The heap it holds is small and measurable.
     let s = suspended(store.invoke(sum, &[Value::I32(1)]));
-    assert!(s.heap_bytes() > 0 && s.heap_bytes() < 4096, "{}", s.heap_bytes());
+    assert!(
+        s.heap_bytes() > 0 && s.heap_bytes() < 4096,
+        "{}",
+        s.heap_bytes()
+    );
 }
 
 #[test]
@@ -177,7 +241,9 @@ fn a_host_function_calling_back_into_wasm_cannot_be_suspended_through() {
     // `inner` suspends; `outer` calls the export `sum` (which calls `inner`)
     // from inside a host call: that suspension would cross a host frame.
     let inner = store.alloc_host_func(i32_to_i32(), |_, _| HostOutcome::Suspend(1));
-    let inst = store.instantiate(&module(HOST), &[ExternVal::Func(inner)]).unwrap();
+    let inst = store
+        .instantiate(&module(HOST), &[ExternVal::Func(inner)])
+        .unwrap();
     let sum = func(&store, inst, "sum");
     let seen: Rc<Cell<Option<Trap>>> = Rc::default();
     let seen2 = seen.clone();
@@ -188,9 +254,14 @@ fn a_host_function_calling_back_into_wasm_cannot_be_suspended_through() {
         }
         HostOutcome::Return(vec![Value::I32(7)])
     });
-    let inst2 = store.instantiate(&module(HOST), &[ExternVal::Func(outer)]).unwrap();
+    let inst2 = store
+        .instantiate(&module(HOST), &[ExternVal::Func(outer)])
+        .unwrap();
     let sum2 = func(&store, inst2, "sum");
-    assert_eq!(returned(store.invoke(sum2, &[Value::I32(2)])), [Value::I32(14)]);
+    assert_eq!(
+        returned(store.invoke(sum2, &[Value::I32(2)])),
+        [Value::I32(14)]
+    );
     assert_eq!(seen.take(), Some(Trap::SuspendThroughHost));
 }
 
@@ -200,7 +271,10 @@ fn a_host_function_invoked_directly_can_suspend() {
     let f = store.alloc_host_func(i32_to_i32(), |_, _| HostOutcome::Suspend(9));
     let s = suspended(store.invoke(f, &[Value::I32(1)]));
     assert_eq!(s.reason(), &SuspendReason::Host { func: f, token: 9 });
-    assert_eq!(returned(s.resume(&mut store, &[Value::I32(3)])), [Value::I32(3)]);
+    assert_eq!(
+        returned(s.resume(&mut store, &[Value::I32(3)])),
+        [Value::I32(3)]
+    );
 }
 
 #[test]
@@ -211,7 +285,10 @@ fn a_start_function_may_not_suspend() {
         r#"(module (import "env" "get" (func $get (param i32) (result i32)))
         (func $start (drop (call $get (i32.const 0)))) (start $start))"#,
     );
-    assert_eq!(store.instantiate(&m, &[ExternVal::Func(f)]), Err(Error::Uninstantiable(Trap::SuspendThroughHost)));
+    assert_eq!(
+        store.instantiate(&m, &[ExternVal::Func(f)]),
+        Err(Error::Uninstantiable(Trap::SuspendThroughHost))
+    );
 }
 
 /// Programs for the equivalence property: a loop that calls the host at
@@ -249,17 +326,29 @@ fn host_answer(x: i64) -> i64 {
 /// Runs `export(args)` in a fresh store. `suspend_at_host`: the host answers
 /// by suspending and the driver resumes with its answer; `fuel`: pause every
 /// so many instructions and resume.
-fn run_program(export: &str, args: &[Value], suspend_at_host: bool, fuel: Option<u64>) -> (Vec<Value>, usize) {
+fn run_program(
+    export: &str,
+    args: &[Value],
+    suspend_at_host: bool,
+    fuel: Option<u64>,
+) -> (Vec<Value>, usize) {
     let mut store = Store::new(Config::default());
-    let f = store.alloc_host_func(FuncType::new([ValType::I64], [ValType::I64]), move |_, args| {
-        let [Value::I64(x)] = args else { unreachable!() };
-        if suspend_at_host {
-            HostOutcome::Suspend(*x as u64)
-        } else {
-            HostOutcome::Return(vec![Value::I64(host_answer(*x))])
-        }
-    });
-    let inst = store.instantiate(&module(PROGRAMS), &[ExternVal::Func(f)]).unwrap();
+    let f = store.alloc_host_func(
+        FuncType::new([ValType::I64], [ValType::I64]),
+        move |_, args| {
+            let [Value::I64(x)] = args else {
+                unreachable!()
+            };
+            if suspend_at_host {
+                HostOutcome::Suspend(*x as u64)
+            } else {
+                HostOutcome::Return(vec![Value::I64(host_answer(*x))])
+            }
+        },
+    );
+    let inst = store
+        .instantiate(&module(PROGRAMS), &[ExternVal::Func(f)])
+        .unwrap();
     let g = func(&store, inst, export);
     let step = fuel.unwrap_or(u64::MAX);
     let mut exit = store.invoke_with_fuel(g, args, step);
@@ -269,9 +358,11 @@ fn run_program(export: &str, args: &[Value], suspend_at_host: bool, fuel: Option
             Ok(Exit::Suspended(s)) => {
                 pauses += 1;
                 exit = match *s.reason() {
-                    SuspendReason::Host { token, .. } => {
-                        s.resume_with_fuel(&mut store, &[Value::I64(host_answer(token as i64))], step)
-                    }
+                    SuspendReason::Host { token, .. } => s.resume_with_fuel(
+                        &mut store,
+                        &[Value::I64(host_answer(token as i64))],
+                        step,
+                    ),
                     SuspendReason::OutOfFuel => s.resume_with_fuel(&mut store, &[], step),
                 };
             }

