@@ -451,3 +451,39 @@ fn result_matches(w: &WastRetCore<'_>, g: &Val) -> Result<bool, String> {
         _ => false,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{InterpEmbedder, Mode, run_wast};
+
+    const SCRIPT: &str = r#"(module
+  (func (export "one") (result i32) (i32.const 1))
+  (func (export "nan") (result f32) (f32.const nan:0x200000)))
+(assert_return (invoke "one") (i32.const 1))
+(assert_return (invoke "one") (i32.const 2))
+(assert_return (invoke "nan") (f32.const nan:arithmetic))
+(assert_return (invoke "nan") (either (f32.const 0) (f32.const nan:canonical)))
+(assert_trap (invoke "one") "unreachable")
+(assert_invalid (module (func (result i32))) "type mismatch")
+"#;
+
+    #[test]
+    fn counts_and_locates_failures() {
+        for mode in [Mode::Plain, Mode::Suspending { fuel_step: 1 }] {
+            let mut e = InterpEmbedder::new(interp::Features::implemented(), mode);
+            let r = run_wast(SCRIPT, &mut e);
+            assert_eq!((r.passed, r.failed), (3, 4), "{}", r.describe("inline"));
+            let at: Vec<(usize, &str)> = r.failures.iter().map(|f| (f.line, f.directive)).collect();
+            assert_eq!(at, [(5, "assert_return"), (6, "assert_return"), (7, "assert_return"), (8, "assert_trap")]);
+            assert!(r.failures[0].message.contains("found (i32.const 1)"), "{}", r.failures[0].message);
+        }
+    }
+
+    #[test]
+    fn a_script_that_does_not_parse_is_one_failure() {
+        let mut e = InterpEmbedder::new(interp::Features::implemented(), Mode::Plain);
+        let r = run_wast("(module", &mut e);
+        assert_eq!((r.passed, r.failed), (0, 1));
+        assert_eq!(r.failures[0].directive, "parse");
+    }
+}
