@@ -101,76 +101,82 @@ impl InterpEmbedder {
     }
 
     fn make_spectest(&mut self) -> Vec<(String, ExternVal)> {
-        use ValType::*;
         let suspend = matches!(self.mode, Mode::Suspending { .. });
-        let store = &mut self.store;
-        let mut items = Vec::new();
-        let prints: [(&str, &[ValType]); 7] = [
-            ("print", &[]),
-            ("print_i32", &[I32]),
-            ("print_i64", &[I64]),
-            ("print_f32", &[F32]),
-            ("print_f64", &[F64]),
-            ("print_i32_f32", &[I32, F32]),
-            ("print_f64_f64", &[F64, F64]),
-        ];
-        for (name, params) in prints {
-            let f = store.alloc_host_func(FuncType::new(params.to_vec(), []), move |_, _| {
-                if suspend {
-                    HostOutcome::Suspend(0)
-                } else {
-                    HostOutcome::Return(vec![])
-                }
-            });
-            items.push((name.to_string(), ExternVal::Func(f)));
-        }
-        let global = |store: &mut Store, t: ValType, v: Value| {
-            ExternVal::Global(
-                store
-                    .alloc_global(
-                        GlobalType {
-                            mutability: Mut::Const,
-                            val: t,
-                        },
-                        v,
-                    )
-                    .expect("well-typed"),
-            )
-        };
-        items.push(("global_i32".into(), global(store, I32, Value::I32(666))));
-        items.push(("global_i64".into(), global(store, I64, Value::I64(666))));
-        items.push((
-            "global_f32".into(),
-            global(store, F32, Value::F32(666.6f32.to_bits())),
-        ));
-        items.push((
-            "global_f64".into(),
-            global(store, F64, Value::F64(666.6f64.to_bits())),
-        ));
-        let table = TableType {
-            addr: AddrType::I32,
-            limits: Limits {
-                min: 10,
-                max: Some(20),
-            },
-            elem: RefType::FUNCREF,
-        };
-        let t = store
-            .alloc_table(table, Value::FuncRef(None))
-            .expect("valid table");
-        items.push(("table".into(), ExternVal::Table(t)));
-        let mem = MemType {
-            addr: AddrType::I32,
-            limits: Limits {
-                min: 1,
-                max: Some(2),
-            },
-            shared: false,
-        };
-        let m = store.alloc_mem(mem).expect("valid memory");
-        items.push(("memory".into(), ExternVal::Mem(m)));
-        items
+        spectest(&mut self.store, move |_| {
+            if suspend {
+                HostOutcome::Suspend(0)
+            } else {
+                HostOutcome::Return(vec![])
+            }
+        })
     }
+}
+
+/// Allocates the `spectest` host module (the spec interpreter's
+/// `spectest.ml`) in `store`: the `print*` functions, which answer with
+/// `print` (given their arguments), and the globals `global_i32` (666) and
+/// friends, a `table` of 10 to 20 funcrefs and a `memory` of 1 to 2 pages.
+pub fn spectest(
+    store: &mut Store,
+    print: impl Fn(&[Value]) -> HostOutcome + Clone + 'static,
+) -> Vec<(String, ExternVal)> {
+    use ValType::*;
+    let mut items = Vec::new();
+    let prints: [(&str, &[ValType]); 7] = [
+        ("print", &[]),
+        ("print_i32", &[I32]),
+        ("print_i64", &[I64]),
+        ("print_f32", &[F32]),
+        ("print_f64", &[F64]),
+        ("print_i32_f32", &[I32, F32]),
+        ("print_f64_f64", &[F64, F64]),
+    ];
+    for (name, params) in prints {
+        let print = print.clone();
+        let f = store.alloc_host_func(FuncType::new(params.to_vec(), []), move |_, args| {
+            print(args)
+        });
+        items.push((name.to_string(), ExternVal::Func(f)));
+    }
+    let mut global = |name: &str, val: ValType, v: Value| {
+        let g = store
+            .alloc_global(
+                GlobalType {
+                    mutability: Mut::Const,
+                    val,
+                },
+                v,
+            )
+            .expect("well-typed");
+        items.push((name.to_string(), ExternVal::Global(g)));
+    };
+    global("global_i32", I32, Value::I32(666));
+    global("global_i64", I64, Value::I64(666));
+    global("global_f32", F32, Value::F32(666.6f32.to_bits()));
+    global("global_f64", F64, Value::F64(666.6f64.to_bits()));
+    let table = TableType {
+        addr: AddrType::I32,
+        limits: Limits {
+            min: 10,
+            max: Some(20),
+        },
+        elem: RefType::FUNCREF,
+    };
+    let t = store
+        .alloc_table(table, Value::FuncRef(None))
+        .expect("valid table");
+    items.push(("table".into(), ExternVal::Table(t)));
+    let mem = MemType {
+        addr: AddrType::I32,
+        limits: Limits {
+            min: 1,
+            max: Some(2),
+        },
+        shared: false,
+    };
+    let m = store.alloc_mem(mem).expect("valid memory");
+    items.push(("memory".into(), ExternVal::Mem(m)));
+    items
 }
 
 fn trap_outcome(t: &Trap) -> Outcome {

@@ -12,5 +12,5 @@ mod interp_embedder;
 mod runner;
 
 pub use embedder::{CompileError, Embedder, InstantiateError, Outcome, Val};
-pub use interp_embedder::{InterpEmbedder, Mode, features_for_path};
+pub use interp_embedder::{InterpEmbedder, Mode, features_for_path, spectest};
 pub use runner::{Failure, Report, run_wast};

@@ -474,8 +474,20 @@ mod tests {
             let r = run_wast(SCRIPT, &mut e);
             assert_eq!((r.passed, r.failed), (3, 4), "{}", r.describe("inline"));
             let at: Vec<(usize, &str)> = r.failures.iter().map(|f| (f.line, f.directive)).collect();
-            assert_eq!(at, [(5, "assert_return"), (6, "assert_return"), (7, "assert_return"), (8, "assert_trap")]);
-            assert!(r.failures[0].message.contains("found (i32.const 1)"), "{}", r.failures[0].message);
+            assert_eq!(
+                at,
+                [
+                    (5, "assert_return"),
+                    (6, "assert_return"),
+                    (7, "assert_return"),
+                    (8, "assert_trap")
+                ]
+            );
+            assert!(
+                r.failures[0].message.contains("found (i32.const 1)"),
+                "{}",
+                r.failures[0].message
+            );
         }
     }
 

