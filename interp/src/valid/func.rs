@@ -181,7 +181,7 @@ impl Checker<'_, '_> {
 
     fn pop_ref(&mut self) -> Result<Opd, Error> {
         match self.pop()? {
-            Some(t @ ValType::Ref(_)) | Some(t @ ValType::V128) if t.is_ref() => Ok(Some(t)),
+            Some(t @ ValType::Ref(_)) => Ok(Some(t)),
             None => Ok(None),
             Some(t) => Err(type_mismatch("a reference", t)),
         }

@@ -266,6 +266,33 @@ fn a_host_function_calling_back_into_wasm_cannot_be_suspended_through() {
 }
 
 #[test]
+fn runaway_host_reentry_is_exhaustion_not_a_crash() {
+    // wasm calls the host, which calls the same wasm export again, forever.
+    let mut store = Store::new(Config::default());
+    let export: Rc<Cell<Option<FuncAddr>>> = Rc::default();
+    let e2 = export.clone();
+    let host = store.alloc_host_func(i32_to_i32(), move |store, args| {
+        let f = e2.get().expect("set before the call");
+        match store.invoke(f, args) {
+            Ok(Exit::Returned(vs)) => HostOutcome::Return(vs),
+            Ok(Exit::Trapped(t)) => HostOutcome::Trap(t),
+            other => panic!("unexpected {other:?}"),
+        }
+    });
+    let m = module(
+        r#"(module (import "env" "h" (func $h (param i32) (result i32)))
+        (func (export "f") (param i32) (result i32) (call $h (local.get 0))))"#,
+    );
+    let inst = store.instantiate(&m, &[ExternVal::Func(host)]).unwrap();
+    let f = func(&store, inst, "f");
+    export.set(Some(f));
+    assert_eq!(
+        trapped(store.invoke(f, &[Value::I32(1)])),
+        Trap::CallStackExhausted
+    );
+}
+
+#[test]
 fn a_host_function_invoked_directly_can_suspend() {
     let mut store = Store::new(Config::default());
     let f = store.alloc_host_func(i32_to_i32(), |_, _| HostOutcome::Suspend(9));
