@@ -75,7 +75,7 @@ impl Features {
 
     /// Every feature this interpreter implements today.
     pub const fn implemented() -> Self {
-        Self::wasm2()
+        Features { extended_const: true, multi_memory: true, memory64: true, ..Self::wasm2() }
     }
 }
 

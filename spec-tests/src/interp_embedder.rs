@@ -32,11 +32,21 @@ pub enum Mode {
 
 /// The features a test file needs, from its path in the test suite:
 /// WebAssembly 1.0 files are run without later features, since some of
-/// their `assert_invalid`s rely on that.
+/// their `assert_invalid`s rely on that; 2.0 files, and the folders of the
+/// proposals that 2.0 merged, with 2.0's; everything else with everything
+/// implemented.
 pub fn features_for_path(path: &str) -> Features {
+    const MERGED_INTO_2_0: [&str; 6] = [
+        "proposals/bulk-memory/",
+        "proposals/multi-value/",
+        "proposals/mutable-global/",
+        "proposals/nontrapping-float-to-int-conversions/",
+        "proposals/reference-types/",
+        "proposals/sign-extension-ops/",
+    ];
     if path.contains("wasm-v1/") {
         Features::wasm1()
-    } else if path.contains("wasm-v2/") {
+    } else if path.contains("wasm-v2/") || MERGED_INTO_2_0.iter().any(|p| path.contains(p)) {
         Features::wasm2()
     } else {
         Features::implemented()

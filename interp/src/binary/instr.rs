@@ -47,13 +47,14 @@ pub(crate) fn expr(r: &mut Reader<'_>, f: &Features) -> Result<Vec<Instr>, Error
 
 fn memarg(r: &mut Reader<'_>, f: &Features) -> Result<MemArg, Error> {
     // spec 5.4.6: the flags field holds the alignment exponent in bits 0-5
-    // and, with multi-memory, bit 6 says a memory index follows. Anything
-    // else, and an exponent of 32 or more, is malformed.
+    // and, with multi-memory, bit 6 says a memory index follows; anything
+    // else is malformed. In 2.0 an exponent of 32 or more was malformed too;
+    // with the 3.0 encoding (multi-memory) it is well-formed and invalid.
     let at = r.offset();
     let flags = r.u32()?;
     let has_mem = flags & 0x40 != 0;
     let align = flags & 0x3f;
-    if flags >= 0x80 || (has_mem && !f.multi_memory) || align >= 32 {
+    if flags >= 0x80 || (has_mem && !f.multi_memory) || (align >= 32 && !f.multi_memory) {
         return Err(super::reader::malformed(at, "malformed memop flags"));
     }
     let mem = if has_mem { r.u32()? } else { 0 };

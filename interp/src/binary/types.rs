@@ -70,19 +70,18 @@ pub(crate) fn limits(
         // Threads are not implemented: a shared limits flag is not a known encoding.
         return Err(malformed_at(r, "malformed limits flags"));
     }
-    let (addr, min, max) = if is64 {
-        (
-            AddrType::I64,
-            r.u64()?,
-            if has_max { Some(r.u64()?) } else { None },
-        )
-    } else {
-        (
-            AddrType::I32,
-            r.u32()? as u64,
-            if has_max { Some(r.u32()? as u64) } else { None },
-        )
+    // With memory64 (WebAssembly 3.0) sizes are u64 in the binary whatever
+    // the address type, and validation checks their range; before, u32.
+    let addr = if is64 { AddrType::I64 } else { AddrType::I32 };
+    let size = |r: &mut Reader<'_>| {
+        if f.memory64 {
+            r.u64()
+        } else {
+            r.u32().map(u64::from)
+        }
     };
+    let min = size(r)?;
+    let max = if has_max { Some(size(r)?) } else { None };
     Ok((addr, Limits { min, max }, shared))
 }
 

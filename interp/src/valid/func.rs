@@ -278,6 +278,10 @@ impl Checker<'_, '_> {
 
     fn mem_access(&mut self, a: &MemArg, natural: u32) -> Result<ValType, Error> {
         let m = self.c.mem(a.mem)?;
+        // spec 3.3.7: the static offset fits the memory's address type.
+        if m.addr == AddrType::I32 && a.offset > u32::MAX as u64 {
+            return Err(invalid("offset out of range"));
+        }
         if a.align > natural {
             return Err(invalid("alignment must not be larger than natural"));
         }
