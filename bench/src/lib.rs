@@ -109,4 +109,23 @@ pub const KERNELS: &[Kernel] = &[
         arg: 3_000_000,
         expect: 6_148_914_691_236_517_205,
     },
+    Kernel {
+        name: "return_call loop",
+        wat: r#"(module
+  ;; A tail-recursive countdown with an accumulator: every step is a
+  ;; return_call, alternating between two functions.
+  (func $even (param $n i32) (param $acc i64) (result i64)
+    (if (result i64) (i32.eqz (local.get $n))
+      (then (local.get $acc))
+      (else (return_call $odd (i32.sub (local.get $n) (i32.const 1))
+                              (i64.add (local.get $acc) (i64.extend_i32_u (local.get $n)))))))
+  (func $odd (param $n i32) (param $acc i64) (result i64)
+    (if (result i64) (i32.eqz (local.get $n))
+      (then (local.get $acc))
+      (else (return_call $even (i32.sub (local.get $n) (i32.const 1))
+                               (i64.sub (local.get $acc) (i64.const 1))))))
+  (func (export "run") (param i32) (result i64) (call $even (local.get 0) (i64.const 0))))"#,
+        arg: 4_000_000,
+        expect: 4_000_000_000_000,
+    },
 ];

@@ -75,7 +75,13 @@ impl Features {
 
     /// Every feature this interpreter implements today.
     pub const fn implemented() -> Self {
-        Features { extended_const: true, multi_memory: true, memory64: true, ..Self::wasm2() }
+        Features {
+            extended_const: true,
+            multi_memory: true,
+            memory64: true,
+            tail_call: true,
+            ..Self::wasm2()
+        }
     }
 }
 

@@ -136,6 +136,14 @@ pub(crate) fn instr(r: &mut Reader<'_>, f: &Features) -> Result<Instr, Error> {
             };
             CallIndirect { ty, table }
         }
+        0x12 if f.tail_call => ReturnCall(r.u32()?),
+        0x13 if f.tail_call => {
+            let ty = r.u32()?;
+            ReturnCallIndirect {
+                ty,
+                table: r.u32()?,
+            }
+        }
         0x1a => Drop,
         0x1b => Select(None),
         0x1c if f.reference_types => {

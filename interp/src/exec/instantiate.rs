@@ -174,7 +174,10 @@ pub(crate) fn instantiate(
         if t.ty.limits.min > u32::MAX as u64 {
             return Err(link_err("table too large"));
         }
-        inst.tables.push(store.alloc_table_slots(t.ty, init));
+        let a = store
+            .alloc_table_slots(t.ty, init)
+            .map_err(|_| link_err("table too large to allocate"))?;
+        inst.tables.push(a);
     }
     for t in &m.mems {
         let a = store

@@ -124,6 +124,9 @@ fn mem_range(
 
 /// Runs `stack` until the root function returns, a trap, or a pause (fuel
 /// spent, or a host function asked to suspend).
+// `call!` is expanded where its callee is known to be a host function (a
+// tail call from the root frame), leaving its wasm arm's assignments unread.
+#[allow(unused_assignments)]
 pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcome {
     // A computation started inside a host call may not suspend at a host
     // function: that host frame cannot be captured (decision D4).
@@ -141,13 +144,18 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
     let mut mem0 = default_mem(store, &f);
 
     // Leaves the loop: puts the running frame and the slots back in `stack`.
+    // Set when a tail call from the root frame reaches a host function: the
+    // root frame is gone, and the host's results are the computation's.
+    let mut no_frame = false;
     macro_rules! save {
         ($pc:expr) => {{
-            stack.frames.push(Frame {
-                func: f.clone(),
-                pc: $pc as u32,
-                base: base as u32,
-            });
+            if !no_frame {
+                stack.frames.push(Frame {
+                    func: f.clone(),
+                    pc: $pc as u32,
+                    base: base as u32,
+                });
+            }
             stack.vals = std::mem::take(&mut vals);
             stack.sp = sp;
         }};
@@ -342,6 +350,60 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
         }};
     }
 
+    // A tail call (spec 4.4.8 `return_call`): the arguments replace the
+    // running frame's slots, and the callee takes its place, so a chain of
+    // tail calls runs in constant space. A host callee is called from the
+    // caller's frame, after the running frame has returned.
+    macro_rules! tail_call {
+        ($a:expr) => {{
+            let a: FuncAddr = $a;
+            let n = store.types[store.func_type_id(a) as usize].params.len();
+            vals.copy_within(sp - n..sp, base);
+            sp = base + n;
+            match &store.funcs[a.0 as usize] {
+                FuncInst::Wasm(w) => {
+                    let w = w.clone();
+                    let need = sp + w.num_locals as usize + w.max_height as usize;
+                    if need > limits.max_stack_slots as usize {
+                        trap!(Trap::ValueStackExhausted);
+                    }
+                    if need > vals.len() {
+                        vals.resize(need.max(vals.len() * 2), 0);
+                    }
+                    vals[sp..sp + w.num_locals as usize].fill(0);
+                    sp += w.num_locals as usize;
+                    let same_inst = w.inst == f.inst;
+                    f = w;
+                    code = f.code.clone();
+                    pc = 0;
+                    if !same_inst {
+                        mem0 = default_mem(store, &f);
+                    }
+                }
+                FuncInst::Host { .. } => match stack.frames.pop() {
+                    Some(caller) => {
+                        let same_inst = caller.func.inst == f.inst;
+                        f = caller.func;
+                        code = f.code.clone();
+                        pc = caller.pc as usize;
+                        base = caller.base as usize;
+                        if !same_inst {
+                            mem0 = default_mem(store, &f);
+                        }
+                        call!(a);
+                    }
+                    None => {
+                        no_frame = true;
+                        call!(a);
+                        stack.vals = std::mem::take(&mut vals);
+                        stack.sp = sp;
+                        return Outcome::Returned;
+                    }
+                },
+            }
+        }};
+    }
+
     loop {
         if fuel == 0 {
             save!(pc);
@@ -402,21 +464,16 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
                 let a = store.instances[f.inst.0 as usize].funcs[*x as usize];
                 call!(a);
             }
+            ReturnCall(x) => {
+                let a = store.instances[f.inst.0 as usize].funcs[*x as usize];
+                tail_call!(a);
+            }
+            ReturnCallIndirect { ty, table } => {
+                let a = tri!(indirect(store, &f, *ty, *table, pop!()));
+                tail_call!(a);
+            }
             CallIndirect { ty, table } => {
-                let inst = &store.instances[f.inst.0 as usize];
-                let want = inst.types[*ty as usize];
-                let t = &store.tables[inst.tables[*table as usize].0 as usize];
-                let k = pop!();
-                let Some(&s) = t.elems.get(k as usize).filter(|_| k < t.elems.len() as u64) else {
-                    trap!(Trap::UndefinedElement)
-                };
-                if s == 0 {
-                    trap!(Trap::UninitializedElement);
-                }
-                let a = FuncAddr((s - 1) as u32);
-                if store.func_type_id(a) != want {
-                    trap!(Trap::IndirectCallTypeMismatch);
-                }
+                let a = tri!(indirect(store, &f, *ty, *table, pop!()));
                 call!(a);
             }
 
@@ -963,4 +1020,24 @@ pub(crate) fn memory_init(
         in_bounds(d, n, store.mems[m.0 as usize].data.len()).ok_or(Trap::MemoryOutOfBounds)?;
     store.mems[m.0 as usize].data[d0..d1].copy_from_slice(&bytes[s0..s1]);
     Ok(())
+}
+
+/// The function `call_indirect`/`return_call_indirect` reaches through
+/// element `k` of a table (spec 4.4.8), checked against type `ty`.
+fn indirect(store: &Store, f: &WasmFunc, ty: u32, table: u32, k: u64) -> Result<FuncAddr, Trap> {
+    let inst = &store.instances[f.inst.0 as usize];
+    let want = inst.types[ty as usize];
+    let t = &store.tables[inst.tables[table as usize].0 as usize];
+    let s = *usize::try_from(k)
+        .ok()
+        .and_then(|k| t.elems.get(k))
+        .ok_or(Trap::UndefinedElement)?;
+    if s == 0 {
+        return Err(Trap::UninitializedElement);
+    }
+    let a = FuncAddr((s - 1) as u32);
+    if store.func_type_id(a) != want {
+        return Err(Trap::IndirectCallTypeMismatch);
+    }
+    Ok(a)
 }

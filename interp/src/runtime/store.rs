@@ -237,15 +237,26 @@ impl Store {
         if ty.limits.max.is_some_and(|m| m < ty.limits.min) || ty.limits.min > u32::MAX as u64 {
             return Err(api_err("invalid table limits"));
         }
-        Ok(self.alloc_table_slots(ty, slot::from_value(init)))
+        self.alloc_table_slots(ty, slot::from_value(init))
     }
 
-    pub(crate) fn alloc_table_slots(&mut self, ty: TableType, init: Slot) -> TableAddr {
-        self.tables.push(TableInst {
-            ty,
-            elems: vec![init; ty.limits.min as usize],
-        });
-        TableAddr(self.tables.len() as u32 - 1)
+    /// Allocates a table, or fails cleanly if its initial size cannot be had.
+    pub(crate) fn alloc_table_slots(
+        &mut self,
+        ty: TableType,
+        init: Slot,
+    ) -> Result<TableAddr, Error> {
+        let n =
+            usize::try_from(ty.limits.min).map_err(|_| api_err("table too large to allocate"))?;
+        let mut probe: Vec<Slot> = Vec::new();
+        probe
+            .try_reserve_exact(n)
+            .map_err(|_| api_err("table too large to allocate"))?;
+        drop(probe);
+        // Null (0) elements come zeroed from the allocator, untouched.
+        let elems = if init == 0 { vec![0; n] } else { vec![init; n] };
+        self.tables.push(TableInst { ty, elems });
+        Ok(TableAddr(self.tables.len() as u32 - 1))
     }
 
     /// Allocates a memory of `ty.limits.min` zeroed pages.

@@ -100,6 +100,13 @@ pub enum Instr {
         ty: TypeIdx,
         table: TableIdx,
     },
+    /// `return_call` (tail calls): the callee replaces the caller's frame.
+    ReturnCall(FuncIdx),
+    /// `return_call_indirect` (tail calls).
+    ReturnCallIndirect {
+        ty: TypeIdx,
+        table: TableIdx,
+    },
 
     // ---- Reference instructions (spec 2.4.2) ----
     RefNull(HeapType),

@@ -310,6 +310,22 @@ impl Checker<'_, '_> {
         Ok(())
     }
 
+    /// A tail call to a function of type `t` (spec 3.3.8 `return_call`): its
+    /// results must be the current function's; nothing follows it.
+    fn tail_call(&mut self, t: &FuncType) -> Result<(), Error> {
+        let ok = t.results.len() == self.results.len()
+            && t.results
+                .iter()
+                .zip(&self.results)
+                .all(|(a, b)| val_subtype(*a, *b));
+        if !ok {
+            return Err(type_mismatch(&self.results, &t.results));
+        }
+        self.pop_all(&t.params)?;
+        self.unreachable();
+        Ok(())
+    }
+
     /// Validates the instruction at `pc` (spec 3.3), annotating it.
     fn instr(&mut self, body: &mut [Instr], pc: usize) -> Result<(), Error> {
         use Instr::*;
@@ -442,6 +458,19 @@ impl Checker<'_, '_> {
                 let t = c.func_type(*x)?.clone();
                 self.op(&t.params, None)?;
                 self.push_all(&t.results);
+            }
+            ReturnCall(x) => {
+                let t = c.func_type(*x)?.clone();
+                self.tail_call(&t)?;
+            }
+            ReturnCallIndirect { ty, table } => {
+                let tt = c.table(*table)?;
+                if !ref_subtype(tt.elem, RefType::FUNCREF) {
+                    return Err(type_mismatch("a funcref table", tt.elem));
+                }
+                let t = c.ty(*ty)?.clone();
+                self.pop_expect(addr_val(tt.addr))?;
+                self.tail_call(&t)?;
             }
             CallIndirect { ty, table } => {
                 let tt = c.table(*table)?;

@@ -420,3 +420,41 @@ proptest! {
         }
     }
 }
+
+/// Tail calls that end at a host function, from the root frame and from a
+/// nested one, suspended there and resumed.
+#[test]
+fn suspension_at_the_end_of_a_return_call_chain() {
+    let mut store = Store::new(Config::default());
+    let get = store.alloc_host_func(i32_to_i32(), |_, args| match args {
+        [Value::I32(x)] => HostOutcome::Suspend(*x as u64),
+        _ => unreachable!(),
+    });
+    let m = module(
+        r#"(module
+        (import "env" "get" (func $get (param i32) (result i32)))
+        (table funcref (elem $get))
+        (func $chain (export "chain") (param i32) (result i32)
+          (if (result i32) (i32.eqz (local.get 0))
+            (then (return_call $get (i32.const 100)))
+            (else (return_call $chain (i32.sub (local.get 0) (i32.const 1))))))
+        (func (export "indirect") (param i32) (result i32)
+          (return_call_indirect (param i32) (result i32) (local.get 0) (i32.const 0)))
+        (func (export "nested") (param i32) (result i32)
+          (i32.add (i32.const 1) (call $chain (local.get 0)))))"#,
+    );
+    let inst = store.instantiate(&m, &[ExternVal::Func(get)]).unwrap();
+    for (name, n, expect) in [
+        ("chain", 1_000_000, 101),
+        ("nested", 10, 102),
+        ("indirect", 5, 6),
+    ] {
+        let f = func(&store, inst, name);
+        let s = suspended(store.invoke(f, &[Value::I32(n)]));
+        let SuspendReason::Host { token, .. } = *s.reason() else {
+            panic!()
+        };
+        let resumed = s.resume(&mut store, &[Value::I32(token as i32 + 1)]);
+        assert_eq!(returned(resumed), [Value::I32(expect)], "{name}");
+    }
+}
