@@ -69,6 +69,8 @@ pub fn show_value(v: &Value) -> String {
         Value::FuncRef(Some(a)) => format!("function {} : funcref", a.0),
         Value::ExternRef(None) => "null : externref".into(),
         Value::ExternRef(Some(a)) => format!("extern {} : externref", a.0),
+        Value::ExnRef(None) => "null : exnref".into(),
+        Value::ExnRef(Some(a)) => format!("exception {} : exnref", a.0),
     }
 }
 

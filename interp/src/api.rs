@@ -20,6 +20,12 @@ pub struct GlobalAddr(pub u32);
 /// The address of a module instance in a store (spec 4.2.5 `moduleinst`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct InstanceAddr(pub u32);
+/// The address of a tag in a store (exception handling).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TagAddr(pub u32);
+/// The address of an exception in a store (exception handling `exnaddr`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ExnAddr(pub u32);
 /// An external reference (spec 4.2.3 `externaddr`): an opaque handle chosen by
 /// the embedder. The interpreter never looks inside; the `.wast` runner uses
 /// the number of `ref.extern N`, the JS API an index into its table of values.
@@ -43,6 +49,8 @@ pub enum Value {
     FuncRef(Option<FuncAddr>),
     /// An `externref`: null or a host handle.
     ExternRef(Option<ExternAddr>),
+    /// An `exnref`: null or an exception.
+    ExnRef(Option<ExnAddr>),
 }
 
 impl Value {
@@ -60,6 +68,7 @@ impl Value {
             ValType::Ref(r) => match r.heap {
                 HeapType::Extern | HeapType::NoExtern => Value::ExternRef(None),
                 HeapType::Func | HeapType::NoFunc | HeapType::Concrete(_) => Value::FuncRef(None),
+                HeapType::Exn | HeapType::NoExn => Value::ExnRef(None),
                 _ => return None,
             },
         })
@@ -81,6 +90,9 @@ impl Value {
             (Value::ExternRef(e), ValType::Ref(r)) => {
                 matches!(r.heap, HeapType::Extern) && (r.nullable || e.is_some())
             }
+            (Value::ExnRef(e), ValType::Ref(r)) => {
+                matches!(r.heap, HeapType::Exn) && (r.nullable || e.is_some())
+            }
             _ => false,
         }
     }
@@ -97,6 +109,8 @@ impl fmt::Display for Value {
             Value::FuncRef(Some(a)) => write!(f, "ref.func {}", a.0),
             Value::ExternRef(None) => write!(f, "ref.null extern"),
             Value::ExternRef(Some(a)) => write!(f, "ref.extern {}", a.0),
+            Value::ExnRef(None) => write!(f, "ref.null exn"),
+            Value::ExnRef(Some(a)) => write!(f, "ref.exn {}", a.0),
         }
     }
 }
@@ -125,6 +139,8 @@ pub enum Trap {
     InvalidConversionToInteger,
     /// A null reference was dereferenced (typed references).
     NullReference,
+    /// `throw_ref` of a null exnref.
+    NullExceptionReference,
     /// The call depth limit was reached (an exhaustion, spec 4.4.10).
     CallStackExhausted,
     /// The operand stack limit was reached (an exhaustion).
@@ -160,6 +176,7 @@ impl fmt::Display for Trap {
             Trap::IntegerOverflow => "integer overflow",
             Trap::InvalidConversionToInteger => "invalid conversion to integer",
             Trap::NullReference => "null reference",
+            Trap::NullExceptionReference => "null exception reference",
             Trap::CallStackExhausted => "call stack exhausted",
             Trap::ValueStackExhausted => "value stack exhausted",
             Trap::SuspendThroughHost => "cannot suspend through a host frame",
@@ -189,6 +206,8 @@ pub enum Error {
     Link(String),
     /// Instantiation trapped (a segment out of bounds, or the start function).
     Uninstantiable(Trap),
+    /// The start function threw an exception that nothing caught.
+    UncaughtException(ExnAddr),
     /// The embedder misused the API (wrong argument count or types, resuming
     /// with values of the wrong type, an address from another store).
     Api(String),
@@ -203,6 +222,7 @@ impl fmt::Display for Error {
             Error::Invalid(m) => write!(f, "invalid module: {m}"),
             Error::Link(m) => write!(f, "link error: {m}"),
             Error::Uninstantiable(t) => write!(f, "instantiation trapped: {t}"),
+            Error::UncaughtException(e) => write!(f, "the start function threw exception {}", e.0),
             Error::Api(m) => write!(f, "API misuse: {m}"),
         }
     }
@@ -221,6 +241,8 @@ pub enum HostOutcome {
     Suspend(u64),
     /// Trap at the call site.
     Trap(Trap),
+    /// Throw this exception at the call site (exception handling).
+    Throw(ExnAddr),
 }
 
 /// Limits of one store's computations.
@@ -267,6 +289,8 @@ pub enum ExternVal {
     Mem(MemAddr),
     /// A global.
     Global(GlobalAddr),
+    /// A tag.
+    Tag(TagAddr),
 }
 
 /// Checks `vs` against `ts` for an argument or result list.

@@ -80,6 +80,7 @@ impl Features {
             multi_memory: true,
             memory64: true,
             tail_call: true,
+            exceptions: true,
             ..Self::wasm2()
         }
     }

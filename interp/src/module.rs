@@ -13,6 +13,8 @@ pub struct Module {
     /// see `exec::fuse`), shared by every instance's functions so a call
     /// only clones an `Rc`.
     pub(crate) code: Rc<[Rc<[syntax::Instr]>]>,
+    /// The handler table of each function, shared likewise.
+    pub(crate) handlers: Rc<[Rc<[syntax::Handler]>]>,
 }
 
 impl Module {
@@ -40,9 +42,15 @@ impl Module {
                 Rc::from(body)
             })
             .collect();
+        let handlers = m
+            .funcs
+            .iter()
+            .map(|f| Rc::from(f.handlers.as_slice()))
+            .collect();
         Ok(Module {
             inner: Rc::new(m),
             code,
+            handlers,
         })
     }
 

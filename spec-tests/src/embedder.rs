@@ -24,6 +24,10 @@ pub enum Val {
     Func,
     /// A non-null `externref` with its host number (`ref.extern N`).
     Extern(u32),
+    /// A null `exnref`.
+    NullExn,
+    /// A non-null `exnref`.
+    Exn,
 }
 
 impl fmt::Display for Val {
@@ -37,6 +41,8 @@ impl fmt::Display for Val {
             Val::NullExtern => write!(f, "(ref.null extern)"),
             Val::Func => write!(f, "(ref.func)"),
             Val::Extern(n) => write!(f, "(ref.extern {n})"),
+            Val::NullExn => write!(f, "(ref.null exn)"),
+            Val::Exn => write!(f, "(ref.exn)"),
         }
     }
 }
@@ -50,6 +56,8 @@ pub enum Outcome {
     Trap(String),
     /// It exhausted a resource (the call stack) with this message.
     Exhaustion(String),
+    /// It threw an exception that nothing caught.
+    Exception(String),
     /// The engine could not run it (unknown export, unsupported value, ...).
     Error(String),
 }

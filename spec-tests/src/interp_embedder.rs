@@ -96,6 +96,7 @@ impl InterpEmbedder {
                         .map_or_else(Outcome::Error, Outcome::Return);
                 }
                 Ok(Exit::Trapped(t)) => return trap_outcome(&t),
+                Ok(Exit::Thrown(e)) => return self.exception(e),
                 // Both kinds of pause (fuel, and a spectest print) resume with no values.
                 Ok(Exit::Suspended(s)) => exit = s.resume_with_fuel(&mut self.store, &[], step),
             }
@@ -108,6 +109,20 @@ impl InterpEmbedder {
             Mode::Suspending { fuel_step } => self.store.invoke_with_fuel(f, args, fuel_step),
         };
         self.finish(exit)
+    }
+
+    fn exception(&self, e: interp::ExnAddr) -> Outcome {
+        let fields: Vec<String> = self
+            .store
+            .exn_fields(e)
+            .iter()
+            .map(|v| v.to_string())
+            .collect();
+        Outcome::Exception(format!(
+            "exception of tag {} with fields [{}]",
+            self.store.exn_tag(e).0,
+            fields.join(", ")
+        ))
     }
 
     fn make_spectest(&mut self) -> Vec<(String, ExternVal)> {
@@ -207,6 +222,8 @@ fn to_val(v: &Value) -> Result<Val, String> {
         Value::FuncRef(Some(_)) => Val::Func,
         Value::ExternRef(None) => Val::NullExtern,
         Value::ExternRef(Some(ExternAddr(n))) => Val::Extern(n),
+        Value::ExnRef(None) => Val::NullExn,
+        Value::ExnRef(Some(_)) => Val::Exn,
     })
 }
 
@@ -219,7 +236,10 @@ fn from_val(v: &Val) -> Result<Value, String> {
         Val::NullFunc => Value::FuncRef(None),
         Val::NullExtern => Value::ExternRef(None),
         Val::Extern(n) => Value::ExternRef(Some(ExternAddr(n))),
-        Val::Func => return Err("a script cannot pass a non-null funcref".into()),
+        Val::NullExn => Value::ExnRef(None),
+        Val::Func | Val::Exn => {
+            return Err("a script cannot pass a non-null funcref or exnref".into());
+        }
     })
 }
 
@@ -252,6 +272,7 @@ impl Embedder for InterpEmbedder {
             .instantiate_without_start(module, &imports)
             .map_err(|e| match e {
                 Error::Uninstantiable(t) => InstantiateError::Trap(trap_outcome(&t)),
+                Error::UncaughtException(e) => InstantiateError::Trap(self.exception(e)),
                 e => InstantiateError::Link(e.to_string()),
             })?;
         if let Some(f) = start {

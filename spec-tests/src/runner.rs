@@ -271,9 +271,10 @@ impl<E: Embedder> Run<'_, E> {
                     )),
                 }
             }
-            WastDirective::AssertException { .. } => {
-                Err("exceptions are not implemented yet".into())
-            }
+            WastDirective::AssertException { exec, .. } => match self.execute(exec) {
+                Outcome::Exception(_) => Ok(()),
+                other => Err(format!("expected an uncaught exception, found {other:?}")),
+            },
             WastDirective::AssertSuspension { .. } => {
                 Err("stack switching is not implemented".into())
             }
@@ -366,6 +367,10 @@ fn arg(a: &WastArg<'_>) -> Result<Val, String> {
             ..
         }) => Val::NullExtern,
         WastArgCore::RefExtern(n) => Val::Extern(*n),
+        WastArgCore::RefNull(HeapType::Abstract {
+            ty: AbstractHeapType::Exn | AbstractHeapType::NoExn,
+            ..
+        }) => Val::NullExn,
         other => return Err(format!("argument {other:?} is not supported yet")),
     })
 }
@@ -419,7 +424,10 @@ fn result_matches(w: &WastRetCore<'_>, g: &Val) -> Result<bool, String> {
             NanPattern::ArithmeticNan => b & 0x7ff8_0000_0000_0000 == 0x7ff8_0000_0000_0000,
             NanPattern::Value(F64 { bits }) => bits == b,
         },
-        (WastRetCore::RefNull(None), Val::NullFunc | Val::NullExtern) => true,
+        (WastRetCore::RefNull(None), Val::NullFunc | Val::NullExtern | Val::NullExn) => true,
+        (WastRetCore::RefNull(Some(HeapType::Abstract { ty, .. })), Val::NullExn) => {
+            matches!(ty, AbstractHeapType::Exn | AbstractHeapType::NoExn)
+        }
         (WastRetCore::RefNull(Some(HeapType::Abstract { ty, .. })), Val::NullFunc) => {
             matches!(ty, AbstractHeapType::Func | AbstractHeapType::NoFunc)
         }

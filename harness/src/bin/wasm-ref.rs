@@ -150,6 +150,14 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Exit::Trapped(t) => Err(format!("{name} trapped: {t}")),
+        Exit::Thrown(e) => {
+            let fields: Vec<String> = store.exn_fields(e).iter().map(show_value).collect();
+            Err(format!(
+                "{name} threw an exception nothing caught: tag {}, fields [{}]",
+                store.exn_tag(e).0,
+                fields.join(", ")
+            ))
+        }
         Exit::Suspended(_) => unreachable!("the spectest functions used here never suspend"),
     }
 }

@@ -29,7 +29,7 @@ pub(crate) fn expr(r: &mut Reader<'_>, f: &Features) -> Result<Vec<Instr>, Error
         let at = r.offset();
         let i = instr(r, f)?;
         match &i {
-            Instr::Block(_) | Instr::Loop(_) => open.push(false),
+            Instr::Block(_) | Instr::Loop(_) | Instr::TryTable(_) => open.push(false),
             Instr::If { .. } => open.push(true),
             Instr::Else { .. } => match open.last_mut() {
                 Some(is_if @ true) => *is_if = false,
@@ -135,6 +135,26 @@ pub(crate) fn instr(r: &mut Reader<'_>, f: &Features) -> Result<Instr, Error> {
                 0
             };
             CallIndirect { ty, table }
+        }
+        0x08 if f.exceptions => Throw(r.u32()?),
+        0x0a if f.exceptions => ThrowRef,
+        0x1f if f.exceptions => {
+            let ty = block_type(r, f)?;
+            let catches = r.vec(|r| {
+                let at = r.offset();
+                let kind = match r.byte()? {
+                    0 => CatchKind::Catch(r.u32()?),
+                    1 => CatchKind::CatchRef(r.u32()?),
+                    2 => CatchKind::CatchAll,
+                    3 => CatchKind::CatchAllRef,
+                    _ => return Err(super::reader::malformed(at, "malformed catch clause")),
+                };
+                Ok(Catch {
+                    kind,
+                    label: r.u32()?,
+                })
+            })?;
+            TryTable(Box::new(crate::syntax::TryTable { ty, catches }))
         }
         0x12 if f.tail_call => ReturnCall(r.u32()?),
         0x13 if f.tail_call => {

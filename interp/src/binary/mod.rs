@@ -88,6 +88,7 @@ pub fn decode(bytes: &[u8], features: &Features) -> Result<Module, Error> {
             }
             7 => m.exports = s.vec(export)?,
             8 => m.start = Some(s.u32()?),
+            13 => m.tags = s.vec(tag_type)?,
             9 => m.elems = s.vec(|s| elem(s, f))?,
             12 => {
                 if !f.bulk_memory {
@@ -292,5 +293,6 @@ fn code(
         locals,
         body,
         max_height: 0,
+        handlers: Vec::new(),
     })
 }

@@ -10,6 +10,11 @@ pub(crate) fn ref_type_from(r: &Reader<'_>, b: u8, f: &Features) -> Result<RefTy
     match b {
         0x70 => Ok(RefType::FUNCREF),
         0x6f if f.reference_types => Ok(RefType::EXTERNREF),
+        0x69 if f.exceptions => Ok(RefType::EXNREF),
+        0x74 if f.exceptions => Ok(RefType {
+            nullable: true,
+            heap: HeapType::NoExn,
+        }),
         _ => Err(r.err("malformed reference type")),
     }
 }
@@ -29,6 +34,7 @@ pub(crate) fn val_type_from(r: &Reader<'_>, b: u8, f: &Features) -> Result<ValTy
         0x7c => Ok(ValType::F64),
         0x7b if f.simd => Ok(ValType::V128),
         0x70 | 0x6f if f.reference_types => Ok(ValType::Ref(ref_type_from(r, b, f)?)),
+        0x69 | 0x74 if f.exceptions => Ok(ValType::Ref(ref_type_from(r, b, f)?)),
         _ => Err(r.err("malformed value type")),
     }
 }

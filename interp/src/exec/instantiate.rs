@@ -43,6 +43,7 @@ fn check_import(
             want.addr == t.addr && want.shared == t.shared && limits_match(&t.limits, &want.limits)
         }
         (ImportDesc::Global(want), ExternType::Global(t)) => want == t,
+        (ImportDesc::Tag(want), ExternType::Tag(t)) => &m.types[want.type_idx as usize] == t,
         _ => false,
     };
     if ok {
@@ -118,6 +119,7 @@ pub(crate) fn instantiate(
             ExternVal::Table(a) => (a.0 as usize) < store.tables.len(),
             ExternVal::Mem(a) => (a.0 as usize) < store.mems.len(),
             ExternVal::Global(a) => (a.0 as usize) < store.globals.len(),
+            ExternVal::Tag(a) => (a.0 as usize) < store.tags.len(),
         };
         if !in_store {
             return Err(Error::Api(format!(
@@ -140,6 +142,7 @@ pub(crate) fn instantiate(
         globals: Vec::new(),
         elems: Vec::new(),
         datas: Vec::new(),
+        tags: Vec::new(),
         exports: Vec::new(),
     };
     for v in imports {
@@ -148,6 +151,7 @@ pub(crate) fn instantiate(
             ExternVal::Table(a) => inst.tables.push(a),
             ExternVal::Mem(a) => inst.mems.push(a),
             ExternVal::Global(a) => inst.globals.push(a),
+            ExternVal::Tag(a) => inst.tags.push(a),
         }
     }
     for (i, f) in m.funcs.iter().enumerate() {
@@ -157,6 +161,7 @@ pub(crate) fn instantiate(
             type_id: inst.types[f.type_idx as usize],
             inst: inst_addr,
             code: Rc::clone(&module.code[i]),
+            handlers: Rc::clone(&module.handlers[i]),
             num_params: ty.params.len() as u32,
             num_locals: u32::try_from(num_locals).unwrap_or(u32::MAX),
             num_results: ty.results.len() as u32,
@@ -178,6 +183,11 @@ pub(crate) fn instantiate(
             .alloc_table_slots(t.ty, init)
             .map_err(|_| link_err("table too large to allocate"))?;
         inst.tables.push(a);
+    }
+    for t in &m.tags {
+        let ty = m.types[t.type_idx as usize].clone();
+        let a = store.alloc_tag(ty).map_err(|e| link_err(e.to_string()))?;
+        inst.tags.push(a);
     }
     for t in &m.mems {
         let a = store
@@ -207,7 +217,7 @@ pub(crate) fn instantiate(
             syntax::ExportDesc::Table(x) => ExternVal::Table(inst.tables[x as usize]),
             syntax::ExportDesc::Mem(x) => ExternVal::Mem(inst.mems[x as usize]),
             syntax::ExportDesc::Global(x) => ExternVal::Global(inst.globals[x as usize]),
-            syntax::ExportDesc::Tag(_) => unreachable!("tag exports are rejected by validation"),
+            syntax::ExportDesc::Tag(x) => ExternVal::Tag(inst.tags[x as usize]),
         };
         inst.exports.push((e.name.clone(), v));
     }

@@ -13,12 +13,12 @@
 
 use super::numeric as num;
 use super::stack::{Frame, Stack};
-use crate::api::{FuncAddr, MemAddr, TableAddr};
+use crate::api::{ExnAddr, FuncAddr, MemAddr, TableAddr};
 use crate::api::{HostOutcome, Trap, Value, check_values};
 use crate::exec::SuspendReason;
 use crate::runtime::slot::{self, Slot};
 use crate::runtime::store::{FuncInst, PAGE_SIZE, Store, WasmFunc};
-use crate::syntax::{Instr, Target};
+use crate::syntax::{CatchKind, Instr, Target};
 use std::rc::Rc;
 
 /// How a run of the loop ended.
@@ -29,6 +29,8 @@ pub(crate) enum Outcome {
     Trapped(Trap),
     /// Paused; the stack holds every frame, innermost last.
     Suspended(SuspendReason),
+    /// An exception no handler caught.
+    Thrown(ExnAddr),
 }
 
 // ---- Slot views (decision D2) ----
@@ -142,11 +144,29 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
     let mut pc = top.pc as usize;
     let mut base = top.base as usize;
     let mut mem0 = default_mem(store, &f);
+    if let Some(exn) = stack.pending_throw.take() {
+        // Resumed with an exception at the call site of the paused call.
+        if !unwind(
+            store,
+            &mut stack.frames,
+            &mut f,
+            &mut pc,
+            &mut base,
+            &mut sp,
+            &mut vals,
+            exn,
+        ) {
+            stack.vals = vals;
+            return Outcome::Thrown(exn);
+        }
+        code = f.code.clone();
+        mem0 = default_mem(store, &f);
+    }
 
-    // Leaves the loop: puts the running frame and the slots back in `stack`.
     // Set when a tail call from the root frame reaches a host function: the
     // root frame is gone, and the host's results are the computation's.
     let mut no_frame = false;
+    // Leaves the loop: puts the running frame and the slots back in `stack`.
     macro_rules! save {
         ($pc:expr) => {{
             if !no_frame {
@@ -164,6 +184,31 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
         ($t:expr) => {{
             stack.vals = std::mem::take(&mut vals);
             return Outcome::Trapped($t);
+        }};
+    }
+    // Raise an exception (exception handling `throw`): find the innermost
+    // handler that catches it, unwinding frames, or end the computation.
+    macro_rules! throw {
+        ($e:expr) => {{
+            let exn: ExnAddr = $e;
+            if no_frame
+                || !unwind(
+                    store,
+                    &mut stack.frames,
+                    &mut f,
+                    &mut pc,
+                    &mut base,
+                    &mut sp,
+                    &mut vals,
+                    exn,
+                )
+            {
+                stack.vals = std::mem::take(&mut vals);
+                return Outcome::Thrown(exn);
+            }
+            code = f.code.clone();
+            mem0 = default_mem(store, &f);
+            continue;
         }};
     }
     macro_rules! tri {
@@ -339,6 +384,12 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
                             }
                         }
                         HostOutcome::Trap(t) => trap!(t),
+                        HostOutcome::Throw(e) if e.0 as usize >= store.exns.len() => {
+                            trap!(Trap::Host(
+                                "a host function threw an exception of another store".into()
+                            ))
+                        }
+                        HostOutcome::Throw(e) => throw!(e),
                         HostOutcome::Suspend(_) if nested => trap!(Trap::SuspendThroughHost),
                         HostOutcome::Suspend(token) => {
                             save!(pc);
@@ -463,6 +514,24 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
             Call(x) => {
                 let a = store.instances[f.inst.0 as usize].funcs[*x as usize];
                 call!(a);
+            }
+            TryTable(_) => {}
+            Throw(x) => {
+                let tag = store.instances[f.inst.0 as usize].tags[*x as usize];
+                let n = store.types[store.tags[tag.0 as usize].type_id as usize]
+                    .params
+                    .len();
+                let fields = vals[sp - n..sp].to_vec();
+                sp -= n;
+                let e = store.alloc_exn_slots(tag, fields);
+                throw!(e);
+            }
+            ThrowRef => {
+                let e = pop!();
+                if e == 0 {
+                    trap!(Trap::NullExceptionReference);
+                }
+                throw!(ExnAddr((e - 1) as u32));
             }
             ReturnCall(x) => {
                 let a = store.instances[f.inst.0 as usize].funcs[*x as usize];
@@ -1040,4 +1109,63 @@ fn indirect(store: &Store, f: &WasmFunc, ty: u32, table: u32, k: u64) -> Result<
         return Err(Trap::IndirectCallTypeMismatch);
     }
     Ok(a)
+}
+
+/// Finds where exception `exn`, raised by the instruction before `pc` in
+/// the running frame `f`, is caught (exception handling: the innermost
+/// `try_table` around it whose clause matches, in this frame or the frames
+/// that called it). On success the frames above the handler's are popped,
+/// the clause's values are pushed at its label's height, and `f`, `pc`,
+/// `base` and `sp` say where to go on; `false` if nothing catches it.
+#[allow(clippy::too_many_arguments)]
+fn unwind(
+    store: &Store,
+    frames: &mut Vec<Frame>,
+    f: &mut Rc<WasmFunc>,
+    pc: &mut usize,
+    base: &mut usize,
+    sp: &mut usize,
+    vals: &mut [Slot],
+    exn: ExnAddr,
+) -> bool {
+    let tag = store.exns[exn.0 as usize].tag;
+    loop {
+        let at = *pc - 1;
+        let tags = &store.instances[f.inst.0 as usize].tags;
+        // Inner `try_table`s come later in the table.
+        let hit = f
+            .handlers
+            .iter()
+            .rev()
+            .filter(|h| (h.start as usize) <= at && at < h.end as usize)
+            .find_map(|h| {
+                h.catches.iter().find(|(kind, _)| match kind {
+                    CatchKind::Catch(x) | CatchKind::CatchRef(x) => tags[*x as usize] == tag,
+                    CatchKind::CatchAll | CatchKind::CatchAllRef => true,
+                })
+            });
+        if let Some(&(kind, t)) = hit {
+            *sp = *base + t.height as usize;
+            if let CatchKind::Catch(_) | CatchKind::CatchRef(_) = kind {
+                for v in &store.exns[exn.0 as usize].fields {
+                    vals[*sp] = *v;
+                    *sp += 1;
+                }
+            }
+            if let CatchKind::CatchRef(_) | CatchKind::CatchAllRef = kind {
+                vals[*sp] = exn.0 as u64 + 1;
+                *sp += 1;
+            }
+            *pc = t.pc as usize;
+            return true;
+        }
+        match frames.pop() {
+            None => return false,
+            Some(caller) => {
+                *f = caller.func;
+                *pc = caller.pc as usize;
+                *base = caller.base as usize;
+            }
+        }
+    }
 }

@@ -26,6 +26,8 @@ pub enum Exit {
     Suspended(Suspended),
     /// The call trapped (or ran out of stack: see [`Trap::is_exhaustion`]).
     Trapped(Trap),
+    /// An exception was thrown and not caught.
+    Thrown(ExnAddr),
 }
 
 /// Why a computation is suspended.
@@ -116,6 +118,25 @@ impl Suspended {
         Ok(Exit::Trapped(trap))
     }
 
+    /// Resumes by throwing `exn` at the call site of the host function
+    /// (exception handling), with no fuel limit.
+    ///
+    /// # Errors
+    /// [`Error::Api`] if the store is not the one the computation ran in,
+    /// or `exn` is not one of its exceptions.
+    pub fn resume_throw(mut self, store: &mut Store, exn: ExnAddr) -> Result<Exit, Error> {
+        self.check_store(store)?;
+        if exn.0 as usize >= store.exns.len() {
+            return Err(api_err("no such exception in this store"));
+        }
+        if self.stack.frames.is_empty() {
+            // A host function invoked directly: nothing to catch it.
+            return Ok(Exit::Thrown(exn));
+        }
+        self.stack.pending_throw = Some(exn);
+        Ok(run(store, self.stack, u64::MAX))
+    }
+
     fn check_store(&self, store: &Store) -> Result<(), Error> {
         if store.id != self.store_id {
             return Err(api_err("resumed in a store other than the one it ran in"));
@@ -129,6 +150,7 @@ fn run(store: &mut Store, mut stack: Stack, fuel: u64) -> Exit {
     match interp::run(store, &mut stack, fuel) {
         interp::Outcome::Returned => Exit::Returned(stack.results()),
         interp::Outcome::Trapped(t) => Exit::Trapped(t),
+        interp::Outcome::Thrown(e) => Exit::Thrown(e),
         interp::Outcome::Suspended(reason) => Exit::Suspended(Suspended {
             reason,
             stack,
@@ -178,6 +200,7 @@ pub(crate) fn invoke(
                     }
                 }
                 HostOutcome::Trap(t) => Exit::Trapped(t),
+                HostOutcome::Throw(e) => Exit::Thrown(e),
                 HostOutcome::Suspend(_) if nested => Exit::Trapped(Trap::SuspendThroughHost),
                 HostOutcome::Suspend(token) => Exit::Suspended(Suspended {
                     reason: SuspendReason::Host { func: f, token },

@@ -32,6 +32,9 @@ pub(crate) struct Stack {
     pub(crate) frames: Vec<Frame>,
     /// The root function's result types, to read the results at the end.
     pub(crate) results: Vec<ValType>,
+    /// An exception to raise at the innermost frame's call site when the
+    /// computation next runs (`Suspended::resume_throw`).
+    pub(crate) pending_throw: Option<crate::api::ExnAddr>,
 }
 
 impl Stack {
@@ -41,6 +44,7 @@ impl Stack {
             sp: 0,
             frames: Vec::new(),
             results,
+            pending_throw: None,
         }
     }
 

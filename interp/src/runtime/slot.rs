@@ -2,7 +2,7 @@
 //! (decision D2): integers as two's complement, floats as IEEE bits,
 //! references as 0 for null and address + 1 otherwise.
 
-use crate::api::{ExternAddr, FuncAddr, Value};
+use crate::api::{ExnAddr, ExternAddr, FuncAddr, Value};
 use crate::syntax::{HeapType, ValType};
 
 /// A value as stored on the operand stack, in globals and in tables.
@@ -15,8 +15,10 @@ pub fn from_value(v: Value) -> Slot {
         Value::I64(x) => x as u64,
         Value::F32(b) => b as u64,
         Value::F64(b) => b,
-        Value::FuncRef(None) | Value::ExternRef(None) => 0,
-        Value::FuncRef(Some(FuncAddr(a))) | Value::ExternRef(Some(ExternAddr(a))) => a as u64 + 1,
+        Value::FuncRef(None) | Value::ExternRef(None) | Value::ExnRef(None) => 0,
+        Value::FuncRef(Some(FuncAddr(a)))
+        | Value::ExternRef(Some(ExternAddr(a)))
+        | Value::ExnRef(Some(ExnAddr(a))) => a as u64 + 1,
     }
 }
 
@@ -32,6 +34,7 @@ pub fn to_value(s: Slot, t: ValType) -> Value {
             let a = if s == 0 { None } else { Some((s - 1) as u32) };
             match r.heap {
                 HeapType::Extern | HeapType::NoExtern => Value::ExternRef(a.map(ExternAddr)),
+                HeapType::Exn | HeapType::NoExn => Value::ExnRef(a.map(ExnAddr)),
                 _ => Value::FuncRef(a.map(FuncAddr)),
             }
         }

@@ -39,6 +39,7 @@ pub(crate) struct WasmFunc {
     pub(crate) type_id: u32,
     pub(crate) inst: InstanceAddr,
     pub(crate) code: Rc<[Instr]>,
+    pub(crate) handlers: Rc<[crate::syntax::Handler]>,
     pub(crate) num_params: u32,
     /// Declared locals, not counting parameters.
     pub(crate) num_locals: u32,
@@ -74,6 +75,17 @@ pub(crate) struct DataInst {
     pub(crate) bytes: Rc<[u8]>,
 }
 
+/// A tag instance (exception handling): its function type, interned.
+pub(crate) struct TagInst {
+    pub(crate) type_id: u32,
+}
+
+/// An exception instance (exception handling): its tag and fields.
+pub(crate) struct ExnInst {
+    pub(crate) tag: TagAddr,
+    pub(crate) fields: Vec<Slot>,
+}
+
 /// A module instance (spec 4.2.5): the addresses behind each index space.
 pub(crate) struct ModuleInst {
     /// Interned type id of each of the module's types.
@@ -84,6 +96,7 @@ pub(crate) struct ModuleInst {
     pub(crate) globals: Vec<GlobalAddr>,
     pub(crate) elems: Vec<u32>,
     pub(crate) datas: Vec<u32>,
+    pub(crate) tags: Vec<TagAddr>,
     pub(crate) exports: Vec<(String, ExternVal)>,
 }
 
@@ -106,6 +119,10 @@ pub struct Store {
     pub(crate) elems: Vec<ElemInst>,
     pub(crate) datas: Vec<DataInst>,
     pub(crate) instances: Vec<ModuleInst>,
+    pub(crate) tags: Vec<TagInst>,
+    /// Every exception ever thrown. There is no garbage collection yet, so
+    /// they stay until the store is dropped.
+    pub(crate) exns: Vec<ExnInst>,
     /// How many host functions called from wasm are running now. A
     /// computation started while this is above zero runs inside a host call
     /// and may not suspend at a host function (decision D4).
@@ -132,6 +149,8 @@ impl Store {
             elems: Vec::new(),
             datas: Vec::new(),
             instances: Vec::new(),
+            tags: Vec::new(),
+            exns: Vec::new(),
             host_depth: 0,
         }
     }
@@ -173,6 +192,7 @@ impl Store {
             match r? {
                 Exit::Returned(_) => {}
                 Exit::Trapped(t) => return Err(Error::Uninstantiable(t)),
+                Exit::Thrown(e) => return Err(Error::UncaughtException(e)),
                 Exit::Suspended(_) => {
                     unreachable!("a run inside a host call cannot suspend without fuel")
                 }
@@ -325,6 +345,9 @@ impl Store {
                 ExternType::Mem(ty)
             }
             ExternVal::Global(g) => ExternType::Global(self.globals[g.0 as usize].ty),
+            ExternVal::Tag(t) => {
+                ExternType::Tag(self.types[self.tags[t.0 as usize].type_id as usize].clone())
+            }
         }
     }
 
@@ -333,6 +356,65 @@ impl Store {
             FuncInst::Wasm(w) => w.type_id,
             FuncInst::Host { type_id, .. } => *type_id,
         }
+    }
+
+    /// Allocates a tag of type `ty`, whose results must be empty.
+    ///
+    /// # Errors
+    /// [`Error::Api`] if `ty` has results.
+    pub fn alloc_tag(&mut self, ty: FuncType) -> Result<TagAddr, Error> {
+        if !ty.results.is_empty() {
+            return Err(api_err("a tag's type has no results"));
+        }
+        let type_id = self.intern(&ty);
+        self.tags.push(TagInst { type_id });
+        Ok(TagAddr(self.tags.len() as u32 - 1))
+    }
+
+    /// The parameter types of a tag.
+    ///
+    /// # Panics
+    /// If the address is not of this store.
+    pub fn tag_type(&self, t: TagAddr) -> &FuncType {
+        &self.types[self.tags[t.0 as usize].type_id as usize]
+    }
+
+    /// Allocates an exception of tag `t` with these fields.
+    ///
+    /// # Errors
+    /// [`Error::Api`] if the fields do not match the tag's parameters.
+    pub fn alloc_exn(&mut self, t: TagAddr, fields: &[Value]) -> Result<ExnAddr, Error> {
+        if t.0 as usize >= self.tags.len() {
+            return Err(api_err("no such tag"));
+        }
+        check_values("exception fields", fields, &self.tag_type(t).params.clone())?;
+        Ok(self.alloc_exn_slots(t, fields.iter().map(|v| slot::from_value(*v)).collect()))
+    }
+
+    pub(crate) fn alloc_exn_slots(&mut self, tag: TagAddr, fields: Vec<Slot>) -> ExnAddr {
+        self.exns.push(ExnInst { tag, fields });
+        ExnAddr(self.exns.len() as u32 - 1)
+    }
+
+    /// An exception's tag.
+    ///
+    /// # Panics
+    /// If the address is not of this store.
+    pub fn exn_tag(&self, e: ExnAddr) -> TagAddr {
+        self.exns[e.0 as usize].tag
+    }
+
+    /// An exception's fields.
+    ///
+    /// # Panics
+    /// If the address is not of this store.
+    pub fn exn_fields(&self, e: ExnAddr) -> Vec<Value> {
+        let x = &self.exns[e.0 as usize];
+        x.fields
+            .iter()
+            .zip(&self.tag_type(x.tag).params)
+            .map(|(s, t)| slot::to_value(*s, *t))
+            .collect()
     }
 
     /// A function's type.

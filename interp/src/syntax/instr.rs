@@ -54,6 +54,52 @@ pub struct BrTable {
     pub targets: Vec<Target>,
 }
 
+/// What a catch clause catches and what it passes to its label.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CatchKind {
+    /// `catch x l`: exceptions of tag `x`; passes their fields.
+    Catch(TagIdx),
+    /// `catch_ref x l`: exceptions of tag `x`; passes their fields and the exnref.
+    CatchRef(TagIdx),
+    /// `catch_all l`: any exception; passes nothing.
+    CatchAll,
+    /// `catch_all_ref l`: any exception; passes the exnref.
+    CatchAllRef,
+}
+
+/// A catch clause of `try_table`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Catch {
+    /// What it catches.
+    pub kind: CatchKind,
+    /// The label it branches to, relative to the context outside the `try_table`.
+    pub label: LabelIdx,
+}
+
+/// A `try_table`'s immediates (boxed in [`Instr::TryTable`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TryTable {
+    /// The block type.
+    pub ty: BlockType,
+    /// The catch clauses, in order.
+    pub catches: Vec<Catch>,
+}
+
+/// An entry of a function's handler table (filled by validation): while an
+/// instruction with index in `start..end` runs, an exception it raises is
+/// matched against `catches` in order; the first that matches branches to
+/// its target with its values. Entries are in the order of their
+/// `try_table`s, so an inner one comes after the ones around it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Handler {
+    /// First instruction of the `try_table` body.
+    pub start: u32,
+    /// The `try_table`'s `end`.
+    pub end: u32,
+    /// The clauses with their resolved targets.
+    pub catches: Vec<(CatchKind, Target)>,
+}
+
 /// The immediate of a load or store (spec 2.4.7): offset, alignment and memory.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MemArg {
@@ -100,6 +146,14 @@ pub enum Instr {
         ty: TypeIdx,
         table: TableIdx,
     },
+    /// `throw x` (exception handling).
+    Throw(TagIdx),
+    /// `throw_ref`.
+    ThrowRef,
+    /// `try_table bt catch*`: a block whose body's exceptions are caught by
+    /// the clauses. At run time a no-op marker; validation turns the clauses
+    /// into an entry of the function's handler table.
+    TryTable(Box<TryTable>),
     /// `return_call` (tail calls): the callee replaces the caller's frame.
     ReturnCall(FuncIdx),
     /// `return_call_indirect` (tail calls).

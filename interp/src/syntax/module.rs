@@ -1,6 +1,6 @@
 //! Modules (spec 2.5): the sections of a module as decoded.
 
-use super::instr::Instr;
+use super::instr::{Handler, Instr};
 use super::types::*;
 
 /// A module (spec 2.5), as decoded from the binary format. Its index spaces
@@ -102,6 +102,8 @@ pub struct Func {
     /// Filled by validation: the greatest operand-stack height the body can
     /// reach, in slots, not counting parameters and locals.
     pub max_height: u32,
+    /// Filled by validation: the handler table of the body's `try_table`s.
+    pub handlers: Vec<Handler>,
 }
 
 /// A defined table (spec 2.5.4), with its initialiser (typed function

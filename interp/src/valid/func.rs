@@ -20,6 +20,7 @@ type Opd = Option<ValType>;
 enum Kind {
     Func,
     Block,
+    TryTable,
     Loop,
     If,
     Else,
@@ -32,6 +33,8 @@ enum Fixup {
     Branch(usize),
     /// Entry `k` of the `BrTable` at this pc.
     TableEntry(usize, usize),
+    /// Clause `k` of handler `h`.
+    Catch(usize, usize),
 }
 
 /// A control frame (spec appendix `ctrl_frame`).
@@ -48,6 +51,8 @@ struct Frame {
     else_pc: Option<usize>,
     /// Branches to this frame's label whose target is not yet known.
     fixups: Vec<Fixup>,
+    /// For a `try_table`: its entry in the handler table.
+    handler: Option<usize>,
 }
 
 impl Frame {
@@ -70,6 +75,7 @@ struct Checker<'c, 'm> {
     ctrls: Vec<Frame>,
     max_height: usize,
     results: Vec<ValType>,
+    handlers: Vec<Handler>,
 }
 
 /// Validates one function body (spec 3.4.1) and annotates it.
@@ -103,6 +109,7 @@ pub(crate) fn check(c: &Context<'_>, func: &mut Func) -> Result<(), Error> {
         ctrls: Vec::new(),
         max_height: 0,
         results: ty.results.clone(),
+        handlers: Vec::new(),
     };
     k.ctrls.push(Frame {
         kind: Kind::Func,
@@ -113,6 +120,7 @@ pub(crate) fn check(c: &Context<'_>, func: &mut Func) -> Result<(), Error> {
         start: 0,
         else_pc: None,
         fixups: Vec::new(),
+        handler: None,
     });
     let body = &mut func.body;
     let mut pc = 0;
@@ -129,6 +137,7 @@ pub(crate) fn check(c: &Context<'_>, func: &mut Func) -> Result<(), Error> {
         return Err(invalid("function body does not end"));
     }
     func.max_height = u32::try_from(k.max_height).map_err(|_| invalid("operand stack too high"))?;
+    func.handlers = k.handlers;
     Ok(())
 }
 
@@ -198,6 +207,7 @@ impl Checker<'_, '_> {
             start,
             else_pc: None,
             fixups: Vec::new(),
+            handler: None,
         });
         self.push_all(&params);
     }
@@ -247,7 +257,7 @@ impl Checker<'_, '_> {
                 height: num_locals + f.height as u32,
                 arity: f.params.len() as u32,
             };
-            write_target(body, fixup, target);
+            write_target(body, &mut self.handlers, fixup, target);
         } else {
             f.fixups.push(fixup);
         }
@@ -379,6 +389,9 @@ impl Checker<'_, '_> {
                         "type mismatch: if without else must not change the stack",
                     ));
                 }
+                if let Some(h) = f.handler {
+                    self.handlers[h].end = pc as u32;
+                }
                 let after = if f.kind == Kind::Func { pc } else { pc + 1 };
                 match f.kind {
                     Kind::If => {
@@ -401,7 +414,7 @@ impl Checker<'_, '_> {
                     arity: f.label_types().len() as u32,
                 };
                 for fx in &f.fixups {
-                    write_target(body, *fx, target);
+                    write_target(body, &mut self.handlers, *fx, target);
                 }
                 if f.kind == Kind::Func {
                     body[pc] = Return;
@@ -458,6 +471,49 @@ impl Checker<'_, '_> {
                 let t = c.func_type(*x)?.clone();
                 self.op(&t.params, None)?;
                 self.push_all(&t.results);
+            }
+            Throw(x) => {
+                let t = c.tag(*x)?.clone();
+                self.pop_all(&t.params)?;
+                self.unreachable();
+            }
+            ThrowRef => {
+                self.pop_expect(ValType::Ref(RefType::EXNREF))?;
+                self.unreachable();
+            }
+            TryTable(tt) => {
+                let (ty, catches) = (tt.ty, tt.catches.clone());
+                let (ps, rs) = self.block_type(ty)?;
+                // spec 3.3.8 `try_table`: each clause's label, in the context
+                // outside the block, takes what the clause passes.
+                let h = self.handlers.len();
+                self.handlers.push(Handler {
+                    start: pc as u32 + 1,
+                    end: 0,
+                    catches: Vec::new(),
+                });
+                for (k, catch) in catches.iter().enumerate() {
+                    let mut passes = match catch.kind {
+                        CatchKind::Catch(x) | CatchKind::CatchRef(x) => c.tag(x)?.params.clone(),
+                        CatchKind::CatchAll | CatchKind::CatchAllRef => Vec::new(),
+                    };
+                    if matches!(catch.kind, CatchKind::CatchRef(_) | CatchKind::CatchAllRef) {
+                        passes.push(ValType::Ref(RefType::EXNREF));
+                    }
+                    let label = self.label(catch.label)?.label_types().to_vec();
+                    let fits = label.len() == passes.len()
+                        && passes.iter().zip(&label).all(|(a, b)| val_subtype(*a, *b));
+                    if !fits {
+                        return Err(type_mismatch(&label, &passes));
+                    }
+                    self.handlers[h]
+                        .catches
+                        .push((catch.kind, Target::UNRESOLVED));
+                    self.branch_to(catch.label, body, Fixup::Catch(h, k))?;
+                }
+                self.pop_all(&ps)?;
+                self.push_ctrl(Kind::TryTable, ps, rs, pc);
+                self.ctrls.last_mut().expect("just pushed").handler = Some(h);
             }
             ReturnCall(x) => {
                 let t = c.func_type(*x)?.clone();
@@ -661,8 +717,9 @@ impl Checker<'_, '_> {
 }
 
 /// Writes a resolved target into a branch instruction.
-fn write_target(body: &mut [Instr], fixup: Fixup, target: Target) {
+fn write_target(body: &mut [Instr], handlers: &mut [Handler], fixup: Fixup, target: Target) {
     match fixup {
+        Fixup::Catch(h, k) => handlers[h].catches[k].1 = target,
         Fixup::Branch(pc) => match &mut body[pc] {
             Instr::Br { target: t, .. } | Instr::BrIf { target: t, .. } => *t = target,
             other => unreachable!("a branch fixup points at a branch, not {other:?}"),

@@ -28,6 +28,8 @@ pub(crate) struct Context<'m> {
     pub(crate) imported_globals: usize,
     pub(crate) elems: Vec<RefType>,
     pub(crate) data_count: Option<u32>,
+    /// Type index of every tag.
+    pub(crate) tags: Vec<TypeIdx>,
     /// Functions that `ref.func` may name in a body (spec 3.4.10 `C.refs`).
     pub(crate) refs: HashSet<FuncIdx>,
 }
@@ -74,6 +76,13 @@ impl Context<'_> {
             .copied()
             .ok_or_else(|| invalid(format!("unknown elem segment {x}")))
     }
+    pub(crate) fn tag(&self, x: TagIdx) -> Result<&FuncType, Error> {
+        let t = *self
+            .tags
+            .get(x as usize)
+            .ok_or_else(|| invalid(format!("unknown tag {x}")))?;
+        self.ty(t)
+    }
     pub(crate) fn data(&self, x: DataIdx) -> Result<(), Error> {
         match self.data_count {
             Some(n) if x < n => Ok(()),
@@ -92,6 +101,7 @@ impl Context<'_> {
     pub(crate) fn ref_type(&self, r: RefType) -> Result<(), Error> {
         match r.heap {
             HeapType::Func | HeapType::Extern if r.nullable => Ok(()),
+            HeapType::Exn | HeapType::NoExn if r.nullable && self.features.exceptions => Ok(()),
             HeapType::Concrete(x) => self.ty(x).map(|_| ()),
             _ if self.features.function_references => Ok(()),
             _ => Err(invalid("unknown reference type")),
@@ -120,6 +130,7 @@ pub fn validate(module: &mut Module, features: &Features) -> Result<(), Error> {
         imported_globals: 0,
         elems: m.elems.iter().map(|e| e.ty).collect(),
         data_count: m.data_count,
+        tags: Vec::new(),
         refs: HashSet::new(),
     };
     // spec 3.2.2: function types.
@@ -154,7 +165,8 @@ pub fn validate(module: &mut Module, features: &Features) -> Result<(), Error> {
                 c.globals.push(t);
             }
             ImportDesc::Tag(t) => {
-                c.ty(t.type_idx)?;
+                tag_type(&c, t)?;
+                c.tags.push(t.type_idx);
             }
         }
     }
@@ -170,6 +182,10 @@ pub fn validate(module: &mut Module, features: &Features) -> Result<(), Error> {
     for t in &m.mems {
         mem_type(t)?;
         c.mems.push(*t);
+    }
+    for t in &m.tags {
+        tag_type(&c, *t)?;
+        c.tags.push(t.type_idx);
     }
     if c.tables.len() > 1 && !f.reference_types {
         return Err(invalid("multiple tables"));
@@ -261,7 +277,7 @@ pub fn validate(module: &mut Module, features: &Features) -> Result<(), Error> {
                     return Err(invalid("mutable globals cannot be exported"));
                 }
             }
-            ExportDesc::Tag(_) => return Err(invalid("unknown tag")),
+            ExportDesc::Tag(x) => c.tag(x).map(|_| ())?,
         }
     }
     // spec 3.4.1: function bodies, annotated in place.
@@ -269,6 +285,17 @@ pub fn validate(module: &mut Module, features: &Features) -> Result<(), Error> {
     drop(c);
     module.funcs = funcs;
     result
+}
+
+/// spec 3.2.x: a tag's type is a function type without results.
+fn tag_type(c: &Context<'_>, t: TagType) -> Result<(), Error> {
+    if !c.features.exceptions {
+        return Err(invalid("tags need exception handling"));
+    }
+    if !c.ty(t.type_idx)?.results.is_empty() {
+        return Err(invalid("non-empty tag result type"));
+    }
+    Ok(())
 }
 
 fn collect_refs(e: &ConstExpr, refs: &mut HashSet<FuncIdx>) {

@@ -458,3 +458,44 @@ fn suspension_at_the_end_of_a_return_call_chain() {
         assert_eq!(returned(resumed), [Value::I32(expect)], "{name}");
     }
 }
+
+/// A suspension inside a `try_table` body, resumed by throwing at the call
+/// site: the handler catches it; and an exception nothing catches ends the call.
+#[test]
+fn resume_throw_is_caught_by_try_table() {
+    let mut store = Store::new(Config::default());
+    let tag = store.alloc_tag(FuncType::new([ValType::I32], [])).unwrap();
+    let get = store.alloc_host_func(i32_to_i32(), |_, _| HostOutcome::Suspend(0));
+    let m = module(
+        r#"(module
+        (import "env" "get" (func $get (param i32) (result i32)))
+        (import "env" "e" (tag $e (param i32)))
+        (func (export "guarded") (param i32) (result i32)
+          (block $caught (result i32)
+            (try_table (result i32) (catch $e $caught)
+              (i32.add (i32.const 1000) (call $get (local.get 0)))))
+          (i32.add (i32.const 1)))
+        (func (export "unguarded") (param i32) (result i32) (call $get (local.get 0))))"#,
+    );
+    let inst = store
+        .instantiate(&m, &[ExternVal::Func(get), ExternVal::Tag(tag)])
+        .unwrap();
+    let guarded = func(&store, inst, "guarded");
+    // Resumed normally: 1000 + 5, plus 1.
+    let s = suspended(store.invoke(guarded, &[Value::I32(0)]));
+    assert_eq!(
+        returned(s.resume(&mut store, &[Value::I32(5)])),
+        [Value::I32(1006)]
+    );
+    // Resumed with an exception: the handler gets its field, 42, plus 1.
+    let exn = store.alloc_exn(tag, &[Value::I32(42)]).unwrap();
+    let s = suspended(store.invoke(guarded, &[Value::I32(0)]));
+    assert_eq!(returned(s.resume_throw(&mut store, exn)), [Value::I32(43)]);
+    // Without a handler the exception is the call's outcome.
+    let unguarded = func(&store, inst, "unguarded");
+    let s = suspended(store.invoke(unguarded, &[Value::I32(0)]));
+    match s.resume_throw(&mut store, exn) {
+        Ok(Exit::Thrown(e)) => assert_eq!((e, store.exn_fields(e)), (exn, vec![Value::I32(42)])),
+        other => panic!("expected the exception, got {other:?}"),
+    }
+}
