@@ -20,21 +20,38 @@ pub(crate) fn uses_data_count(i: &Instr) -> bool {
 /// body; a constant expression is followed by more data.
 pub(crate) fn expr(r: &mut Reader<'_>, f: &Features) -> Result<Vec<Instr>, Error> {
     let mut code = Vec::new();
-    // Each open construct: true for an `if` whose `else` is not yet seen.
-    let mut open: Vec<bool> = Vec::new();
+    // The open constructs, innermost last.
+    #[derive(PartialEq)]
+    enum Open {
+        Block,
+        IfBeforeElse,
+        Try,
+    }
+    let mut open: Vec<Open> = Vec::new();
     loop {
         if r.is_empty() {
             return Err(r.err("unexpected end of section or function"));
         }
         let at = r.offset();
         let i = instr(r, f)?;
+        let misplaced = || super::reader::malformed(at, "END opcode expected");
         match &i {
-            Instr::Block(_) | Instr::Loop(_) | Instr::TryTable(_) => open.push(false),
-            Instr::If { .. } => open.push(true),
+            Instr::Block(_) | Instr::Loop(_) | Instr::TryTable(_) => open.push(Open::Block),
+            Instr::If { .. } => open.push(Open::IfBeforeElse),
+            Instr::Try(_) => open.push(Open::Try),
             Instr::Else { .. } => match open.last_mut() {
-                Some(is_if @ true) => *is_if = false,
-                _ => return Err(super::reader::malformed(at, "END opcode expected")),
+                Some(o @ Open::IfBeforeElse) => *o = Open::Block,
+                _ => return Err(misplaced()),
             },
+            // Any number of `catch`es, then at most one `catch_all`.
+            Instr::Catch { .. } if open.last() == Some(&Open::Try) => {}
+            Instr::CatchAll { .. } if open.last() == Some(&Open::Try) => {
+                *open.last_mut().expect("checked") = Open::Block
+            }
+            Instr::Catch { .. } | Instr::CatchAll { .. } => return Err(misplaced()),
+            Instr::Delegate(_) if open.pop() != Some(Open::Try) => {
+                return Err(misplaced());
+            }
             Instr::End if open.pop().is_none() => {
                 code.push(i);
                 return Ok(code);
@@ -136,6 +153,17 @@ pub(crate) fn instr(r: &mut Reader<'_>, f: &Features) -> Result<Instr, Error> {
             };
             CallIndirect { ty, table }
         }
+        0x06 if f.exceptions => Try(block_type(r, f)?),
+        0x07 if f.exceptions => Catch {
+            tag: r.u32()?,
+            end_pc: 0,
+        },
+        0x19 if f.exceptions => CatchAll { end_pc: 0 },
+        0x18 if f.exceptions => Delegate(r.u32()?),
+        0x09 if f.exceptions => Rethrow {
+            label: r.u32()?,
+            local: 0,
+        },
         0x08 if f.exceptions => Throw(r.u32()?),
         0x0a if f.exceptions => ThrowRef,
         0x1f if f.exceptions => {
@@ -149,7 +177,7 @@ pub(crate) fn instr(r: &mut Reader<'_>, f: &Features) -> Result<Instr, Error> {
                     3 => CatchKind::CatchAllRef,
                     _ => return Err(super::reader::malformed(at, "malformed catch clause")),
                 };
-                Ok(Catch {
+                Ok(crate::syntax::Catch {
                     kind,
                     label: r.u32()?,
                 })

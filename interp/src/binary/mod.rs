@@ -294,5 +294,6 @@ fn code(
         body,
         max_height: 0,
         handlers: Vec::new(),
+        hidden_locals: 0,
     })
 }

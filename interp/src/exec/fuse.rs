@@ -37,10 +37,14 @@ pub(crate) fn width(i: &Instr) -> usize {
     }
 }
 
-/// Where execution really continues from `pc`: past `block`, `loop`, `end`
-/// and `nop`, which do nothing at run time (the final `end` is a `return`).
+/// Where execution really continues from `pc`: past `block`, `loop`, `end`,
+/// `nop`, `try` and `try_table`, which do nothing at run time (the final
+/// `end` is a `return`).
 fn past_markers(code: &[Instr], mut pc: u32) -> u32 {
-    while matches!(code.get(pc as usize), Some(Block(_) | Loop(_) | End | Nop)) {
+    while matches!(
+        code.get(pc as usize),
+        Some(Block(_) | Loop(_) | End | Nop | Try(_) | TryTable(_))
+    ) {
         pc += 1;
     }
     pc
@@ -76,6 +80,12 @@ fn skip_markers(code: &mut [Instr]) {
             Else { end_pc } => {
                 let pc = moved(*end_pc);
                 code[k] = Else { end_pc: pc };
+            }
+            Catch { end_pc, .. } | CatchAll { end_pc } => {
+                let pc = moved(*end_pc);
+                if let Catch { end_pc, .. } | CatchAll { end_pc } = &mut code[k] {
+                    *end_pc = pc;
+                }
             }
             _ => {}
         }

@@ -156,7 +156,8 @@ pub(crate) fn instantiate(
     }
     for (i, f) in m.funcs.iter().enumerate() {
         let ty = &m.types[f.type_idx as usize];
-        let num_locals: u64 = f.locals.iter().map(|(n, _)| *n as u64).sum();
+        let num_locals: u64 =
+            f.locals.iter().map(|(n, _)| *n as u64).sum::<u64>() + f.hidden_locals as u64;
         let w = WasmFunc {
             type_id: inst.types[f.type_idx as usize],
             inst: inst_addr,

@@ -18,7 +18,7 @@ use crate::api::{HostOutcome, Trap, Value, check_values};
 use crate::exec::SuspendReason;
 use crate::runtime::slot::{self, Slot};
 use crate::runtime::store::{FuncInst, PAGE_SIZE, Store, WasmFunc};
-use crate::syntax::{CatchKind, Instr, Target};
+use crate::syntax::{CatchKind, HandlerKind, Instr, Target};
 use std::rc::Rc;
 
 /// How a run of the loop ended.
@@ -515,7 +515,12 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
                 let a = store.instances[f.inst.0 as usize].funcs[*x as usize];
                 call!(a);
             }
-            TryTable(_) => {}
+            TryTable(_) | Try(_) | Delegate(_) => {}
+            Catch { end_pc, .. } | CatchAll { end_pc } => pc = *end_pc as usize,
+            Rethrow { local, .. } => {
+                let e = vals[base + *local as usize];
+                throw!(ExnAddr((e - 1) as u32));
+            }
             Throw(x) => {
                 let tag = store.instances[f.inst.0 as usize].tags[*x as usize];
                 let n = store.types[store.tags[tag.0 as usize].type_id as usize]
@@ -1129,22 +1134,45 @@ fn unwind(
     exn: ExnAddr,
 ) -> bool {
     let tag = store.exns[exn.0 as usize].tag;
+    let mut at = *pc - 1;
     loop {
-        let at = *pc - 1;
         let tags = &store.instances[f.inst.0 as usize].tags;
-        // Inner `try_table`s come later in the table.
-        let hit = f
-            .handlers
-            .iter()
-            .rev()
-            .filter(|h| (h.start as usize) <= at && at < h.end as usize)
-            .find_map(|h| {
-                h.catches.iter().find(|(kind, _)| match kind {
+        // Inner entries come later in the table; a `delegate` moves the
+        // search to another instruction of the frame, or out of it.
+        let mut leave = false;
+        let mut hit = None;
+        'search: loop {
+            for h in f.handlers.iter().rev() {
+                if !((h.start as usize) <= at && at < h.end as usize) {
+                    continue;
+                }
+                if let HandlerKind::Delegate { resume_at } = h.kind {
+                    match resume_at {
+                        Some(r) => {
+                            at = r as usize;
+                            continue 'search;
+                        }
+                        None => {
+                            leave = true;
+                            break 'search;
+                        }
+                    }
+                }
+                let clause = h.catches.iter().find(|(kind, _)| match kind {
                     CatchKind::Catch(x) | CatchKind::CatchRef(x) => tags[*x as usize] == tag,
                     CatchKind::CatchAll | CatchKind::CatchAllRef => true,
-                })
-            });
-        if let Some(&(kind, t)) = hit {
+                });
+                if let Some(&(kind, t)) = clause {
+                    hit = Some((kind, t, h.kind));
+                    break 'search;
+                }
+            }
+            break;
+        }
+        if let Some((kind, t, hk)) = hit.filter(|_| !leave) {
+            if let HandlerKind::Legacy { exn_local } = hk {
+                vals[*base + exn_local as usize] = exn.0 as u64 + 1;
+            }
             *sp = *base + t.height as usize;
             if let CatchKind::Catch(_) | CatchKind::CatchRef(_) = kind {
                 for v in &store.exns[exn.0 as usize].fields {
@@ -1165,6 +1193,7 @@ fn unwind(
                 *f = caller.func;
                 *pc = caller.pc as usize;
                 *base = caller.base as usize;
+                at = *pc - 1;
             }
         }
     }

@@ -89,15 +89,38 @@ pub struct TryTable {
 /// instruction with index in `start..end` runs, an exception it raises is
 /// matched against `catches` in order; the first that matches branches to
 /// its target with its values. Entries are in the order of their
-/// `try_table`s, so an inner one comes after the ones around it.
+/// `try_table`s and `try`s, so an inner one comes after the ones around it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Handler {
-    /// First instruction of the `try_table` body.
+    /// First instruction of the body.
     pub start: u32,
-    /// The `try_table`'s `end`.
+    /// Just past the body: the `end` of a `try_table`; the first `catch`,
+    /// `catch_all`, `delegate` or the `end` of a legacy `try`.
     pub end: u32,
     /// The clauses with their resolved targets.
     pub catches: Vec<(CatchKind, Target)>,
+    /// What else the entry does.
+    pub kind: HandlerKind,
+}
+
+/// The kinds of handler-table entries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HandlerKind {
+    /// A `try_table`.
+    TryTable,
+    /// A legacy `try ... catch`: the caught exnref is also stored in this
+    /// hidden local, where `rethrow` finds it.
+    Legacy {
+        /// The hidden local's index.
+        exn_local: u32,
+    },
+    /// A legacy `try ... delegate l`: any exception goes on being looked
+    /// for as if raised at instruction `resume_at` (outside the block of
+    /// label `l`), or in the caller if `l` is the function's label.
+    Delegate {
+        /// Where the search goes on, if in this function.
+        resume_at: Option<u32>,
+    },
 }
 
 /// The immediate of a load or store (spec 2.4.7): offset, alignment and memory.
@@ -154,6 +177,27 @@ pub enum Instr {
     /// the clauses. At run time a no-op marker; validation turns the clauses
     /// into an entry of the function's handler table.
     TryTable(Box<TryTable>),
+    /// Legacy `try bt` (exception handling, phase 3 encoding still shipped by
+    /// engines): a no-op marker at run time.
+    Try(BlockType),
+    /// Legacy `catch x`: reached at the end of the previous body, it jumps
+    /// to `end_pc`; handlers enter just after it.
+    Catch {
+        tag: TagIdx,
+        end_pc: u32,
+    },
+    /// Legacy `catch_all`: as `Catch`.
+    CatchAll {
+        end_pc: u32,
+    },
+    /// Legacy `delegate l`: ends a `try` body; a no-op when reached.
+    Delegate(LabelIdx),
+    /// Legacy `rethrow l`: throws again the exception caught by the `catch`
+    /// at label `l`, which validation finds in hidden local `local`.
+    Rethrow {
+        label: LabelIdx,
+        local: LocalIdx,
+    },
     /// `return_call` (tail calls): the callee replaces the caller's frame.
     ReturnCall(FuncIdx),
     /// `return_call_indirect` (tail calls).

@@ -102,8 +102,12 @@ pub struct Func {
     /// Filled by validation: the greatest operand-stack height the body can
     /// reach, in slots, not counting parameters and locals.
     pub max_height: u32,
-    /// Filled by validation: the handler table of the body's `try_table`s.
+    /// Filled by validation: the handler table of the body's `try_table`s
+    /// and legacy `try`s.
     pub handlers: Vec<Handler>,
+    /// Filled by validation: hidden locals after the declared ones, where
+    /// legacy `catch` blocks keep their exception for `rethrow`.
+    pub hidden_locals: u32,
 }
 
 /// A defined table (spec 2.5.4), with its initialiser (typed function

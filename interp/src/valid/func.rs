@@ -21,6 +21,10 @@ enum Kind {
     Func,
     Block,
     TryTable,
+    /// A legacy `try` body.
+    Try,
+    /// A legacy `catch` or `catch_all` body.
+    Catch,
     Loop,
     If,
     Else,
@@ -51,8 +55,15 @@ struct Frame {
     else_pc: Option<usize>,
     /// Branches to this frame's label whose target is not yet known.
     fixups: Vec<Fixup>,
-    /// For a `try_table`: its entry in the handler table.
+    /// For a `try_table` or legacy `try`: its entry in the handler table.
     handler: Option<usize>,
+    /// For a legacy `try`: the `catch`/`catch_all` instructions, whose
+    /// `end_pc` is known at the `end`.
+    jumps: Vec<usize>,
+    /// For a legacy `try`: the hidden local its catches store the exception in.
+    exn_local: Option<u32>,
+    /// Whether a `catch_all` was seen.
+    caught_all: bool,
 }
 
 impl Frame {
@@ -76,6 +87,8 @@ struct Checker<'c, 'm> {
     max_height: usize,
     results: Vec<ValType>,
     handlers: Vec<Handler>,
+    /// Hidden locals (for legacy `catch`), the last of `num_locals`.
+    hidden: u32,
 }
 
 /// Validates one function body (spec 3.4.1) and annotates it.
@@ -98,6 +111,11 @@ pub(crate) fn check(c: &Context<'_>, func: &mut Func) -> Result<(), Error> {
         n += *count as u64;
         locals.push((n, *t));
     }
+    // Legacy `catch` blocks keep their exception in hidden locals after the
+    // declared ones, one per level of `try` nesting.
+    let declared = n;
+    let hidden = legacy_try_depth(&func.body);
+    n += hidden as u64;
     if n > u32::MAX as u64 {
         return Err(invalid("too many locals"));
     }
@@ -110,6 +128,7 @@ pub(crate) fn check(c: &Context<'_>, func: &mut Func) -> Result<(), Error> {
         max_height: 0,
         results: ty.results.clone(),
         handlers: Vec::new(),
+        hidden,
     };
     k.ctrls.push(Frame {
         kind: Kind::Func,
@@ -121,6 +140,9 @@ pub(crate) fn check(c: &Context<'_>, func: &mut Func) -> Result<(), Error> {
         else_pc: None,
         fixups: Vec::new(),
         handler: None,
+        jumps: Vec::new(),
+        exn_local: None,
+        caught_all: false,
     });
     let body = &mut func.body;
     let mut pc = 0;
@@ -138,6 +160,8 @@ pub(crate) fn check(c: &Context<'_>, func: &mut Func) -> Result<(), Error> {
     }
     func.max_height = u32::try_from(k.max_height).map_err(|_| invalid("operand stack too high"))?;
     func.handlers = k.handlers;
+    func.hidden_locals = hidden;
+    let _ = declared;
     Ok(())
 }
 
@@ -208,6 +232,9 @@ impl Checker<'_, '_> {
             else_pc: None,
             fixups: Vec::new(),
             handler: None,
+            jumps: Vec::new(),
+            exn_local: None,
+            caught_all: false,
         });
         self.push_all(&params);
     }
@@ -389,8 +416,16 @@ impl Checker<'_, '_> {
                         "type mismatch: if without else must not change the stack",
                     ));
                 }
-                if let Some(h) = f.handler {
+                if let Some(h) = f.handler
+                    && f.kind != Kind::Catch
+                {
                     self.handlers[h].end = pc as u32;
+                }
+                for &j in &f.jumps {
+                    match &mut body[j] {
+                        Catch { end_pc, .. } | CatchAll { end_pc } => *end_pc = (pc + 1) as u32,
+                        other => unreachable!("a catch jump points at a catch, not {other:?}"),
+                    }
                 }
                 let after = if f.kind == Kind::Func { pc } else { pc + 1 };
                 match f.kind {
@@ -472,6 +507,116 @@ impl Checker<'_, '_> {
                 self.op(&t.params, None)?;
                 self.push_all(&t.results);
             }
+            Try(bt) => {
+                let (ps, rs) = self.block_type(*bt)?;
+                self.pop_all(&ps)?;
+                // The hidden local of this nesting level of legacy `try`s.
+                let level = self
+                    .ctrls
+                    .iter()
+                    .filter(|f| matches!(f.kind, Kind::Try | Kind::Catch))
+                    .count() as u32;
+                let exn_local = self.num_locals - self.hidden + level;
+                let h = self.handlers.len();
+                self.handlers.push(Handler {
+                    start: pc as u32 + 1,
+                    end: 0,
+                    catches: Vec::new(),
+                    kind: HandlerKind::Legacy { exn_local },
+                });
+                self.push_ctrl(Kind::Try, ps, rs, pc);
+                let top = self.ctrls.last_mut().expect("just pushed");
+                top.handler = Some(h);
+                top.exn_local = Some(exn_local);
+            }
+            Catch { .. } | CatchAll { .. } => {
+                let tag = if let Catch { tag, .. } = &body[pc] {
+                    Some(*tag)
+                } else {
+                    None
+                };
+                let kind = self.ctrls.last().map(|f| (f.kind, f.caught_all));
+                if !matches!(kind, Some((Kind::Try | Kind::Catch, false))) {
+                    return Err(invalid("catch without try"));
+                }
+                let f = self.pop_ctrl()?;
+                let h = f.handler.expect("a try has a handler entry");
+                if f.kind == Kind::Try {
+                    self.handlers[h].end = pc as u32;
+                }
+                let (clause, passes) = match tag {
+                    Some(x) => (CatchKind::Catch(x), c.tag(x)?.params.clone()),
+                    None => (CatchKind::CatchAll, Vec::new()),
+                };
+                let target = Target {
+                    pc: pc as u32 + 1,
+                    height: self.num_locals + f.height as u32,
+                    arity: passes.len() as u32,
+                };
+                self.handlers[h].catches.push((clause, target));
+                let Frame {
+                    params,
+                    results,
+                    start,
+                    fixups,
+                    mut jumps,
+                    exn_local,
+                    ..
+                } = f;
+                jumps.push(pc);
+                let height = self.vals.len();
+                self.ctrls.push(Frame {
+                    kind: Kind::Catch,
+                    params,
+                    results,
+                    height,
+                    unreachable: false,
+                    start,
+                    else_pc: None,
+                    fixups,
+                    handler: Some(h),
+                    jumps,
+                    exn_local,
+                    caught_all: tag.is_none(),
+                });
+                self.push_all(&passes);
+            }
+            Delegate(l) => {
+                if self.ctrls.last().map(|f| f.kind) != Some(Kind::Try) {
+                    return Err(invalid("delegate without try"));
+                }
+                let f = self.pop_ctrl()?;
+                let h = f.handler.expect("a try has a handler entry");
+                // spec (legacy exceptions) `delegate l`: l counts the labels
+                // outside the `try`.
+                let b = self.label(*l)?;
+                let resume_at = match b.kind {
+                    Kind::Func => None,
+                    // Inside the body of a try: its own handlers still apply.
+                    Kind::Try | Kind::TryTable => Some(b.start as u32 + 1),
+                    _ => Some(b.start as u32),
+                };
+                self.handlers[h].end = pc as u32;
+                self.handlers[h].kind = HandlerKind::Delegate { resume_at };
+                let target = Target {
+                    pc: pc as u32 + 1,
+                    height: self.num_locals + f.height as u32,
+                    arity: f.results.len() as u32,
+                };
+                for fx in &f.fixups {
+                    write_target(body, &mut self.handlers, *fx, target);
+                }
+                self.push_all(&f.results);
+            }
+            Rethrow { label, .. } => {
+                let l = *label;
+                let f = self.label(l)?;
+                let Some(local) = f.exn_local.filter(|_| f.kind == Kind::Catch) else {
+                    return Err(invalid("invalid rethrow label"));
+                };
+                body[pc] = Rethrow { label: l, local };
+                self.unreachable();
+            }
             Throw(x) => {
                 let t = c.tag(*x)?.clone();
                 self.pop_all(&t.params)?;
@@ -491,6 +636,7 @@ impl Checker<'_, '_> {
                     start: pc as u32 + 1,
                     end: 0,
                     catches: Vec::new(),
+                    kind: HandlerKind::TryTable,
                 });
                 for (k, catch) in catches.iter().enumerate() {
                     let mut passes = match catch.kind {
@@ -714,6 +860,28 @@ impl Checker<'_, '_> {
         }
         Ok(())
     }
+}
+
+/// The greatest number of legacy `try`s open at once in a body.
+fn legacy_try_depth(body: &[Instr]) -> u32 {
+    let (mut open, mut tries, mut max) = (Vec::new(), 0u32, 0u32);
+    for i in body {
+        match i {
+            Instr::Block(_) | Instr::Loop(_) | Instr::If { .. } | Instr::TryTable(_) => {
+                open.push(false)
+            }
+            Instr::Try(_) => {
+                open.push(true);
+                tries += 1;
+                max = max.max(tries);
+            }
+            Instr::End | Instr::Delegate(_) if open.pop() == Some(true) => {
+                tries -= 1;
+            }
+            _ => {}
+        }
+    }
+    max
 }
 
 /// Writes a resolved target into a branch instruction.
