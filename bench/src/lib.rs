@@ -14,6 +14,8 @@ pub struct Kernel {
     pub arg: i32,
     /// What `run(arg)` must return.
     pub expect: i64,
+    /// Whether wasmi can run it (wasmi 2.0 has no exception handling).
+    pub in_wasmi: bool,
 }
 
 /// The kernels of `cargo bench --bench peers`.
@@ -29,6 +31,7 @@ pub const KERNELS: &[Kernel] = &[
   (func (export "run") (param i32) (result i64) (i64.extend_i32_u (call $fib (local.get 0)))))"#,
         arg: 30,
         expect: 832_040,
+        in_wasmi: true,
     },
     Kernel {
         name: "sieve(4M) loops",
@@ -59,6 +62,7 @@ pub const KERNELS: &[Kernel] = &[
     (local.get $count)))"#,
         arg: 4_000_000,
         expect: 283_146,
+        in_wasmi: true,
     },
     Kernel {
         name: "memcopy loop",
@@ -85,6 +89,7 @@ pub const KERNELS: &[Kernel] = &[
     (local.get $sum)))"#,
         arg: 40,
         expect: 780,
+        in_wasmi: true,
     },
     Kernel {
         name: "call_indirect",
@@ -108,6 +113,7 @@ pub const KERNELS: &[Kernel] = &[
     (local.get $acc)))"#,
         arg: 3_000_000,
         expect: 6_148_914_691_236_517_205,
+        in_wasmi: true,
     },
     Kernel {
         name: "return_call loop",
@@ -127,5 +133,34 @@ pub const KERNELS: &[Kernel] = &[
   (func (export "run") (param i32) (result i64) (call $even (local.get 0) (i64.const 0))))"#,
         arg: 4_000_000,
         expect: 4_000_000_000_000,
+        in_wasmi: true,
+    },
+    Kernel {
+        name: "try_table throw",
+        wat: r#"(module
+  ;; Every third iteration throws from a called function and is caught by a
+  ;; try_table around the call; the others return normally through it.
+  (tag $odd (param i32))
+  (func $step (param $i i32) (result i32)
+    (if (i32.eqz (i32.rem_u (local.get $i) (i32.const 3)))
+      (then (throw $odd (local.get $i))))
+    (i32.mul (local.get $i) (i32.const 2)))
+  (func (export "run") (param $n i32) (result i64)
+    (local $i i32) (local $acc i64)
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $acc
+          (i64.add (local.get $acc)
+            (i64.extend_i32_u
+              (block $caught (result i32)
+                (try_table (result i32) (catch $odd $caught)
+                  (call $step (local.get $i)))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l)))
+    (local.get $acc)))"#,
+        arg: 300_000,
+        expect: 74_999_850_000,
+        in_wasmi: false,
     },
 ];
