@@ -84,11 +84,20 @@ impl Value {
             | (Value::I64(_), ValType::I64)
             | (Value::F32(_), ValType::F32)
             | (Value::F64(_), ValType::F64) => true,
+            // A concrete function type is accepted here without checking the
+            // function's type, which needs the store: an approximation at the
+            // API boundary only (wasm code is checked by validation).
             (Value::FuncRef(f), ValType::Ref(r)) => {
-                matches!(r.heap, HeapType::Func) && (r.nullable || f.is_some())
+                matches!(
+                    r.heap,
+                    HeapType::Func | HeapType::NoFunc | HeapType::Concrete(_)
+                ) && (r.nullable || f.is_some())
+                    && (f.is_none() || r.heap != HeapType::NoFunc)
             }
             (Value::ExternRef(e), ValType::Ref(r)) => {
-                matches!(r.heap, HeapType::Extern) && (r.nullable || e.is_some())
+                matches!(r.heap, HeapType::Extern | HeapType::NoExtern)
+                    && (r.nullable || e.is_some())
+                    && (e.is_none() || r.heap != HeapType::NoExtern)
             }
             (Value::ExnRef(e), ValType::Ref(r)) => {
                 matches!(r.heap, HeapType::Exn) && (r.nullable || e.is_some())
@@ -141,6 +150,8 @@ pub enum Trap {
     NullReference,
     /// `throw_ref` of a null exnref.
     NullExceptionReference,
+    /// `call_ref` of a null reference.
+    NullFunctionReference,
     /// The call depth limit was reached (an exhaustion, spec 4.4.10).
     CallStackExhausted,
     /// The operand stack limit was reached (an exhaustion).
@@ -177,6 +188,7 @@ impl fmt::Display for Trap {
             Trap::InvalidConversionToInteger => "invalid conversion to integer",
             Trap::NullReference => "null reference",
             Trap::NullExceptionReference => "null exception reference",
+            Trap::NullFunctionReference => "null function reference",
             Trap::CallStackExhausted => "call stack exhausted",
             Trap::ValueStackExhausted => "value stack exhausted",
             Trap::SuspendThroughHost => "cannot suspend through a host frame",

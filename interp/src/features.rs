@@ -81,6 +81,7 @@ impl Features {
             memory64: true,
             tail_call: true,
             exceptions: true,
+            function_references: true,
             ..Self::wasm2()
         }
     }

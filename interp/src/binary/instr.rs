@@ -6,7 +6,7 @@
 //! the `end` that closes depth zero.
 
 use super::reader::Reader;
-use super::types::{block_type, ref_type_from, val_type};
+use super::types::{block_type, val_type};
 use crate::syntax::*;
 use crate::{Error, Features};
 
@@ -238,12 +238,26 @@ pub(crate) fn instr(r: &mut Reader<'_>, f: &Features) -> Result<Instr, Error> {
         0x43 => F32Const(r.f32_bits()?),
         0x44 => F64Const(r.f64_bits()?),
         0x45..=0xc4 => numeric(op, f).ok_or_else(illegal)?,
-        0xd0 if f.reference_types => {
-            let b = r.byte()?;
-            RefNull(ref_type_from(r, b, f)?.heap)
-        }
+        0xd0 if f.reference_types => RefNull(super::types::heap_type(r, f)?),
         0xd1 if f.reference_types => RefIsNull,
         0xd2 if f.reference_types => RefFunc(r.u32()?),
+        0xd4 if f.function_references => RefAsNonNull,
+        0xd5 if f.function_references => {
+            let label = r.u32()?;
+            BrOnNull {
+                label,
+                target: Target::UNRESOLVED,
+            }
+        }
+        0xd6 if f.function_references => {
+            let label = r.u32()?;
+            BrOnNonNull {
+                label,
+                target: Target::UNRESOLVED,
+            }
+        }
+        0x14 if f.function_references => CallRef(r.u32()?),
+        0x15 if f.function_references && f.tail_call => ReturnCallRef(r.u32()?),
         0xfc => {
             let sub = r.u32()?;
             match sub {

@@ -70,6 +70,19 @@ pub fn decode(bytes: &[u8], features: &Features) -> Result<Module, Error> {
             3 => func_types = s.vec(|s| s.u32())?,
             4 => {
                 m.tables = s.vec(|s| {
+                    // Typed function references: `0x40 0x00 tabletype expr`
+                    // gives the elements' initial value.
+                    if f.function_references && s.peek() == Some(0x40) {
+                        s.byte()?;
+                        if s.byte()? != 0 {
+                            return Err(s.err("malformed table"));
+                        }
+                        let ty = table_type(s, f)?;
+                        return Ok(Table {
+                            ty,
+                            init: Some(const_expr(s, f)?),
+                        });
+                    }
                     Ok(Table {
                         ty: table_type(s, f)?,
                         init: None,
@@ -217,8 +230,23 @@ fn elem(r: &mut Reader<'_>, f: &Features) -> Result<Elem, Error> {
     };
     // Flags 0 and 4 have no element kind/type: funcref is implied.
     let has_kind = flags & 3 != 0;
-    let ty = if !has_kind {
+    // Function indices (spec 5.5.12): with typed references their type is
+    // `(ref func)`, since none can be null; before, `funcref`.
+    let func_indices = if f.function_references {
+        RefType {
+            nullable: false,
+            heap: HeapType::Func,
+        }
+    } else {
         RefType::FUNCREF
+    };
+    let ty = if !has_kind {
+        // Flag 4 (expressions, table 0) implies `funcref`; flag 0 indices.
+        if uses_exprs {
+            RefType::FUNCREF
+        } else {
+            func_indices
+        }
     } else if uses_exprs {
         let b = r.byte()?;
         ref_type_from(r, b, f)?
@@ -228,7 +256,7 @@ fn elem(r: &mut Reader<'_>, f: &Features) -> Result<Elem, Error> {
         if r.byte()? != 0 {
             return Err(malformed(kat, "malformed element kind"));
         }
-        RefType::FUNCREF
+        func_indices
     };
     let init = if uses_exprs {
         r.vec(|r| const_expr(r, f))?

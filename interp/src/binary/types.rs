@@ -5,17 +5,60 @@ use super::reader::Reader;
 use crate::syntax::*;
 use crate::{Error, Features};
 
-/// A reference type (spec 5.3.3), from its first byte.
-pub(crate) fn ref_type_from(r: &Reader<'_>, b: u8, f: &Features) -> Result<RefType, Error> {
+/// An abstract heap type (spec 5.3.3) from its one-byte encoding, if the
+/// features have it.
+fn abstract_heap(b: u8, f: &Features) -> Option<HeapType> {
+    Some(match b {
+        0x70 => HeapType::Func,
+        0x6f if f.reference_types => HeapType::Extern,
+        0x69 if f.exceptions => HeapType::Exn,
+        0x74 if f.exceptions => HeapType::NoExn,
+        0x73 if f.function_references => HeapType::NoFunc,
+        0x72 if f.function_references => HeapType::NoExtern,
+        0x6e if f.gc => HeapType::Any,
+        0x6d if f.gc => HeapType::Eq,
+        0x6c if f.gc => HeapType::I31,
+        0x6b if f.gc => HeapType::Struct,
+        0x6a if f.gc => HeapType::Array,
+        0x71 if f.gc => HeapType::None,
+        _ => return None,
+    })
+}
+
+/// A heap type (spec 5.3.3): an abstract one in one byte, or a type index
+/// as a non-negative `s33` (typed function references).
+pub(crate) fn heap_type(r: &mut Reader<'_>, f: &Features) -> Result<HeapType, Error> {
+    match r.peek() {
+        Some(b) if b & 0xc0 == 0x40 => {
+            r.byte()?;
+            abstract_heap(b, f).ok_or_else(|| malformed_at(r, "malformed heap type"))
+        }
+        _ if f.function_references => {
+            let at = r.offset();
+            let x = r.s33()?;
+            u32::try_from(x)
+                .map(HeapType::Concrete)
+                .map_err(|_| crate::binary::reader::malformed(at, "malformed heap type"))
+        }
+        _ => Err(r.err("malformed heap type")),
+    }
+}
+
+/// A reference type (spec 5.3.3), from its first byte: a shorthand for a
+/// nullable abstract type, or `0x63`/`0x64` (nullable or not) and a heap type.
+pub(crate) fn ref_type_from(r: &mut Reader<'_>, b: u8, f: &Features) -> Result<RefType, Error> {
     match b {
-        0x70 => Ok(RefType::FUNCREF),
-        0x6f if f.reference_types => Ok(RefType::EXTERNREF),
-        0x69 if f.exceptions => Ok(RefType::EXNREF),
-        0x74 if f.exceptions => Ok(RefType {
-            nullable: true,
-            heap: HeapType::NoExn,
+        0x63 | 0x64 if f.function_references => Ok(RefType {
+            nullable: b == 0x63,
+            heap: heap_type(r, f)?,
         }),
-        _ => Err(r.err("malformed reference type")),
+        _ => match abstract_heap(b, f) {
+            Some(heap) => Ok(RefType {
+                nullable: true,
+                heap,
+            }),
+            None => Err(malformed_at(r, "malformed reference type")),
+        },
     }
 }
 
@@ -26,16 +69,18 @@ pub(crate) fn ref_type(r: &mut Reader<'_>, f: &Features) -> Result<RefType, Erro
 }
 
 /// A value type (spec 5.3.4), from its first byte.
-pub(crate) fn val_type_from(r: &Reader<'_>, b: u8, f: &Features) -> Result<ValType, Error> {
+pub(crate) fn val_type_from(r: &mut Reader<'_>, b: u8, f: &Features) -> Result<ValType, Error> {
     match b {
         0x7f => Ok(ValType::I32),
         0x7e => Ok(ValType::I64),
         0x7d => Ok(ValType::F32),
         0x7c => Ok(ValType::F64),
         0x7b if f.simd => Ok(ValType::V128),
-        0x70 | 0x6f if f.reference_types => Ok(ValType::Ref(ref_type_from(r, b, f)?)),
-        0x69 | 0x74 if f.exceptions => Ok(ValType::Ref(ref_type_from(r, b, f)?)),
-        _ => Err(r.err("malformed value type")),
+        _ if f.reference_types => match ref_type_from(r, b, f) {
+            Ok(t) => Ok(ValType::Ref(t)),
+            Err(_) => Err(malformed_at(r, "malformed value type")),
+        },
+        _ => Err(malformed_at(r, "malformed value type")),
     }
 }
 

@@ -6,7 +6,8 @@ use crate::module::Module;
 use crate::runtime::slot::Slot;
 use crate::runtime::store::*;
 use crate::syntax::{
-    self, AddrType, ConstExpr, DataMode, ElemMode, ExternType, ImportDesc, Instr, Limits,
+    self, AddrType, ConstExpr, DataMode, ElemMode, ExternType, FuncType, GlobalType, HeapType,
+    ImportDesc, Instr, Limits, RefType, TableType, ValType,
 };
 use std::rc::Rc;
 
@@ -27,24 +28,33 @@ fn limits_match(got: &Limits, want: &Limits) -> bool {
 }
 
 /// Checks one import against its declared type (spec 4.5.2 "Import Matching").
-fn check_import(
-    store: &Store,
-    m: &syntax::Module,
-    i: &syntax::Import,
-    v: ExternVal,
-) -> Result<(), Error> {
-    let got = store.extern_type(v);
-    let ok = match (&i.desc, &got) {
-        (ImportDesc::Func(x), ExternType::Func(t)) => &m.types[*x as usize] == t,
-        (ImportDesc::Table(want), ExternType::Table(t)) => {
-            want.elem == t.elem && want.addr == t.addr && limits_match(&t.limits, &want.limits)
+fn check_import(store: &Store, ids: &[u32], i: &syntax::Import, v: ExternVal) -> Result<(), Error> {
+    let ok = match (&i.desc, v) {
+        (ImportDesc::Func(x), ExternVal::Func(f)) => store.func_type_id(f) == ids[*x as usize],
+        (ImportDesc::Tag(t), ExternVal::Tag(a)) => {
+            store.tags[a.0 as usize].type_id == ids[t.type_idx as usize]
         }
-        (ImportDesc::Mem(want), ExternType::Mem(t)) => {
-            want.addr == t.addr && want.shared == t.shared && limits_match(&t.limits, &want.limits)
-        }
-        (ImportDesc::Global(want), ExternType::Global(t)) => want == t,
-        (ImportDesc::Tag(want), ExternType::Tag(t)) => &m.types[want.type_idx as usize] == t,
-        _ => false,
+        (desc, v) => match (desc, store.extern_type(v)) {
+            (ImportDesc::Table(want), ExternType::Table(t)) => {
+                canon_ref(want.elem, ids) == t.elem
+                    && want.addr == t.addr
+                    && limits_match(&t.limits, &want.limits)
+            }
+            (ImportDesc::Mem(want), ExternType::Mem(t)) => {
+                want.addr == t.addr
+                    && want.shared == t.shared
+                    && limits_match(&t.limits, &want.limits)
+            }
+            // spec 4.5.2 (3.0): an immutable global may be of a subtype.
+            (ImportDesc::Global(want), ExternType::Global(t)) => {
+                let want = canon_global(*want, ids);
+                want == t
+                    || (want.mutability == syntax::Mut::Const
+                        && t.mutability == syntax::Mut::Const
+                        && val_subtype(t.val, want.val))
+            }
+            _ => false,
+        },
     };
     if ok {
         Ok(())
@@ -54,6 +64,68 @@ fn check_import(
             i.module, i.name
         )))
     }
+}
+
+/// Value subtyping on the store's canonical types (spec 3.3.1, without GC
+/// hierarchies): equal types, and references by nullability and heap type.
+fn val_subtype(a: ValType, b: ValType) -> bool {
+    use HeapType::*;
+    match (a, b) {
+        (ValType::Ref(a), ValType::Ref(b)) => {
+            (b.nullable || !a.nullable)
+                && (a.heap == b.heap
+                    || matches!(
+                        (a.heap, b.heap),
+                        (Concrete(_), Func)
+                            | (NoFunc, Concrete(_))
+                            | (NoFunc, Func)
+                            | (NoExtern, Extern)
+                            | (NoExn, Exn)
+                    ))
+        }
+        _ => a == b,
+    }
+}
+
+/// A module's reference type in the store's terms: a concrete type index
+/// becomes the store's id of that type, so types from different modules
+/// compare equal exactly when their definitions are equivalent.
+fn canon_ref(r: RefType, ids: &[u32]) -> RefType {
+    match r.heap {
+        HeapType::Concrete(x) => RefType {
+            heap: HeapType::Concrete(ids[x as usize]),
+            ..r
+        },
+        _ => r,
+    }
+}
+
+fn canon_val(v: ValType, ids: &[u32]) -> ValType {
+    match v {
+        ValType::Ref(r) => ValType::Ref(canon_ref(r, ids)),
+        v => v,
+    }
+}
+
+fn canon_global(g: GlobalType, ids: &[u32]) -> GlobalType {
+    GlobalType {
+        val: canon_val(g.val, ids),
+        ..g
+    }
+}
+
+/// Interns a module's types in the store, in order (a type may only refer
+/// to earlier ones), returning their ids.
+fn intern_types(store: &mut Store, m: &syntax::Module) -> Vec<u32> {
+    let mut ids = Vec::with_capacity(m.types.len());
+    for t in &m.types {
+        let canon = FuncType {
+            params: t.params.iter().map(|v| canon_val(*v, &ids)).collect(),
+            results: t.results.iter().map(|v| canon_val(*v, &ids)).collect(),
+        };
+        ids.push(store.intern(&canon));
+    }
+    ids
 }
 
 /// Evaluates a constant expression (spec 4.4.10 / 3.3.10) in the context of a
@@ -127,15 +199,15 @@ pub(crate) fn instantiate(
             )));
         }
     }
+    let ids = intern_types(store, m);
     for (i, v) in m.imports.iter().zip(imports) {
-        check_import(store, m, i, *v)?;
+        check_import(store, &ids, i, *v)?;
     }
 
     // spec 4.5.3.1: allocation. Imports first in every index space.
     let inst_addr = InstanceAddr(store.instances.len() as u32);
-    let types: Vec<u32> = m.types.iter().map(|t| store.intern(t)).collect();
     let mut inst = ModuleInst {
-        types,
+        types: ids.clone(),
         funcs: Vec::new(),
         tables: Vec::new(),
         mems: Vec::new(),
@@ -181,7 +253,13 @@ pub(crate) fn instantiate(
             return Err(link_err("table too large"));
         }
         let a = store
-            .alloc_table_slots(t.ty, init)
+            .alloc_table_slots(
+                TableType {
+                    elem: canon_ref(t.ty.elem, &ids),
+                    ..t.ty
+                },
+                init,
+            )
             .map_err(|_| link_err("table too large to allocate"))?;
         inst.tables.push(a);
     }
@@ -199,7 +277,8 @@ pub(crate) fn instantiate(
     // Globals see the imported and earlier globals.
     for g in &m.globals {
         let v = eval_const(store, &inst, &g.init);
-        inst.globals.push(store.alloc_global_slot(g.ty, v));
+        inst.globals
+            .push(store.alloc_global_slot(canon_global(g.ty, &ids), v));
     }
     for e in &m.elems {
         let elems: Vec<Slot> = e.init.iter().map(|x| eval_const(store, &inst, x)).collect();

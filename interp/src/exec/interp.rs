@@ -552,6 +552,37 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
             }
 
             // ---- References (spec 4.4.2) ----
+            RefAsNonNull => {
+                if vals[sp - 1] == 0 {
+                    trap!(Trap::NullReference);
+                }
+            }
+            BrOnNull { target, .. } => {
+                if vals[sp - 1] == 0 {
+                    sp -= 1;
+                    branch!(target)
+                }
+            }
+            BrOnNonNull { target, .. } => {
+                if vals[sp - 1] != 0 {
+                    branch!(target)
+                }
+                sp -= 1;
+            }
+            CallRef(_) => {
+                let r = pop!();
+                if r == 0 {
+                    trap!(Trap::NullFunctionReference);
+                }
+                call!(FuncAddr((r - 1) as u32));
+            }
+            ReturnCallRef(_) => {
+                let r = pop!();
+                if r == 0 {
+                    trap!(Trap::NullFunctionReference);
+                }
+                tail_call!(FuncAddr((r - 1) as u32));
+            }
             RefNull(_) => push!(0),
             RefIsNull => un!(u64_, from_bool, |a| a == 0),
             RefFunc(x) => push!(store.instances[f.inst.0 as usize].funcs[*x as usize].0 as u64 + 1),

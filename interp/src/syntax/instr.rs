@@ -210,6 +210,22 @@ pub enum Instr {
     RefNull(HeapType),
     RefIsNull,
     RefFunc(FuncIdx),
+    /// `ref.as_non_null` (typed function references): traps on null.
+    RefAsNonNull,
+    /// `br_on_null l`: branches if the reference is null (dropping it).
+    BrOnNull {
+        label: LabelIdx,
+        target: Target,
+    },
+    /// `br_on_non_null l`: branches with the reference if it is not null.
+    BrOnNonNull {
+        label: LabelIdx,
+        target: Target,
+    },
+    /// `call_ref x`: calls the function reference on the stack, of type `x`.
+    CallRef(TypeIdx),
+    /// `return_call_ref x`: the tail-call form.
+    ReturnCallRef(TypeIdx),
 
     // ---- Parametric instructions (spec 2.4.3) ----
     Drop,

@@ -1,7 +1,7 @@
 //! Constant expressions (spec 3.3.10): the instructions allowed in global
 //! initialisers and segment offsets, and their type.
 
-use super::{Context, invalid, val_subtype};
+use super::{Context, invalid};
 use crate::Error;
 use crate::syntax::*;
 
@@ -87,7 +87,7 @@ pub(crate) fn check(
         stack.push(t);
     }
     match stack[..] {
-        [t] if val_subtype(t, want) => Ok(()),
+        [t] if c.val_subtype(t, want) => Ok(()),
         _ => Err(invalid("type mismatch")),
     }
 }

@@ -9,7 +9,7 @@
 //! final `end` becomes `return`; and the greatest operand height is kept in
 //! [`Func::max_height`].
 
-use super::{Context, addr_val, invalid, ref_subtype, val_subtype};
+use super::{Context, addr_val, invalid};
 use crate::Error;
 use crate::syntax::*;
 
@@ -64,6 +64,8 @@ struct Frame {
     exn_local: Option<u32>,
     /// Whether a `catch_all` was seen.
     caught_all: bool,
+    /// `inits` length when the frame was entered.
+    init_height: usize,
 }
 
 impl Frame {
@@ -89,6 +91,12 @@ struct Checker<'c, 'm> {
     handlers: Vec<Handler>,
     /// Hidden locals (for legacy `catch`), the last of `num_locals`.
     hidden: u32,
+    /// Ranges of locals whose type has no default value (spec 3.4.1).
+    nondefault: Vec<(u64, u64)>,
+    /// Those of them set so far on the current path (spec appendix `inits`).
+    initialized: std::collections::HashSet<u32>,
+    /// The order they were set in, so a frame's end can forget its own.
+    inits: Vec<u32>,
 }
 
 /// Validates one function body (spec 3.4.1) and annotates it.
@@ -100,13 +108,21 @@ pub(crate) fn check(c: &Context<'_>, func: &mut Func) -> Result<(), Error> {
         n += 1;
         locals.push((n, *p));
     }
+    let mut nondefault: Vec<(u64, u64)> = Vec::new();
     for (count, t) in &func.locals {
         c.val_type(*t)?;
         if *count == 0 {
             continue;
         }
-        if !t.is_num() && *t != ValType::V128 && !matches!(t, ValType::Ref(r) if r.nullable) {
-            return Err(invalid("uninitialized local: non-defaultable local type"));
+        let defaultable =
+            t.is_num() || *t == ValType::V128 || matches!(t, ValType::Ref(r) if r.nullable);
+        if !defaultable {
+            // spec 3.4.1: allowed with typed references, but every
+            // `local.get` must come after a `local.set`/`local.tee`.
+            if !c.features.function_references {
+                return Err(invalid("uninitialized local: non-defaultable local type"));
+            }
+            nondefault.push((n, n + *count as u64));
         }
         n += *count as u64;
         locals.push((n, *t));
@@ -129,6 +145,9 @@ pub(crate) fn check(c: &Context<'_>, func: &mut Func) -> Result<(), Error> {
         results: ty.results.clone(),
         handlers: Vec::new(),
         hidden,
+        nondefault,
+        initialized: std::collections::HashSet::new(),
+        inits: Vec::new(),
     };
     k.ctrls.push(Frame {
         kind: Kind::Func,
@@ -143,6 +162,7 @@ pub(crate) fn check(c: &Context<'_>, func: &mut Func) -> Result<(), Error> {
         jumps: Vec::new(),
         exn_local: None,
         caught_all: false,
+        init_height: 0,
     });
     let body = &mut func.body;
     let mut pc = 0;
@@ -200,7 +220,7 @@ impl Checker<'_, '_> {
     fn pop_expect(&mut self, want: ValType) -> Result<Opd, Error> {
         let got = self.pop()?;
         match got {
-            Some(t) if !val_subtype(t, want) => Err(type_mismatch(want, t)),
+            Some(t) if !self.c.val_subtype(t, want) => Err(type_mismatch(want, t)),
             _ => Ok(got.or(Some(want))),
         }
     }
@@ -235,6 +255,7 @@ impl Checker<'_, '_> {
             jumps: Vec::new(),
             exn_local: None,
             caught_all: false,
+            init_height: self.inits.len(),
         });
         self.push_all(&params);
     }
@@ -252,7 +273,12 @@ impl Checker<'_, '_> {
                 "type mismatch: values remain at the end of a block",
             ));
         }
-        Ok(self.ctrls.pop().expect("checked above"))
+        let f = self.ctrls.pop().expect("checked above");
+        // Locals set inside the block are not known to be set after it.
+        for x in self.inits.drain(f.init_height..) {
+            self.initialized.remove(&x);
+        }
+        Ok(f)
     }
 
     fn unreachable(&mut self) {
@@ -289,6 +315,18 @@ impl Checker<'_, '_> {
             f.fixups.push(fixup);
         }
         Ok(())
+    }
+
+    fn is_nondefault(&self, x: LocalIdx) -> bool {
+        self.nondefault
+            .iter()
+            .any(|(a, b)| *a <= x as u64 && (x as u64) < *b)
+    }
+
+    fn set_local(&mut self, x: LocalIdx) {
+        if self.is_nondefault(x) && self.initialized.insert(x) {
+            self.inits.push(x);
+        }
     }
 
     fn local(&self, x: LocalIdx) -> Result<ValType, Error> {
@@ -354,7 +392,7 @@ impl Checker<'_, '_> {
             && t.results
                 .iter()
                 .zip(&self.results)
-                .all(|(a, b)| val_subtype(*a, *b));
+                .all(|(a, b)| self.c.val_subtype(*a, *b));
         if !ok {
             return Err(type_mismatch(&self.results, &t.results));
         }
@@ -578,6 +616,7 @@ impl Checker<'_, '_> {
                     jumps,
                     exn_local,
                     caught_all: tag.is_none(),
+                    init_height: self.inits.len(),
                 });
                 self.push_all(&passes);
             }
@@ -644,11 +683,17 @@ impl Checker<'_, '_> {
                         CatchKind::CatchAll | CatchKind::CatchAllRef => Vec::new(),
                     };
                     if matches!(catch.kind, CatchKind::CatchRef(_) | CatchKind::CatchAllRef) {
-                        passes.push(ValType::Ref(RefType::EXNREF));
+                        passes.push(ValType::Ref(RefType {
+                            nullable: false,
+                            heap: HeapType::Exn,
+                        }));
                     }
                     let label = self.label(catch.label)?.label_types().to_vec();
                     let fits = label.len() == passes.len()
-                        && passes.iter().zip(&label).all(|(a, b)| val_subtype(*a, *b));
+                        && passes
+                            .iter()
+                            .zip(&label)
+                            .all(|(a, b)| self.c.val_subtype(*a, *b));
                     if !fits {
                         return Err(type_mismatch(&label, &passes));
                     }
@@ -667,7 +712,7 @@ impl Checker<'_, '_> {
             }
             ReturnCallIndirect { ty, table } => {
                 let tt = c.table(*table)?;
-                if !ref_subtype(tt.elem, RefType::FUNCREF) {
+                if !c.ref_subtype(tt.elem, RefType::FUNCREF) {
                     return Err(type_mismatch("a funcref table", tt.elem));
                 }
                 let t = c.ty(*ty)?.clone();
@@ -676,7 +721,7 @@ impl Checker<'_, '_> {
             }
             CallIndirect { ty, table } => {
                 let tt = c.table(*table)?;
-                if !ref_subtype(tt.elem, RefType::FUNCREF) {
+                if !c.ref_subtype(tt.elem, RefType::FUNCREF) {
                     return Err(type_mismatch("a funcref table", tt.elem));
                 }
                 let t = c.ty(*ty)?.clone();
@@ -702,9 +747,79 @@ impl Checker<'_, '_> {
                 if !c.refs.contains(x) {
                     return Err(invalid("undeclared function reference"));
                 }
-                self.push(Some(ValType::FUNCREF));
+                // With typed references, `ref.func x` is `(ref $t)` for x's type.
+                let t = if c.features.function_references {
+                    ValType::Ref(RefType {
+                        nullable: false,
+                        heap: HeapType::Concrete(c.funcs[*x as usize]),
+                    })
+                } else {
+                    ValType::FUNCREF
+                };
+                self.push(Some(t));
             }
 
+            RefAsNonNull => match self.pop_ref()? {
+                Some(ValType::Ref(r)) => self.push(Some(ValType::Ref(RefType {
+                    nullable: false,
+                    ..r
+                }))),
+                _ => self.push(None),
+            },
+            BrOnNull { label, .. } => {
+                let l = *label;
+                let r = self.pop_ref()?;
+                let ts = self.label(l)?.label_types().to_vec();
+                self.pop_all(&ts)?;
+                self.push_all(&ts);
+                self.branch_to(l, body, Fixup::Branch(pc))?;
+                match r {
+                    Some(ValType::Ref(r)) => self.push(Some(ValType::Ref(RefType {
+                        nullable: false,
+                        ..r
+                    }))),
+                    _ => self.push(None),
+                }
+            }
+            BrOnNonNull { label, .. } => {
+                let l = *label;
+                let r = self.pop_ref()?;
+                let mut ts = self.label(l)?.label_types().to_vec();
+                // The label's last type takes the non-null reference.
+                let Some(last) = ts.pop() else {
+                    return Err(invalid(
+                        "type mismatch: br_on_non_null needs a label with a reference type",
+                    ));
+                };
+                if let Some(ValType::Ref(r)) = r {
+                    let nn = ValType::Ref(RefType {
+                        nullable: false,
+                        ..r
+                    });
+                    if !c.val_subtype(nn, last) {
+                        return Err(type_mismatch(last, nn));
+                    }
+                } else if !last.is_ref() {
+                    return Err(type_mismatch("a reference", last));
+                }
+                self.pop_all(&ts)?;
+                self.push_all(&ts);
+                self.branch_to(l, body, Fixup::Branch(pc))?;
+            }
+            CallRef(x) | ReturnCallRef(x) => {
+                let tail = matches!(body[pc], ReturnCallRef(_));
+                let t = c.ty(*x)?.clone();
+                self.pop_expect(ValType::Ref(RefType {
+                    nullable: true,
+                    heap: HeapType::Concrete(*x),
+                }))?;
+                if tail {
+                    self.tail_call(&t)?;
+                } else {
+                    self.op(&t.params, None)?;
+                    self.push_all(&t.results);
+                }
+            }
             Drop => {
                 self.pop()?;
             }
@@ -732,15 +847,20 @@ impl Checker<'_, '_> {
 
             LocalGet(x) => {
                 let t = self.local(*x)?;
+                if self.is_nondefault(*x) && !self.initialized.contains(x) {
+                    return Err(invalid("uninitialized local"));
+                }
                 self.push(Some(t));
             }
             LocalSet(x) => {
                 let t = self.local(*x)?;
                 self.pop_expect(t)?;
+                self.set_local(*x);
             }
             LocalTee(x) => {
                 let t = self.local(*x)?;
                 self.op(&[t], Some(t))?;
+                self.set_local(*x);
             }
             GlobalGet(x) => {
                 let g = c.global(*x)?;
@@ -778,7 +898,7 @@ impl Checker<'_, '_> {
             }
             TableCopy { dst, src } => {
                 let (d, s) = (c.table(*dst)?, c.table(*src)?);
-                if !ref_subtype(s.elem, d.elem) {
+                if !c.ref_subtype(s.elem, d.elem) {
                     return Err(type_mismatch(d.elem, s.elem));
                 }
                 let (da, sa) = (addr_val(d.addr), addr_val(s.addr));
@@ -792,7 +912,7 @@ impl Checker<'_, '_> {
             TableInit { table, elem } => {
                 let t = c.table(*table)?;
                 let e = c.elem(*elem)?;
-                if !ref_subtype(e, t.elem) {
+                if !c.ref_subtype(e, t.elem) {
                     return Err(type_mismatch(t.elem, e));
                 }
                 self.op(&[addr_val(t.addr), I32, I32], None)?;
@@ -889,7 +1009,10 @@ fn write_target(body: &mut [Instr], handlers: &mut [Handler], fixup: Fixup, targ
     match fixup {
         Fixup::Catch(h, k) => handlers[h].catches[k].1 = target,
         Fixup::Branch(pc) => match &mut body[pc] {
-            Instr::Br { target: t, .. } | Instr::BrIf { target: t, .. } => *t = target,
+            Instr::Br { target: t, .. }
+            | Instr::BrIf { target: t, .. }
+            | Instr::BrOnNull { target: t, .. }
+            | Instr::BrOnNonNull { target: t, .. } => *t = target,
             other => unreachable!("a branch fixup points at a branch, not {other:?}"),
         },
         Fixup::TableEntry(pc, k) => match &mut body[pc] {

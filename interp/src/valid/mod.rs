@@ -32,6 +32,8 @@ pub(crate) struct Context<'m> {
     pub(crate) tags: Vec<TypeIdx>,
     /// Functions that `ref.func` may name in a body (spec 3.4.10 `C.refs`).
     pub(crate) refs: HashSet<FuncIdx>,
+    /// The canonical index of each type, for type equivalence.
+    pub(crate) canon: Vec<u32>,
 }
 
 #[cold]
@@ -99,11 +101,27 @@ impl Context<'_> {
         }
     }
     pub(crate) fn ref_type(&self, r: RefType) -> Result<(), Error> {
+        let f = &self.features;
+        if !r.nullable && !f.function_references {
+            return Err(invalid(
+                "non-nullable references need typed function references",
+            ));
+        }
         match r.heap {
-            HeapType::Func | HeapType::Extern if r.nullable => Ok(()),
-            HeapType::Exn | HeapType::NoExn if r.nullable && self.features.exceptions => Ok(()),
-            HeapType::Concrete(x) => self.ty(x).map(|_| ()),
-            _ if self.features.function_references => Ok(()),
+            HeapType::Func | HeapType::Extern => Ok(()),
+            HeapType::Exn | HeapType::NoExn if f.exceptions => Ok(()),
+            HeapType::NoFunc | HeapType::NoExtern if f.function_references => Ok(()),
+            HeapType::Concrete(x) if f.function_references => self.ty(x).map(|_| ()),
+            HeapType::Any
+            | HeapType::Eq
+            | HeapType::I31
+            | HeapType::Struct
+            | HeapType::Array
+            | HeapType::None
+                if f.gc =>
+            {
+                Ok(())
+            }
             _ => Err(invalid("unknown reference type")),
         }
     }
@@ -132,6 +150,7 @@ pub fn validate(module: &mut Module, features: &Features) -> Result<(), Error> {
         data_count: m.data_count,
         tags: Vec::new(),
         refs: HashSet::new(),
+        canon: canonical_types(&m.types)?,
     };
     // spec 3.2.2: function types.
     for t in &m.types {
@@ -219,7 +238,7 @@ pub fn validate(module: &mut Module, features: &Features) -> Result<(), Error> {
     }
     for t in &m.tables {
         if let Some(init) = &t.init {
-            const_expr::check(&c, init, ValType::Ref(t.ty.elem), c.globals.len())?;
+            const_expr::check(&c, init, ValType::Ref(t.ty.elem), c.imported_globals)?;
         } else if !t.ty.elem.nullable {
             return Err(invalid(
                 "type mismatch: non-nullable table needs an initializer",
@@ -242,7 +261,7 @@ pub fn validate(module: &mut Module, features: &Features) -> Result<(), Error> {
         if let ElemMode::Active { table, offset } = &e.mode {
             let t = c.table(*table)?;
             const_expr::check(&c, offset, addr_val(t.addr), c.globals.len())?;
-            if !ref_subtype(e.ty, t.elem) {
+            if !c.ref_subtype(e.ty, t.elem) {
                 return Err(invalid("type mismatch"));
             }
         }
@@ -346,28 +365,68 @@ fn mem_type(t: &MemType) -> Result<(), Error> {
     )
 }
 
-/// Reference subtyping for 2.0's types and the abstract heap types (spec 3.3.1).
-pub(crate) fn ref_subtype(a: RefType, b: RefType) -> bool {
-    (b.nullable || !a.nullable) && heap_subtype(a.heap, b.heap)
-}
-
-fn heap_subtype(a: HeapType, b: HeapType) -> bool {
-    use HeapType::*;
-    a == b
-        || matches!(
-            (a, b),
-            (NoFunc, Func)
-                | (NoExtern, Extern)
-                | (NoExn, Exn)
-                | (Concrete(_), Func)
-                | (NoFunc, Concrete(_))
-        )
-}
-
-/// Value subtyping (spec 3.3.1): equal, or references in the subtype relation.
-pub(crate) fn val_subtype(a: ValType, b: ValType) -> bool {
-    match (a, b) {
-        (ValType::Ref(a), ValType::Ref(b)) => ref_subtype(a, b),
-        _ => a == b,
+impl Context<'_> {
+    /// Reference subtyping (spec 3.3.1 "Matching"): nullability, then heap
+    /// types: the bottom types below everything in their hierarchy, a
+    /// concrete function type below `func`, and concrete types equal when
+    /// their definitions are (`canon`).
+    pub(crate) fn ref_subtype(&self, a: RefType, b: RefType) -> bool {
+        (b.nullable || !a.nullable) && self.heap_subtype(a.heap, b.heap)
     }
+
+    fn heap_subtype(&self, a: HeapType, b: HeapType) -> bool {
+        use HeapType::*;
+        match (a, b) {
+            (Concrete(x), Concrete(y)) => self.canon.get(x as usize) == self.canon.get(y as usize),
+            (Concrete(_), Func)
+            | (NoFunc, Concrete(_))
+            | (NoFunc, Func)
+            | (NoExtern, Extern)
+            | (NoExn, Exn) => true,
+            _ => a == b,
+        }
+    }
+
+    /// Value subtyping (spec 3.3.1): equal, or references in the subtype relation.
+    pub(crate) fn val_subtype(&self, a: ValType, b: ValType) -> bool {
+        match (a, b) {
+            (ValType::Ref(a), ValType::Ref(b)) => self.ref_subtype(a, b),
+            _ => a == b,
+        }
+    }
+}
+
+/// The canonical index of each type (spec 3.x "type equivalence" without
+/// recursive groups): the first type with the same definition, where type
+/// indices inside definitions are compared by their canonical indices.
+/// Definitions may only refer to earlier types.
+fn canonical_types(types: &[FuncType]) -> Result<Vec<u32>, Error> {
+    let mut canon: Vec<u32> = Vec::with_capacity(types.len());
+    let mut seen: std::collections::HashMap<FuncType, u32> = std::collections::HashMap::new();
+    for (i, t) in types.iter().enumerate() {
+        let map = |v: &ValType| -> Result<ValType, Error> {
+            Ok(match v {
+                ValType::Ref(RefType {
+                    nullable,
+                    heap: HeapType::Concrete(x),
+                }) => {
+                    let c = *canon
+                        .get(*x as usize)
+                        .ok_or_else(|| invalid(format!("unknown type {x}")))?;
+                    ValType::Ref(RefType {
+                        nullable: *nullable,
+                        heap: HeapType::Concrete(c),
+                    })
+                }
+                v => *v,
+            })
+        };
+        let key = FuncType {
+            params: t.params.iter().map(map).collect::<Result<_, _>>()?,
+            results: t.results.iter().map(map).collect::<Result<_, _>>()?,
+        };
+        let c = *seen.entry(key).or_insert(i as u32);
+        canon.push(c);
+    }
+    Ok(canon)
 }

@@ -499,3 +499,38 @@ fn resume_throw_is_caught_by_try_table() {
         other => panic!("expected the exception, got {other:?}"),
     }
 }
+
+/// A suspension while a 64-bit memory holds state beyond 4 GiB addresses'
+/// reach of 32 bits: the address computation before the call and the
+/// access after it survive the pause.
+#[test]
+fn suspension_with_a_64_bit_memory() {
+    let mut store = Store::new(Config::default());
+    let get = store.alloc_host_func(FuncType::new([ValType::I64], [ValType::I64]), |_, _| {
+        HostOutcome::Suspend(1)
+    });
+    let m = module(
+        r#"(module
+        (import "env" "get" (func $get (param i64) (result i64)))
+        (memory i64 1)
+        (func (export "f") (param $a i64) (result i64)
+          (i64.store offset=8 (local.get $a) (i64.const 77))
+          ;; the address stays on the stack across the pause
+          (i64.add
+            (i64.load offset=8 (local.get $a))
+            (i64.load offset=8 (call $get (local.get $a))))))"#,
+    );
+    let inst = store.instantiate(&m, &[ExternVal::Func(get)]).unwrap();
+    let f = func(&store, inst, "f");
+    let s = suspended(store.invoke(f, &[Value::I64(1000)]));
+    assert_eq!(
+        returned(s.resume(&mut store, &[Value::I64(1000)])),
+        [Value::I64(154)]
+    );
+    // An address past the 32-bit range traps after resumption.
+    let s = suspended(store.invoke(f, &[Value::I64(1000)]));
+    assert_eq!(
+        trapped(s.resume(&mut store, &[Value::I64(1 << 40)])),
+        Trap::MemoryOutOfBounds
+    );
+}
