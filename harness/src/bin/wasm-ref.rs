@@ -11,13 +11,15 @@
 
 use harness::{parse_value, show_value};
 use interp::{Config, Exit, ExternVal, Features, HostOutcome, Module, Store};
-use spec_tests::{InterpEmbedder, Mode, run_wast, spectest};
+use spec_tests::{InterpEmbedder, Mode, features_for_path, run_wast, spectest};
 use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage:
   wasm-ref wast [--suspend N] FILE...
-      Run .wast scripts with every implemented feature. Prints each failed
+      Run .wast scripts with every implemented feature (files of the official
+      suite's folders, e.g. .../wasm-v1/x.wast, with the features their folder
+      is written for, as the conformance suite does). Prints each failed
       directive and, last, `N passed, M failed` (directives). With
       --suspend N, every call is paused and resumed every N instructions
       and at every spectest host call.
@@ -74,7 +76,7 @@ fn wast(args: &[String]) -> Result<ExitCode, String> {
     let (mut passed, mut failed) = (0, 0);
     for path in files {
         let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
-        let mut e = InterpEmbedder::new(Features::implemented(), mode);
+        let mut e = InterpEmbedder::new(features_for_path(path), mode);
         let report = run_wast(&text, &mut e);
         print!("{}", report.describe(path));
         passed += report.passed;
