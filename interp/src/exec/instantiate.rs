@@ -208,14 +208,7 @@ pub(crate) fn instantiate(
     let inst_addr = InstanceAddr(store.instances.len() as u32);
     let mut inst = ModuleInst {
         types: ids.clone(),
-        funcs: Vec::new(),
-        tables: Vec::new(),
-        mems: Vec::new(),
-        globals: Vec::new(),
-        elems: Vec::new(),
-        datas: Vec::new(),
-        tags: Vec::new(),
-        exports: Vec::new(),
+        ..ModuleInst::default()
     };
     for v in imports {
         match *v {

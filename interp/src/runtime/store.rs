@@ -87,6 +87,7 @@ pub(crate) struct ExnInst {
 }
 
 /// A module instance (spec 4.2.5): the addresses behind each index space.
+#[derive(Default)]
 pub(crate) struct ModuleInst {
     /// Interned type id of each of the module's types.
     pub(crate) types: Vec<u32>,

@@ -710,24 +710,20 @@ impl Checker<'_, '_> {
                 let t = c.func_type(*x)?.clone();
                 self.tail_call(&t)?;
             }
-            ReturnCallIndirect { ty, table } => {
+            CallIndirect { ty, table } | ReturnCallIndirect { ty, table } => {
+                let tail = matches!(body[pc], ReturnCallIndirect { .. });
                 let tt = c.table(*table)?;
                 if !c.ref_subtype(tt.elem, RefType::FUNCREF) {
                     return Err(type_mismatch("a funcref table", tt.elem));
                 }
                 let t = c.ty(*ty)?.clone();
                 self.pop_expect(addr_val(tt.addr))?;
-                self.tail_call(&t)?;
-            }
-            CallIndirect { ty, table } => {
-                let tt = c.table(*table)?;
-                if !c.ref_subtype(tt.elem, RefType::FUNCREF) {
-                    return Err(type_mismatch("a funcref table", tt.elem));
+                if tail {
+                    self.tail_call(&t)?;
+                } else {
+                    self.op(&t.params, None)?;
+                    self.push_all(&t.results);
                 }
-                let t = c.ty(*ty)?.clone();
-                self.pop_expect(addr_val(tt.addr))?;
-                self.op(&t.params, None)?;
-                self.push_all(&t.results);
             }
 
             RefNull(h) => {
