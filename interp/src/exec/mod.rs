@@ -123,11 +123,15 @@ impl Suspended {
     ///
     /// # Errors
     /// [`Error::Api`] if the store is not the one the computation ran in,
-    /// or `exn` is not one of its exceptions.
+    /// `exn` is not one of its exceptions, or the computation paused for
+    /// fuel rather than at a host function.
     pub fn resume_throw(mut self, store: &mut Store, exn: ExnAddr) -> Result<Exit, Error> {
         self.check_store(store)?;
         if exn.0 as usize >= store.exns.len() {
             return Err(api_err("no such exception in this store"));
+        }
+        if self.reason == SuspendReason::OutOfFuel {
+            return Err(api_err("only a call paused at a host function can be resumed with an exception"));
         }
         if self.stack.frames.is_empty() {
             // A host function invoked directly: nothing to catch it.
