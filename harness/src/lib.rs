@@ -1,5 +1,7 @@
 //! The `wasm-ref` command line's parts: argument parsing of `run` values,
-//! and (later) the WebAssembly JS API on an embedded JavaScript engine.
+//! and the JavaScript runner (`js`), where the WebAssembly JS API will live.
+
+pub mod js;
 
 use interp::Value;
 use interp::syntax::ValType;

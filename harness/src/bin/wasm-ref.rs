@@ -28,6 +28,13 @@ usage:
       is available to its imports) and call one export with the arguments,
       read by the parameter types: integers (decimal or 0x hex), floats
       (decimal, inf, nan, or bits:0x...), null for references.
+  wasm-ref js [--prelude FILE]... FILE...
+      Evaluate JavaScript files as classic scripts in one realm, preludes
+      first, with console.log, print, setTimeout, clearTimeout,
+      queueMicrotask and self; after each script every microtask runs, then
+      timers run in order until none is left. Exits 0 only if no exception
+      went uncaught and no promise rejection stayed unhandled. (The
+      WebAssembly namespace is not installed yet.)
   wasm-ref --help";
 
 fn main() -> ExitCode {
@@ -35,6 +42,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("wast") => wast(&args[1..]),
         Some("run") => run(&args[1..]),
+        Some("js") => js(&args[1..]),
         Some("--help" | "-h" | "help") => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -84,6 +92,30 @@ fn wast(args: &[String]) -> Result<ExitCode, String> {
     }
     println!("{passed} passed, {failed} failed");
     Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn js(args: &[String]) -> Result<ExitCode, String> {
+    let (mut preludes, mut files) = (Vec::new(), Vec::new());
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a == "--prelude" {
+            preludes.push(it.next().ok_or("--prelude needs a file")?.into());
+        } else {
+            files.push(a.into());
+        }
+    }
+    if files.is_empty() {
+        return Err("js: no files given".into());
+    }
+    let report = harness::js::run_js(&preludes, &files, harness::js::Output::Stdout)?;
+    for e in &report.errors {
+        eprintln!("{e}");
+    }
+    Ok(if report.ok() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE

@@ -131,7 +131,9 @@ impl Suspended {
             return Err(api_err("no such exception in this store"));
         }
         if self.reason == SuspendReason::OutOfFuel {
-            return Err(api_err("only a call paused at a host function can be resumed with an exception"));
+            return Err(api_err(
+                "only a call paused at a host function can be resumed with an exception",
+            ));
         }
         if self.stack.frames.is_empty() {
             // A host function invoked directly: nothing to catch it.

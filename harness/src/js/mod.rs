@@ -1,0 +1,91 @@
+//! The JavaScript runner behind `wasm-ref js`: classic scripts evaluated in
+//! one realm of the Boa engine, with the host functions tests need
+//! (`console.log`, `print`, `setTimeout`, `clearTimeout`, `queueMicrotask`,
+//! `self`) and an event loop that runs them to the end.
+//!
+//! The WebAssembly namespace will be installed here too (issue 4); until
+//! then scripts run without it.
+
+mod event_loop;
+mod host;
+
+use boa_engine::{Context, Source, context::ContextBuilder};
+use event_loop::{EventLoop, describe};
+use std::path::PathBuf;
+use std::rc::Rc;
+
+/// How a run ended.
+#[derive(Debug, Default)]
+pub struct JsReport {
+    /// Uncaught exceptions and unhandled rejections, in order.
+    pub errors: Vec<String>,
+}
+
+impl JsReport {
+    /// Whether nothing went wrong.
+    pub fn ok(&self) -> bool {
+        self.errors.is_empty()
+    }
+}
+
+/// Evaluates `preludes` then `files` as classic scripts in one realm, each
+/// as a task followed by a microtask checkpoint; then runs timers until none
+/// is left. Output of `console.log`/`print` goes to `out`.
+///
+/// Runs on a thread of its own with a large stack: JS that calls native
+/// code that calls JS recurses on the Rust stack.
+///
+/// # Errors
+/// A message if a file cannot be read.
+pub fn run_js(
+    preludes: &[PathBuf],
+    files: &[PathBuf],
+    out: host::Output,
+) -> Result<JsReport, String> {
+    let mut sources = Vec::new();
+    for p in preludes.iter().chain(files) {
+        let text = std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+        sources.push((p.clone(), text));
+    }
+    std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(move || run_sources(sources, out))
+        .map_err(|e| format!("cannot start the JavaScript thread: {e}"))?
+        .join()
+        .map_err(|_| "the JavaScript engine panicked".to_string())
+}
+
+fn run_sources(sources: Vec<(PathBuf, Vec<u8>)>, out: host::Output) -> JsReport {
+    let event_loop = Rc::new(EventLoop::default());
+    let mut ctx: Context = match ContextBuilder::default()
+        .job_executor(event_loop.clone())
+        .host_hooks(Rc::new(event_loop.rejection_tracker()))
+        .build()
+    {
+        Ok(c) => c,
+        Err(e) => {
+            return JsReport {
+                errors: vec![format!("cannot create the JavaScript realm: {e}")],
+            };
+        }
+    };
+    if let Err(e) = host::install(&mut ctx, out) {
+        return JsReport {
+            errors: vec![format!("cannot install the host functions: {e}")],
+        };
+    }
+    for (path, text) in &sources {
+        let src = Source::from_bytes(text).with_path(path);
+        if let Err(e) = ctx.eval(src) {
+            let message = describe(&e, &mut ctx);
+            event_loop.report(format!("{}: uncaught exception: {message}", path.display()));
+        }
+        event_loop.checkpoint(&mut ctx);
+    }
+    event_loop.run_timers(&mut ctx);
+    JsReport {
+        errors: event_loop.errors.take(),
+    }
+}
+
+pub use host::Output;
