@@ -755,13 +755,10 @@ impl Checker<'_, '_> {
                 self.push(Some(t));
             }
 
-            RefAsNonNull => match self.pop_ref()? {
-                Some(ValType::Ref(r)) => self.push(Some(ValType::Ref(RefType {
-                    nullable: false,
-                    ..r
-                }))),
-                _ => self.push(None),
-            },
+            RefAsNonNull => {
+                let r = self.pop_ref()?;
+                self.push(non_null(r));
+            }
             BrOnNull { label, .. } => {
                 let l = *label;
                 let r = self.pop_ref()?;
@@ -769,13 +766,7 @@ impl Checker<'_, '_> {
                 self.pop_all(&ts)?;
                 self.push_all(&ts);
                 self.branch_to(l, body, Fixup::Branch(pc))?;
-                match r {
-                    Some(ValType::Ref(r)) => self.push(Some(ValType::Ref(RefType {
-                        nullable: false,
-                        ..r
-                    }))),
-                    _ => self.push(None),
-                }
+                self.push(non_null(r));
             }
             BrOnNonNull { label, .. } => {
                 let l = *label;
@@ -787,11 +778,7 @@ impl Checker<'_, '_> {
                         "type mismatch: br_on_non_null needs a label with a reference type",
                     ));
                 };
-                if let Some(ValType::Ref(r)) = r {
-                    let nn = ValType::Ref(RefType {
-                        nullable: false,
-                        ..r
-                    });
+                if let Some(nn) = non_null(r) {
                     if !c.val_subtype(nn, last) {
                         return Err(type_mismatch(last, nn));
                     }
@@ -975,6 +962,17 @@ impl Checker<'_, '_> {
             },
         }
         Ok(())
+    }
+}
+
+/// The non-null version of a reference operand (unknown stays unknown).
+fn non_null(r: Opd) -> Opd {
+    match r {
+        Some(ValType::Ref(r)) => Some(ValType::Ref(RefType {
+            nullable: false,
+            ..r
+        })),
+        other => other,
     }
 }
 
