@@ -98,3 +98,77 @@ mod props {
         }
     }
 }
+
+/// Mutated modules that still validate must also instantiate and run
+/// without a panic: whatever validation lets through, execution handles.
+mod run_mutants {
+    use interp::syntax::ExternType;
+    use interp::*;
+    use proptest::prelude::*;
+
+    const RICH: &str = r#"(module
+      (type $t (func (param i32) (result i32)))
+      (import "m" "f" (func $imp (type $t)))
+      (tag $e (param i32))
+      (table $tab 4 funcref) (memory 1 2) (global $g (mut i64) (i64.const 3))
+      (elem (i32.const 0) $a $b)
+      (data (i32.const 8) "hello")
+      (func $a (type $t) (i32.add (local.get 0) (i32.const 1)))
+      (func $b (type $t)
+        (block $caught (result i32)
+          (try_table (result i32) (catch $e $caught)
+            (if (result i32) (local.get 0)
+              (then (throw $e (i32.const 9)))
+              (else (call_indirect (type $t) (local.get 0) (i32.const 0)))))))
+      (func (export "run") (param i32) (result i32)
+        (local $i i32)
+        (loop $l
+          (i32.store8 (local.get $i) (local.get $i))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $l (i32.lt_u (local.get $i) (i32.const 16))))
+        (global.set $g (i64.add (global.get $g) (i64.load (i32.const 8))))
+        (drop (memory.grow (i32.const 1)))
+        (i32.add (call $imp (local.get 0)) (call $b (local.get 0))))
+      (func (export "tail") (param i32) (result i32) (return_call $a (local.get 0))))"#;
+
+    fn default_args(ty: &interp::syntax::FuncType) -> Vec<Value> {
+        ty.params
+            .iter()
+            .map(|t| Value::default_of(*t).unwrap_or(Value::I32(0)))
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn mutated_modules_run_without_panicking(edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..4)) {
+            let mut bytes = wat::parse_str(RICH).unwrap();
+            for (i, b) in edits {
+                let i = i.index(bytes.len());
+                bytes[i] = b;
+            }
+            let Ok(module) = Module::new(&bytes, &Features::default()) else { return Ok(()) };
+            let mut store = Store::new(Config::default());
+            let mut imports = Vec::new();
+            for (_, _, t) in module.imports() {
+                let v = match t {
+                    ExternType::Func(ft) => {
+                        let results: Vec<Value> = ft.results.iter().map(|t| Value::default_of(*t).unwrap_or(Value::I32(0))).collect();
+                        ExternVal::Func(store.alloc_host_func(ft, move |_, _| HostOutcome::Return(results.clone())))
+                    }
+                    _ => return Ok(()),
+                };
+                imports.push(v);
+            }
+            let Ok(inst) = store.instantiate(&module, &imports) else { return Ok(()) };
+            for (_, v) in store.exports(inst) {
+                if let ExternVal::Func(f) = v {
+                    let args = default_args(store.func_type(f));
+                    if let Ok(Exit::Suspended(s)) = store.invoke_with_fuel(f, &args, 100_000) {
+                        drop(s);
+                    }
+                }
+            }
+        }
+    }
+}
