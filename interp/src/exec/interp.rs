@@ -14,7 +14,7 @@
 use super::numeric as num;
 use super::stack::{Frame, Stack};
 use crate::api::{ExnAddr, FuncAddr, MemAddr, TableAddr};
-use crate::api::{HostOutcome, Trap, Value, check_values};
+use crate::api::{HostOutcome, Trap, check_values};
 use crate::exec::SuspendReason;
 use crate::runtime::slot::{self, Slot};
 use crate::runtime::store::{FuncInst, PAGE_SIZE, Store, WasmFunc};
@@ -357,18 +357,22 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
                 FuncInst::Host { type_id, f: host } => {
                     let (type_id, host) = (*type_id as usize, host.clone());
                     let n = store.types[type_id].params.len();
-                    let args: Vec<Value> = store.types[type_id]
-                        .params
-                        .iter()
-                        .enumerate()
-                        .map(|(k, t)| slot::to_value(vals[sp - n + k], *t))
-                        .collect();
+                    // One argument buffer for every host call of the computation.
+                    let host_args = &mut stack.host_args;
+                    host_args.clear();
+                    host_args.extend(
+                        store.types[type_id]
+                            .params
+                            .iter()
+                            .enumerate()
+                            .map(|(k, t)| slot::to_value(vals[sp - n + k], *t)),
+                    );
                     sp -= n;
                     if store.host_depth >= limits.max_host_nesting {
                         trap!(Trap::CallStackExhausted);
                     }
                     store.host_depth += 1;
-                    let out = host(store, &args);
+                    let out = host(store, &stack.host_args);
                     store.host_depth -= 1;
                     match out {
                         HostOutcome::Return(vs) => {

@@ -35,6 +35,8 @@ pub(crate) struct Stack {
     /// An exception to raise at the innermost frame's call site when the
     /// computation next runs (`Suspended::resume_throw`).
     pub(crate) pending_throw: Option<crate::api::ExnAddr>,
+    /// The arguments of the host call being made, kept to reuse its buffer.
+    pub(crate) host_args: Vec<Value>,
 }
 
 impl Stack {
@@ -45,6 +47,7 @@ impl Stack {
             frames: Vec::new(),
             results,
             pending_throw: None,
+            host_args: Vec::new(),
         }
     }
 
