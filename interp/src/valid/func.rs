@@ -149,21 +149,7 @@ pub(crate) fn check(c: &Context<'_>, func: &mut Func) -> Result<(), Error> {
         initialized: std::collections::HashSet::new(),
         inits: Vec::new(),
     };
-    k.ctrls.push(Frame {
-        kind: Kind::Func,
-        params: Vec::new(),
-        results: ty.results.clone(),
-        height: 0,
-        unreachable: false,
-        start: 0,
-        else_pc: None,
-        fixups: Vec::new(),
-        handler: None,
-        jumps: Vec::new(),
-        exn_local: None,
-        caught_all: false,
-        init_height: 0,
-    });
+    k.push_ctrl(Kind::Func, Vec::new(), ty.results.clone(), 0);
     let body = &mut func.body;
     let mut pc = 0;
     while pc < body.len() {
@@ -593,7 +579,6 @@ impl Checker<'_, '_> {
                 };
                 self.handlers[h].catches.push((clause, target));
                 let Frame {
-                    params,
                     results,
                     start,
                     fixups,
@@ -602,22 +587,15 @@ impl Checker<'_, '_> {
                     ..
                 } = f;
                 jumps.push(pc);
-                let height = self.vals.len();
-                self.ctrls.push(Frame {
-                    kind: Kind::Catch,
-                    params,
-                    results,
-                    height,
-                    unreachable: false,
-                    start,
-                    else_pc: None,
-                    fixups,
-                    handler: Some(h),
-                    jumps,
-                    exn_local,
-                    caught_all: tag.is_none(),
-                    init_height: self.inits.len(),
-                });
+                // A catch body starts from the clause's values, not the block's
+                // parameters (which only a loop's label or an `if` uses).
+                self.push_ctrl(Kind::Catch, Vec::new(), results, start);
+                let top = self.ctrls.last_mut().expect("just pushed");
+                top.fixups = fixups;
+                top.handler = Some(h);
+                top.jumps = jumps;
+                top.exn_local = exn_local;
+                top.caught_all = tag.is_none();
                 self.push_all(&passes);
             }
             Delegate(l) => {
