@@ -3,11 +3,14 @@
 //! (`console.log`, `print`, `setTimeout`, `clearTimeout`, `queueMicrotask`,
 //! `self`) and an event loop that runs them to the end.
 //!
-//! The WebAssembly namespace will be installed here too (issue 4); until
-//! then scripts run without it.
+//! The `WebAssembly` namespace (`wasm`, the JS API on the interpreter) is
+//! installed in the same realm; `adapter` is all the code that knows Boa's
+//! embedding API beyond the runner itself.
 
+mod adapter;
 mod event_loop;
 mod host;
+mod wasm;
 
 use boa_engine::{Context, Source, context::ContextBuilder};
 use event_loop::{EventLoop, describe};
@@ -72,6 +75,11 @@ fn run_sources(sources: Vec<(PathBuf, Vec<u8>)>, out: host::Output) -> JsReport 
     if let Err(e) = host::install(&mut ctx, out) {
         return JsReport {
             errors: vec![format!("cannot install the host functions: {e}")],
+        };
+    }
+    if let Err(e) = wasm::install(&mut ctx) {
+        return JsReport {
+            errors: vec![format!("cannot install the WebAssembly namespace: {e}")],
         };
     }
     for (path, text) in &sources {

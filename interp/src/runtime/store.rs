@@ -359,6 +359,39 @@ impl Store {
         }
     }
 
+    /// The index of a wasm function in the function index space of the
+    /// module instance that defines it (`None` for a host function). The JS
+    /// API names an Exported Function after it.
+    ///
+    /// # Panics
+    /// If the address is not of this store.
+    pub fn func_index(&self, f: FuncAddr) -> Option<u32> {
+        match &self.funcs[f.0 as usize] {
+            FuncInst::Wasm(w) => self.instances[w.inst.0 as usize]
+                .funcs
+                .iter()
+                .position(|&a| a == f)
+                .map(|i| i as u32),
+            FuncInst::Host { .. } => None,
+        }
+    }
+
+    /// Whether function `f` belongs to the heap type `heap`, a type in the
+    /// store's terms (a concrete type is a store type id, as in the types
+    /// [`Store::func_type`] returns): spec 3.3.1 reference subtyping for a
+    /// value, used where an embedder checks a function reference.
+    ///
+    /// # Panics
+    /// If the address is not of this store.
+    pub fn func_has_heap_type(&self, f: FuncAddr, heap: crate::syntax::HeapType) -> bool {
+        use crate::syntax::HeapType;
+        match heap {
+            HeapType::Func => true,
+            HeapType::Concrete(id) => self.func_type_id(f) == id,
+            _ => false,
+        }
+    }
+
     /// Allocates a tag of type `ty`, whose results must be empty.
     ///
     /// # Errors

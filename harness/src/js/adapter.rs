@@ -1,0 +1,358 @@
+//! The one module that knows Boa's embedding API: WebIDL-shaped interfaces
+//! (constructor, prototype, operations, attributes, `Symbol.toStringTag`),
+//! native-error classes, built-in functions, promises, tasks, arrays and the
+//! iterable protocol. The WebAssembly namespace (`super::wasm`) is written
+//! against these helpers, so it reads like the JS API spec and another engine
+//! could stand in for Boa by rewriting this file.
+
+use super::event_loop::EventLoop;
+use boa_engine::native_function::NativeFunction;
+use boa_engine::object::builtins::{JsArray, JsFunction, JsPromise};
+use boa_engine::object::{ConstructorBuilder, FunctionObjectBuilder, NativeObject};
+use boa_engine::property::{Attribute, PropertyDescriptor, PropertyKey};
+use boa_engine::{
+    Context, JsError, JsNativeError, JsObject, JsResult, JsString, JsSymbol, JsValue, Source,
+    js_string,
+};
+
+/// A native function's code: `(this, args, context)`. For a constructor,
+/// `this` is NewTarget (undefined on a plain call).
+pub(crate) type NativeFn = fn(&JsValue, &[JsValue], &mut Context) -> JsResult<JsValue>;
+
+/// A TypeError with this message.
+pub(crate) fn type_error(message: impl Into<String>) -> JsError {
+    JsNativeError::typ().with_message(message.into()).into()
+}
+
+/// A RangeError with this message.
+pub(crate) fn range_error(message: impl Into<String>) -> JsError {
+    JsNativeError::range().with_message(message.into()).into()
+}
+
+/// Argument `i`, or undefined when it was not passed (WebIDL "missing").
+pub(crate) fn arg(args: &[JsValue], i: usize) -> JsValue {
+    args.get(i).cloned().unwrap_or_default()
+}
+
+/// A JS string from Rust text.
+pub(crate) fn string(s: &str) -> JsValue {
+    JsValue::from(JsString::from(s))
+}
+
+/// A member of an interface's prototype or of its constructor (WebIDL
+/// operations and attributes are enumerable, writable and configurable;
+/// attributes are accessors).
+pub(crate) enum Member {
+    /// An operation: name, length, code.
+    Method(&'static str, usize, NativeFn),
+    /// A read-only attribute.
+    Getter(&'static str, NativeFn),
+    /// A read-write attribute.
+    Accessor(&'static str, NativeFn, NativeFn),
+}
+
+/// An interface object and its interface prototype object (WebIDL 3.7).
+#[derive(Clone)]
+pub(crate) struct Interface {
+    pub(crate) prototype: JsObject,
+}
+
+/// The shape of an interface to define.
+pub(crate) struct InterfaceSpec<'a> {
+    /// The identifier, e.g. "Memory"; the class string is
+    /// "WebAssembly.Memory".
+    pub(crate) name: &'static str,
+    /// The constructor's `length`.
+    pub(crate) length: usize,
+    /// The constructor's code (receives NewTarget as `this`).
+    pub(crate) constructor: NativeFn,
+    /// Members of the prototype.
+    pub(crate) members: &'a [Member],
+    /// Static members of the constructor.
+    pub(crate) statics: &'a [Member],
+}
+
+/// Defines an interface on `namespace` (WebIDL 3.7.1, with
+/// `[LegacyNamespace=WebAssembly]`): the constructor is a writable,
+/// non-enumerable, configurable property of the namespace; the prototype has
+/// the members and `Symbol.toStringTag`.
+pub(crate) fn define_interface(
+    ctx: &mut Context,
+    namespace: &JsObject,
+    spec: &InterfaceSpec<'_>,
+) -> JsResult<Interface> {
+    let mut builder = ConstructorBuilder::new(ctx, NativeFunction::from_fn_ptr(spec.constructor));
+    builder
+        .name(spec.name)
+        .length(spec.length)
+        .constructor(true);
+    let class = builder.build();
+    let constructor: JsObject = class.constructor().into();
+    let prototype = class.prototype();
+    for m in spec.members {
+        define_member(ctx, &prototype, m)?;
+    }
+    for m in spec.statics {
+        define_member(ctx, &constructor, m)?;
+    }
+    prototype.define_property_or_throw(
+        JsSymbol::to_string_tag(),
+        PropertyDescriptor::builder()
+            .value(string(&format!("WebAssembly.{}", spec.name)))
+            .writable(false)
+            .enumerable(false)
+            .configurable(true),
+        ctx,
+    )?;
+    define_hidden(ctx, namespace, spec.name, constructor.clone().into())?;
+    Ok(Interface { prototype })
+}
+
+/// A property as interface objects are defined: writable, not enumerable,
+/// configurable.
+pub(crate) fn define_hidden(
+    ctx: &mut Context,
+    target: &JsObject,
+    name: &str,
+    value: JsValue,
+) -> JsResult<()> {
+    target.define_property_or_throw(
+        JsString::from(name),
+        PropertyDescriptor::builder()
+            .value(value)
+            .writable(true)
+            .enumerable(false)
+            .configurable(true),
+        ctx,
+    )?;
+    Ok(())
+}
+
+/// Defines one WebIDL member on `target`.
+pub(crate) fn define_member(ctx: &mut Context, target: &JsObject, m: &Member) -> JsResult<()> {
+    let desc = match *m {
+        Member::Method(name, length, f) => PropertyDescriptor::builder()
+            .value(builtin_function(ctx, name, length, NativeFunction::from_fn_ptr(f)))
+            .writable(true)
+            .enumerable(true)
+            .configurable(true),
+        Member::Getter(name, get) => PropertyDescriptor::builder()
+            .get(builtin_function(
+                ctx,
+                &format!("get {name}"),
+                0,
+                NativeFunction::from_fn_ptr(get),
+            ))
+            .enumerable(true)
+            .configurable(true),
+        Member::Accessor(name, get, set) => PropertyDescriptor::builder()
+            .get(builtin_function(
+                ctx,
+                &format!("get {name}"),
+                0,
+                NativeFunction::from_fn_ptr(get),
+            ))
+            .set(builtin_function(
+                ctx,
+                &format!("set {name}"),
+                1,
+                NativeFunction::from_fn_ptr(set),
+            ))
+            .enumerable(true)
+            .configurable(true),
+    };
+    let name = match *m {
+        Member::Method(n, ..) | Member::Getter(n, _) | Member::Accessor(n, ..) => n,
+    };
+    target.define_property_or_throw(JsString::from(name), desc, ctx)?;
+    Ok(())
+}
+
+/// A built-in function object (ECMAScript CreateBuiltinFunction) with this
+/// `name` and `length`; not a constructor.
+pub(crate) fn builtin_function(
+    ctx: &mut Context,
+    name: &str,
+    length: usize,
+    f: NativeFunction,
+) -> JsObject {
+    FunctionObjectBuilder::new(ctx.realm(), f)
+        .name(JsString::from(name))
+        .length(length)
+        .build()
+        .into()
+}
+
+/// The prototype for an object created by a constructor called with
+/// `new_target` (WebIDL "internally create a new object implementing the
+/// interface"): `new_target.prototype` if it is an object, else the
+/// interface's own prototype.
+pub(crate) fn prototype_for(
+    new_target: &JsValue,
+    default: &JsObject,
+    ctx: &mut Context,
+) -> JsResult<JsObject> {
+    if let Some(nt) = new_target.as_object()
+        && let Some(p) = nt.get(js_string!("prototype"), ctx)?.as_object()
+    {
+        return Ok(p);
+    }
+    Ok(default.clone())
+}
+
+/// Throws a TypeError unless the constructor was called with `new`.
+pub(crate) fn require_new(new_target: &JsValue, name: &str) -> JsResult<()> {
+    if new_target.is_undefined() {
+        return Err(type_error(format!(
+            "WebAssembly.{name} must be called with 'new'"
+        )));
+    }
+    Ok(())
+}
+
+/// A new object of prototype `proto` carrying Rust data `data`.
+pub(crate) fn new_object<T: NativeObject>(proto: JsObject, data: T) -> JsObject {
+    JsObject::from_proto_and_data(proto, data).upcast()
+}
+
+/// The receiver as an object carrying data `T` (a WebIDL brand check), or a
+/// TypeError naming the member.
+pub(crate) fn this_object<T: NativeObject>(this: &JsValue, member: &str) -> JsResult<JsObject> {
+    match this.as_object() {
+        Some(o) if o.is::<T>() => Ok(o),
+        _ => Err(type_error(format!(
+            "{member}: the receiver is not of the right kind"
+        ))),
+    }
+}
+
+/// Copies data `T` out of an object known to carry it.
+pub(crate) fn data_of<T: NativeObject + Clone>(o: &JsObject) -> T {
+    o.downcast_ref::<T>()
+        .expect("checked by this_object or created with this data")
+        .clone()
+}
+
+/// Defines an error class shaped like the ECMAScript NativeError
+/// constructors (JS API "Error objects"): its prototype inherits from
+/// `Error.prototype` and has `name` and `message`; the constructor inherits
+/// from `Error`, forwards to it with the right NewTarget, and is a hidden
+/// property of the namespace.
+pub(crate) fn define_error_class(
+    ctx: &mut Context,
+    namespace: &JsObject,
+    name: &'static str,
+    constructor: NativeFn,
+) -> JsResult<JsObject> {
+    let error = ctx.intrinsics().constructors().error().clone();
+    let mut builder = ConstructorBuilder::new(ctx, NativeFunction::from_fn_ptr(constructor));
+    builder
+        .name(name)
+        .length(1)
+        .constructor(true)
+        .inherit(error.prototype())
+        .custom_prototype(error.constructor())
+        .property(js_string!("name"), string(name), Attribute::WRITABLE | Attribute::CONFIGURABLE)
+        .property(
+            js_string!("message"),
+            js_string!(""),
+            Attribute::WRITABLE | Attribute::CONFIGURABLE,
+        );
+    let class = builder.build();
+    let ctor: JsObject = class.constructor().into();
+    define_hidden(ctx, namespace, name, ctor.clone().into())?;
+    Ok(ctor)
+}
+
+/// The body of a NativeError-like constructor: `%Error%` constructed with
+/// NewTarget `new_target` (or `own` on a plain call, as `Error(m)` does).
+pub(crate) fn construct_error(
+    own: &JsObject,
+    new_target: &JsValue,
+    args: &[JsValue],
+    ctx: &mut Context,
+) -> JsResult<JsValue> {
+    let new_target = new_target.as_object().unwrap_or_else(|| own.clone());
+    let error = ctx.intrinsics().constructors().error().constructor();
+    Ok(error.construct(args, Some(&new_target), ctx)?.into())
+}
+
+/// A new error object of class `ctor` with `message`, as a thrown error.
+pub(crate) fn error_of(ctor: &JsObject, message: &str, ctx: &mut Context) -> JsError {
+    match ctor.construct(&[string(message)], None, ctx) {
+        Ok(e) => JsError::from_opaque(e.into()),
+        Err(e) => e,
+    }
+}
+
+/// A new pending `%Promise%` and its resolving functions.
+pub(crate) fn new_promise(ctx: &mut Context) -> (JsPromise, JsFunction, JsFunction) {
+    let (promise, r) = JsPromise::new_pending(ctx);
+    (promise, r.resolve, r.reject)
+}
+
+/// Settles a promise through one of its resolving functions.
+pub(crate) fn settle(f: &JsFunction, v: JsValue, ctx: &mut Context) {
+    // Resolving functions do not throw (ECMAScript 27.2.1.3).
+    let _ = f.call(&JsValue::undefined(), &[v], ctx);
+}
+
+/// A thrown error as the JS value a `catch` would see, or the error itself
+/// when it is not catchable (an engine limit).
+pub(crate) fn thrown_value(e: JsError, ctx: &mut Context) -> Result<JsValue, JsError> {
+    match e.clone().into_opaque(ctx) {
+        Ok(v) => Ok(v),
+        Err(_) => Err(e),
+    }
+}
+
+/// Queues a task (HTML "queue a global task"): `f` runs after the current
+/// task and its microtasks, in order with timers of delay 0.
+pub(crate) fn queue_task(ctx: &mut Context, f: NativeFunction) {
+    let callback = builtin_function(ctx, "", 0, f);
+    let event_loop = ctx
+        .downcast_job_executor::<EventLoop>()
+        .expect("the runner installs its event loop");
+    event_loop.set_timeout(callback, 0, Vec::new());
+}
+
+/// A new Array of these values (ECMAScript CreateArrayFromList).
+pub(crate) fn array_from(values: Vec<JsValue>, ctx: &mut Context) -> JsValue {
+    JsArray::from_iter(values, ctx).into()
+}
+
+/// Functions written in JS, compiled once per realm before user code runs,
+/// so that user code cannot intercept them.
+pub(crate) struct Intrinsics {
+    /// `(v) => [...v]`: ECMAScript IteratorToList(GetIterator(v)).
+    iterable_to_list: JsFunction,
+}
+
+/// Compiles the realm's [`Intrinsics`] and keeps them in the context.
+pub(crate) fn install_intrinsics(ctx: &mut Context) -> JsResult<()> {
+    let f = ctx.eval(Source::from_bytes("(v) => [...v]"))?;
+    let iterable_to_list = f
+        .as_object()
+        .and_then(JsFunction::from_object)
+        .ok_or_else(|| type_error("intrinsic is not a function"))?;
+    ctx.insert_data(Intrinsics { iterable_to_list });
+    Ok(())
+}
+
+/// The values of an iterable, in order (a TypeError if `v` is not
+/// iterable).
+pub(crate) fn iterable_to_list(v: &JsValue, ctx: &mut Context) -> JsResult<Vec<JsValue>> {
+    let f = ctx
+        .get_data::<Intrinsics>()
+        .expect("installed")
+        .iterable_to_list
+        .clone();
+    let array = f.call(&JsValue::undefined(), std::slice::from_ref(v), ctx)?;
+    let array = array.as_object().expect("a spread gives an array");
+    let len = array.get(js_string!("length"), ctx)?.to_length(ctx)?;
+    let mut out = Vec::with_capacity(len as usize);
+    for i in 0..len {
+        out.push(array.get(PropertyKey::from(i as u32), ctx)?);
+    }
+    Ok(out)
+}

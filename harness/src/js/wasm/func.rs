@@ -1,0 +1,228 @@
+//! Functions across the boundary: Exported Functions (JS API "a new
+//! Exported Function", "call an Exported Function"), host functions made from
+//! JS callables ("create a host function"), and the driver that runs a wasm
+//! computation to its end.
+//!
+//! Every host function made from JS answers wasm's call by suspending the
+//! computation (decision D12): the driver, which holds no borrow of the
+//! store while JS runs, then calls the JS function and resumes the
+//! computation with its results, or with the exception it threw. So JS
+//! called from wasm may call wasm again, and the store is only ever
+//! borrowed by the code that is running.
+
+use super::values::{to_js, to_wasm};
+use super::{HostImport, MAX_DEPTH, WasmState, crosses_boundary, state};
+use crate::js::adapter::{self, range_error, thrown_value, type_error};
+use boa_engine::native_function::NativeFunction;
+use boa_engine::{Context, JsObject, JsResult, JsValue};
+use interp::syntax::FuncType;
+use interp::{Exit, FuncAddr, HostOutcome, SuspendReason, Value};
+use std::rc::Rc;
+
+/// A new Exported Function for `f` (JS API): a built-in function whose
+/// `name` is the function's index in its module and whose `length` is its
+/// number of parameters.
+pub(crate) fn new_exported_function(st: &WasmState, f: FuncAddr, ctx: &mut Context) -> JsObject {
+    let (index, arity) = {
+        let store = st.store.borrow();
+        let index = store
+            .func_index(f)
+            .or_else(|| st.host_names.borrow().get(&f).copied())
+            .unwrap_or(0);
+        (index, store.func_type(f).params.len())
+    };
+    let code = NativeFunction::from_copy_closure(move |_this, args, ctx| call_exported(f, args, ctx));
+    adapter::builtin_function(ctx, &index.to_string(), arity, code)
+}
+
+/// Call an Exported Function (JS API): converts the arguments, runs the
+/// function, and converts its results (none: undefined; one: that value;
+/// several: a new Array).
+pub(crate) fn call_exported(f: FuncAddr, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    let st = state(ctx);
+    let ty = st.store.borrow().func_type(f).clone();
+    // Step: a v128 or exnref parameter or result is a TypeError.
+    if !crosses_boundary(&ty) {
+        return Err(type_error(
+            "a function with a v128 or exnref parameter or result cannot be called from JavaScript",
+        ));
+    }
+    let mut values = Vec::with_capacity(ty.params.len());
+    for (i, t) in ty.params.iter().enumerate() {
+        values.push(to_wasm(&st, &adapter::arg(args, i), *t, ctx)?);
+    }
+    let results = invoke(&st, f, &values, ctx)?;
+    results_to_js(&st, results, ctx)
+}
+
+/// The results of a call as one JS value.
+pub(crate) fn results_to_js(
+    st: &WasmState,
+    results: Vec<Value>,
+    ctx: &mut Context,
+) -> JsResult<JsValue> {
+    match results.len() {
+        0 => Ok(JsValue::undefined()),
+        1 => to_js(st, results[0], ctx),
+        _ => {
+            let mut out = Vec::with_capacity(results.len());
+            for r in results {
+                out.push(to_js(st, r, ctx)?);
+            }
+            Ok(adapter::array_from(out, ctx))
+        }
+    }
+}
+
+/// Invokes `f` (spec 4.5.5 `func_invoke`) and runs the computation to its
+/// end. A trap is a RuntimeError (RangeError when the stack ran out); an
+/// uncaught exception is thrown as its JS value.
+pub(crate) fn invoke(
+    st: &Rc<WasmState>,
+    f: FuncAddr,
+    args: &[Value],
+    ctx: &mut Context,
+) -> JsResult<Vec<Value>> {
+    if st.depth.get() >= MAX_DEPTH {
+        return Err(range_error(
+            "Maximum call stack size exceeded (wasm and JavaScript calling each other)",
+        ));
+    }
+    st.depth.set(st.depth.get() + 1);
+    let r = st.sync_from_js().and_then(|()| {
+        let exit = st.store.borrow_mut().invoke(f, args);
+        match exit {
+            Ok(exit) => drive(st, exit, ctx),
+            Err(e) => Err(type_error(e.to_string())),
+        }
+    });
+    st.depth.set(st.depth.get() - 1);
+    r
+}
+
+/// Runs a computation until it returns, traps or throws, calling the JS
+/// host functions it calls on the way.
+pub(crate) fn drive(st: &Rc<WasmState>, mut exit: Exit, ctx: &mut Context) -> JsResult<Vec<Value>> {
+    loop {
+        st.sync_to_js()?;
+        let suspended = match exit {
+            Exit::Returned(vs) => return Ok(vs),
+            Exit::Trapped(t) => return Err(st.trap_error(&t, ctx)),
+            Exit::Thrown(e) => return Err(boa_engine::JsError::from_opaque(st.exn_to_js(e))),
+            Exit::Suspended(s) => s,
+        };
+        let SuspendReason::Host { func, token } = suspended.reason().clone() else {
+            unreachable!("the JS API runs without fuel")
+        };
+        let args = std::mem::take(&mut *st.host_args.borrow_mut());
+        let outcome = call_host(st, func, token, args, ctx);
+        st.sync_from_js()?;
+        let resumed = match outcome {
+            Ok(results) => suspended.resume(&mut st.store.borrow_mut(), &results),
+            Err(e) => {
+                // An engine limit is not catchable: it ends the computation.
+                let v = thrown_value(e, ctx)?;
+                let exn = st.js_to_exn(v);
+                suspended.resume_throw(&mut st.store.borrow_mut(), exn)
+            }
+        };
+        exit = resumed.map_err(|e| type_error(e.to_string()))?;
+    }
+}
+
+/// Allocates the host function for a JS import (JS API "create a host
+/// function"): when wasm calls it, it records its arguments and suspends
+/// with its token, and the driver does the rest.
+pub(crate) fn alloc_host_function(st: &WasmState, ty: FuncType, import: HostImport) -> FuncAddr {
+    let token = {
+        let mut imports = st.host_imports.borrow_mut();
+        imports.push(import);
+        imports.len() as u64 - 1
+    };
+    let pending = st.host_args.clone();
+    st.store.borrow_mut().alloc_host_func(ty, move |_, args| {
+        let mut p = pending.borrow_mut();
+        p.clear();
+        p.extend_from_slice(args);
+        HostOutcome::Suspend(token)
+    })
+}
+
+/// The steps of a host function made from JS, run when wasm called it: the
+/// arguments become JS values, the callable is called with `this`
+/// undefined, and its result becomes the wasm results (several results
+/// through the iterable protocol).
+fn call_host(
+    st: &Rc<WasmState>,
+    func: FuncAddr,
+    token: u64,
+    args: Vec<Value>,
+    ctx: &mut Context,
+) -> JsResult<Vec<Value>> {
+    let ty = st.store.borrow().func_type(func).clone();
+    let import = st.host_imports.borrow()[token as usize].clone();
+    match import {
+        HostImport::Js { callable } => {
+            if !crosses_boundary(&ty) {
+                return Err(type_error(
+                    "a JavaScript function with a v128 or exnref parameter or result cannot be called",
+                ));
+            }
+            let mut js_args = Vec::with_capacity(args.len());
+            for a in args {
+                js_args.push(to_js(st, a, ctx)?);
+            }
+            let ret = callable.call(&JsValue::undefined(), &js_args, ctx)?;
+            results_from_js(st, &ret, &ty.results, ctx)
+        }
+    }
+}
+
+/// A JS return value as the results of a function of result types
+/// `types` (JS API "create a host function", result steps).
+pub(crate) fn results_from_js(
+    st: &WasmState,
+    ret: &JsValue,
+    types: &[interp::syntax::ValType],
+    ctx: &mut Context,
+) -> JsResult<Vec<Value>> {
+    match types.len() {
+        0 => Ok(Vec::new()),
+        1 => Ok(vec![to_wasm(st, ret, types[0], ctx)?]),
+        n => {
+            if !ret.is_object() {
+                return Err(type_error("a function with several results must return an iterable"));
+            }
+            let values = adapter::iterable_to_list(ret, ctx)?;
+            if values.len() != n {
+                return Err(type_error(format!(
+                    "expected {n} results, the iterable gave {}",
+                    values.len()
+                )));
+            }
+            let mut out = Vec::with_capacity(n);
+            for (v, t) in values.iter().zip(types) {
+                out.push(to_wasm(st, v, *t, ctx)?);
+            }
+            Ok(out)
+        }
+    }
+}
+
+/// The function a JS value stands for as an import of type `ty` (JS API
+/// "read the imports", function case): an Exported Function's own
+/// address, or a new host function calling the callable.
+pub(crate) fn import_function(
+    st: &WasmState,
+    v: &JsValue,
+    ty: &FuncType,
+    index: u32,
+) -> Option<FuncAddr> {
+    let callable = v.as_callable()?;
+    if let Some(f) = st.func_addr_of(&callable) {
+        return Some(f);
+    }
+    let f = alloc_host_function(st, ty.clone(), HostImport::Js { callable });
+    st.host_names.borrow_mut().insert(f, index);
+    Some(f)
+}

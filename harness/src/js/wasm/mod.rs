@@ -1,0 +1,399 @@
+//! The `WebAssembly` namespace of the WebAssembly JavaScript Interface
+//! (JS API spec), on the interpreter's store.
+//!
+//! One [`WasmState`] per realm holds the store (the spec's "surrounding
+//! agent's associated store") and the caches that give each store object
+//! one JS object (spec §"Exported Function cache", "Memory object cache",
+//! ...). The submodules follow the spec's sections: `values` (ToJSValue,
+//! ToWebAssemblyValue), `module` (validate, compile, instantiate, Module,
+//! reading the imports), `instance`, `func` (Exported Functions, host
+//! functions, and the driver that runs a wasm computation, calling JS when
+//! it calls an import), `memory`, `table`, `global`, `tag` (Tag,
+//! Exception, JSTag) and the error classes here.
+
+mod func;
+mod global;
+mod instance;
+mod memory;
+mod module;
+mod table;
+mod tag;
+mod values;
+
+use super::adapter::{self, Interface};
+use boa_engine::{Context, JsError, JsObject, JsResult, JsSymbol, JsValue, js_string};
+use boa_engine::property::PropertyDescriptor;
+use interp::syntax::FuncType;
+use interp::{
+    Config, ExnAddr, FuncAddr, GlobalAddr, MemAddr, Store, TableAddr, TagAddr, Trap, Value,
+};
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// The interface objects of the namespace, for creating instances from Rust.
+pub(crate) struct Classes {
+    pub(crate) module: Interface,
+    pub(crate) instance: Interface,
+    pub(crate) memory: Interface,
+    pub(crate) table: Interface,
+    pub(crate) global: Interface,
+    pub(crate) tag: Interface,
+    pub(crate) exception: Interface,
+    pub(crate) compile_error: JsObject,
+    pub(crate) link_error: JsObject,
+    pub(crate) runtime_error: JsObject,
+}
+
+/// The JS objects already made for store objects: the spec's caches, so
+/// that one store object is one JS object.
+#[derive(Default)]
+struct Caches {
+    funcs: HashMap<FuncAddr, JsObject>,
+    func_addrs: HashMap<JsObject, FuncAddr>,
+    memories: HashMap<MemAddr, JsObject>,
+    tables: HashMap<TableAddr, JsObject>,
+    globals: HashMap<GlobalAddr, JsObject>,
+    tags: HashMap<TagAddr, JsObject>,
+    exceptions: HashMap<ExnAddr, JsObject>,
+}
+
+/// What a host function created from JS does when wasm calls it.
+#[derive(Clone)]
+pub(crate) enum HostImport {
+    /// Calls a JS callable (JS API "create a host function").
+    Js {
+        /// The callable.
+        callable: JsObject,
+    },
+}
+
+/// The realm's WebAssembly state.
+pub(crate) struct WasmState {
+    pub(crate) store: RefCell<Store>,
+    /// The JS tag (JS API `WebAssembly.JSTag`): type `[externref] -> []`.
+    pub(crate) js_tag: TagAddr,
+    pub(crate) classes: Classes,
+    caches: RefCell<Caches>,
+    /// Host references by `ExternAddr`: every JS value that entered wasm as
+    /// an `externref`. Not collected (there is no GC across the boundary).
+    externs: RefCell<Vec<JsValue>>,
+    /// Host functions by the token they suspend with.
+    pub(crate) host_imports: RefCell<Vec<HostImport>>,
+    /// The names (function indices) of host functions created from JS.
+    pub(crate) host_names: RefCell<HashMap<FuncAddr, u32>>,
+    /// The arguments of the host call the running computation paused at.
+    pub(crate) host_args: Rc<RefCell<Vec<Value>>>,
+    /// Each memory's current `ArrayBuffer`, once JS asked for it.
+    pub(crate) buffers: RefCell<HashMap<MemAddr, JsObject>>,
+    /// How many JS-to-wasm calls are running, one inside another.
+    pub(crate) depth: Cell<u32>,
+}
+
+/// The realm's state.
+pub(crate) fn state(ctx: &Context) -> Rc<WasmState> {
+    ctx.get_data::<Rc<WasmState>>()
+        .expect("the WebAssembly namespace is installed")
+        .clone()
+}
+
+/// The most JS-to-wasm calls that may be nested (through wasm calling JS
+/// calling wasm): beyond this the call throws a RangeError, as running out
+/// of stack does.
+const MAX_DEPTH: u32 = 1000;
+
+impl WasmState {
+    /// The JS value of an `externref`'s host handle.
+    pub(crate) fn extern_value(&self, a: interp::ExternAddr) -> JsValue {
+        self.externs.borrow()[a.0 as usize].clone()
+    }
+
+    /// A host handle for a JS value entering wasm as a reference.
+    pub(crate) fn extern_addr(&self, v: JsValue) -> interp::ExternAddr {
+        let mut e = self.externs.borrow_mut();
+        e.push(v);
+        interp::ExternAddr(e.len() as u32 - 1)
+    }
+
+    /// The Exported Function for `f` (JS API "a new Exported Function"),
+    /// made once.
+    pub(crate) fn func_object(&self, f: FuncAddr, ctx: &mut Context) -> JsObject {
+        if let Some(o) = self.caches.borrow().funcs.get(&f) {
+            return o.clone();
+        }
+        let o = func::new_exported_function(self, f, ctx);
+        let mut c = self.caches.borrow_mut();
+        c.funcs.insert(f, o.clone());
+        c.func_addrs.insert(o.clone(), f);
+        o
+    }
+
+    /// The function address of an Exported Function (its
+    /// `[[FunctionAddress]]` slot), if `o` is one.
+    pub(crate) fn func_addr_of(&self, o: &JsObject) -> Option<FuncAddr> {
+        self.caches.borrow().func_addrs.get(o).copied()
+    }
+
+    /// The object in a cache for `addr`, or one made by `make` and cached.
+    fn cached<A: Copy + Eq + std::hash::Hash>(
+        &self,
+        pick: fn(&mut Caches) -> &mut HashMap<A, JsObject>,
+        addr: A,
+        make: impl FnOnce() -> JsObject,
+    ) -> JsObject {
+        if let Some(o) = pick(&mut self.caches.borrow_mut()).get(&addr) {
+            return o.clone();
+        }
+        let o = make();
+        pick(&mut self.caches.borrow_mut()).insert(addr, o.clone());
+        o
+    }
+
+    /// The Memory object for `m` (JS API "Memory object cache").
+    pub(crate) fn memory_object(&self, m: MemAddr) -> JsObject {
+        self.cached(
+            |c| &mut c.memories,
+            m,
+            || memory::new_memory_object(&self.classes.memory.prototype, m),
+        )
+    }
+
+    /// The Table object for `t`.
+    pub(crate) fn table_object(&self, t: TableAddr) -> JsObject {
+        self.cached(
+            |c| &mut c.tables,
+            t,
+            || table::new_table_object(&self.classes.table.prototype, t),
+        )
+    }
+
+    /// The Global object for `g`.
+    pub(crate) fn global_object(&self, g: GlobalAddr) -> JsObject {
+        self.cached(
+            |c| &mut c.globals,
+            g,
+            || global::new_global_object(&self.classes.global.prototype, g),
+        )
+    }
+
+    /// The Tag object for `t`.
+    pub(crate) fn tag_object(&self, t: TagAddr) -> JsObject {
+        self.cached(
+            |c| &mut c.tags,
+            t,
+            || tag::new_tag_object(&self.classes.tag.prototype, t),
+        )
+    }
+
+    /// The Exception object for `e` (JS API "Exception object cache"), so
+    /// that an exception that came from JS goes back as the same object.
+    pub(crate) fn exception_object(&self, e: ExnAddr) -> JsObject {
+        self.cached(
+            |c| &mut c.exceptions,
+            e,
+            || tag::new_exception_object(&self.classes.exception.prototype, e),
+        )
+    }
+
+    /// Records the object made by the Exception constructor for `e`.
+    pub(crate) fn remember_exception(&self, e: ExnAddr, o: JsObject) {
+        self.caches.borrow_mut().exceptions.insert(e, o);
+    }
+
+    /// Records the object made by the Memory constructor for `m`.
+    pub(crate) fn remember_memory(&self, m: MemAddr, o: JsObject) {
+        self.caches.borrow_mut().memories.insert(m, o);
+    }
+
+    /// Records the object made by the Table constructor for `t`.
+    pub(crate) fn remember_table(&self, t: TableAddr, o: JsObject) {
+        self.caches.borrow_mut().tables.insert(t, o);
+    }
+
+    /// Records the object made by the Global constructor for `g`.
+    pub(crate) fn remember_global(&self, g: GlobalAddr, o: JsObject) {
+        self.caches.borrow_mut().globals.insert(g, o);
+    }
+
+    /// Records the object made by the Tag constructor for `t`.
+    pub(crate) fn remember_tag(&self, t: TagAddr, o: JsObject) {
+        self.caches.borrow_mut().tags.insert(t, o);
+    }
+
+    /// An uncaught wasm exception as the value JS sees thrown (JS API "call
+    /// an Exported Function", step for an exception): the payload of a JS
+    /// tag exception, else the Exception object.
+    pub(crate) fn exn_to_js(&self, e: ExnAddr) -> JsValue {
+        let (tag, fields) = {
+            let store = self.store.borrow();
+            (store.exn_tag(e), store.exn_fields(e))
+        };
+        if tag == self.js_tag {
+            return match fields.first() {
+                Some(Value::ExternRef(Some(a))) => self.extern_value(*a),
+                _ => JsValue::null(),
+            };
+        }
+        self.exception_object(e).into()
+    }
+
+    /// A JS value thrown into wasm (JS API "throw a JavaScript exception"):
+    /// a `WebAssembly.Exception` is its own exception; any other value
+    /// travels in a new exception of the JS tag.
+    pub(crate) fn js_to_exn(&self, v: JsValue) -> ExnAddr {
+        if let Some(o) = v.as_object()
+            && let Some(e) = o.downcast_ref::<tag::ExceptionData>()
+        {
+            return e.exn;
+        }
+        let payload = if v.is_null() {
+            Value::ExternRef(None)
+        } else {
+            Value::ExternRef(Some(self.extern_addr(v)))
+        };
+        self.store
+            .borrow_mut()
+            .alloc_exn(self.js_tag, &[payload])
+            .expect("the JS tag takes one externref")
+    }
+
+    /// A trap as the error JS sees (JS API "call an Exported Function"): a
+    /// RuntimeError, or a RangeError when the stack ran out.
+    pub(crate) fn trap_error(&self, t: &Trap, ctx: &mut Context) -> JsError {
+        if t.is_exhaustion() {
+            return adapter::range_error(format!("Maximum call stack size exceeded ({t})"));
+        }
+        adapter::error_of(&self.classes.runtime_error, &t.to_string(), ctx)
+    }
+
+    /// Copies every memory's bytes into its `ArrayBuffer` after wasm ran;
+    /// a buffer whose memory grew is detached (JS API "refresh the memory
+    /// buffer") and made anew when next asked for.
+    pub(crate) fn sync_to_js(&self) -> JsResult<()> {
+        let mut buffers = self.buffers.borrow_mut();
+        if buffers.is_empty() {
+            return Ok(());
+        }
+        let store = self.store.borrow();
+        let mut stale = Vec::new();
+        for (m, buf) in buffers.iter() {
+            let data = store.mem_data(*m);
+            let b = boa_engine::object::builtins::JsArrayBuffer::from_object(buf.clone())?;
+            match b.data_mut() {
+                Some(mut bytes) if bytes.len() == data.len() => bytes.copy_from_slice(data),
+                Some(_) => {
+                    stale.push(*m);
+                }
+                None => stale.push(*m),
+            }
+        }
+        for m in stale {
+            if let Some(buf) = buffers.remove(&m) {
+                memory::detach(&buf)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Copies what JS may have written into the memories' `ArrayBuffer`s
+    /// back into the memories before wasm runs.
+    pub(crate) fn sync_from_js(&self) -> JsResult<()> {
+        let buffers = self.buffers.borrow();
+        if buffers.is_empty() {
+            return Ok(());
+        }
+        let mut store = self.store.borrow_mut();
+        for (m, buf) in buffers.iter() {
+            let b = boa_engine::object::builtins::JsArrayBuffer::from_object(buf.clone())?;
+            if let Some(bytes) = b.data() {
+                let data = store.mem_data_mut(*m);
+                if bytes.len() == data.len() {
+                    data.copy_from_slice(&bytes);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether a function type can cross the JS boundary (JS API: a `v128` or
+/// `exnref` parameter or result makes a call throw TypeError).
+pub(crate) fn crosses_boundary(ty: &FuncType) -> bool {
+    !ty.params.iter().chain(&ty.results).any(|t| values::is_opaque(*t))
+}
+
+/// The error constructors (JS API "Error objects"): NativeError-shaped
+/// subclasses of Error, forwarding to `%Error%`.
+fn compile_error(nt: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    let own = state(ctx).classes.compile_error.clone();
+    adapter::construct_error(&own, nt, args, ctx)
+}
+fn link_error(nt: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    let own = state(ctx).classes.link_error.clone();
+    adapter::construct_error(&own, nt, args, ctx)
+}
+fn runtime_error(nt: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    let own = state(ctx).classes.runtime_error.clone();
+    adapter::construct_error(&own, nt, args, ctx)
+}
+
+/// `WebAssembly.JSTag`.
+fn get_js_tag(_: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    let st = state(ctx);
+    Ok(st.tag_object(st.js_tag).into())
+}
+
+/// Creates the `WebAssembly` namespace object on the global object (JS API
+/// §"The WebAssembly namespace").
+pub(crate) fn install(ctx: &mut Context) -> JsResult<()> {
+    adapter::install_intrinsics(ctx)?;
+    let namespace = JsObject::with_object_proto(ctx.intrinsics());
+    namespace.define_property_or_throw(
+        JsSymbol::to_string_tag(),
+        PropertyDescriptor::builder()
+            .value(js_string!("WebAssembly"))
+            .writable(false)
+            .enumerable(false)
+            .configurable(true),
+        ctx,
+    )?;
+    module::define_namespace_operations(ctx, &namespace)?;
+    let classes = Classes {
+        module: adapter::define_interface(ctx, &namespace, &module::INTERFACE)?,
+        instance: adapter::define_interface(ctx, &namespace, &instance::INTERFACE)?,
+        memory: adapter::define_interface(ctx, &namespace, &memory::INTERFACE)?,
+        table: adapter::define_interface(ctx, &namespace, &table::INTERFACE)?,
+        global: adapter::define_interface(ctx, &namespace, &global::INTERFACE)?,
+        tag: adapter::define_interface(ctx, &namespace, &tag::TAG_INTERFACE)?,
+        exception: adapter::define_interface(ctx, &namespace, &tag::EXCEPTION_INTERFACE)?,
+        compile_error: adapter::define_error_class(ctx, &namespace, "CompileError", compile_error)?,
+        link_error: adapter::define_error_class(ctx, &namespace, "LinkError", link_error)?,
+        runtime_error: adapter::define_error_class(ctx, &namespace, "RuntimeError", runtime_error)?,
+    };
+    let mut store = Store::new(Config {
+        features: interp::Features::implemented(),
+        ..Config::default()
+    });
+    let js_tag = store
+        .alloc_tag(FuncType::new([interp::syntax::ValType::EXTERNREF], []))
+        .map_err(|e| adapter::type_error(e.to_string()))?;
+    let st = Rc::new(WasmState {
+        store: RefCell::new(store),
+        js_tag,
+        classes,
+        caches: RefCell::default(),
+        externs: RefCell::default(),
+        host_imports: RefCell::default(),
+        host_names: RefCell::default(),
+        host_args: Rc::default(),
+        buffers: RefCell::default(),
+        depth: Cell::new(0),
+    });
+    ctx.insert_data(st.clone());
+    // JS API: `readonly attribute Tag JSTag` of the namespace, an accessor
+    // giving the one Tag object of the JS tag.
+    st.tag_object(js_tag);
+    adapter::define_member(ctx, &namespace, &adapter::Member::Getter("JSTag", get_js_tag))?;
+    adapter::define_hidden(ctx, &ctx.global_object(), "WebAssembly", namespace.into())?;
+    Ok(())
+}

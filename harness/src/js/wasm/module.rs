@@ -1,0 +1,426 @@
+//! Modules (JS API §"The WebAssembly namespace" and §"Modules"): the
+//! namespace operations `validate`, `compile` and `instantiate`, the `Module`
+//! interface, and "read the imports" / "instantiate the core of a module",
+//! which `Instance` shares.
+
+use super::func::import_function;
+use super::values::{to_wasm, type_name};
+use super::{WasmState, instance, state};
+use crate::js::adapter::{
+    self, InterfaceSpec, Member, arg, error_of, new_object, prototype_for, queue_task,
+    require_new, settle, string, thrown_value, type_error,
+};
+use boa_engine::native_function::NativeFunction;
+use boa_engine::object::builtins::{JsArrayBuffer, JsDataView, JsFunction, JsTypedArray};
+use boa_engine::{Context, JsData, JsError, JsObject, JsResult, JsValue, js_string};
+use boa_gc::{Finalize, Trace};
+use interp::syntax::{ExternType, Mut};
+use interp::{ExternVal, Module};
+use std::rc::Rc;
+
+/// A `Module` object's data: the compiled module (`[[Module]]`).
+#[derive(Clone, Trace, Finalize, JsData)]
+pub(crate) struct ModuleData {
+    #[unsafe_ignore_trace]
+    pub(crate) module: Rc<Module>,
+}
+
+/// `interface Module`.
+pub(crate) const INTERFACE: InterfaceSpec<'static> = InterfaceSpec {
+    name: "Module",
+    length: 1,
+    constructor,
+    members: &[],
+    statics: &[
+        Member::Method("exports", 1, exports),
+        Member::Method("imports", 1, imports),
+        Member::Method("customSections", 2, custom_sections),
+    ],
+};
+
+/// The namespace operations (WebIDL namespace operations are enumerable).
+pub(crate) fn define_namespace_operations(ctx: &mut Context, ns: &JsObject) -> JsResult<()> {
+    for m in [
+        Member::Method("validate", 1, validate),
+        Member::Method("compile", 1, compile),
+        Member::Method("instantiate", 1, instantiate),
+    ] {
+        adapter::define_member(ctx, ns, &m)?;
+    }
+    Ok(())
+}
+
+/// A copy of the bytes of a `BufferSource` (WebIDL: an ArrayBuffer, a typed
+/// array or a DataView), or a TypeError.
+pub(crate) fn buffer_source_bytes(v: &JsValue, ctx: &mut Context) -> JsResult<Vec<u8>> {
+    let not = || type_error("the argument is not an ArrayBuffer or an ArrayBuffer view");
+    let o = v.as_object().ok_or_else(not)?;
+    if let Ok(b) = JsArrayBuffer::from_object(o.clone()) {
+        return Ok(b.data().map(|d| d.to_vec()).unwrap_or_default());
+    }
+    let (buffer, offset, length) = if let Ok(t) = JsTypedArray::from_object(o.clone()) {
+        (t.buffer(ctx)?, t.byte_offset(ctx)?, t.byte_length(ctx)?)
+    } else if let Ok(d) = JsDataView::from_object(o.clone()) {
+        (d.buffer(ctx)?, d.byte_offset(ctx)? as usize, d.byte_length(ctx)? as usize)
+    } else {
+        return Err(not());
+    };
+    let buffer = buffer.as_object().ok_or_else(not)?;
+    if let Ok(b) = JsArrayBuffer::from_object(buffer.clone()) {
+        let data = b.data();
+        return Ok(data
+            .and_then(|d| d.get(offset..offset + length).map(<[u8]>::to_vec))
+            .unwrap_or_default());
+    }
+    // A view on a SharedArrayBuffer.
+    let b = boa_engine::object::builtins::JsSharedArrayBuffer::from_object(buffer)?;
+    Ok(b.to_vec().into_iter().skip(offset).take(length).collect())
+}
+
+/// Compile a WebAssembly module (JS API): decode and validate.
+fn compile_bytes(bytes: &[u8], st: &WasmState) -> Result<Module, interp::Error> {
+    Module::new(bytes, &st.store.borrow().config().features)
+}
+
+/// A CompileError for a refused module.
+fn compile_error(e: &interp::Error, st: &WasmState, ctx: &mut Context) -> JsError {
+    error_of(&st.classes.compile_error, &e.to_string(), ctx)
+}
+
+/// A new Module object.
+fn module_object(st: &WasmState, module: Module) -> JsObject {
+    new_object(
+        st.classes.module.prototype.clone(),
+        ModuleData {
+            module: Rc::new(module),
+        },
+    )
+}
+
+/// `WebAssembly.validate(bytes)`.
+fn validate(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    let bytes = buffer_source_bytes(&arg(args, 0), ctx)?;
+    let st = state(ctx);
+    Ok(compile_bytes(&bytes, &st).is_ok().into())
+}
+
+/// `new WebAssembly.Module(bytes)`: compiles synchronously.
+fn constructor(new_target: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    require_new(new_target, "Module")?;
+    let bytes = buffer_source_bytes(&arg(args, 0), ctx)?;
+    let st = state(ctx);
+    let module = compile_bytes(&bytes, &st).map_err(|e| compile_error(&e, &st, ctx))?;
+    let proto = prototype_for(new_target, &st.classes.module.prototype, ctx)?;
+    Ok(new_object(proto, ModuleData { module: Rc::new(module) }).into())
+}
+
+/// Settles `promise` with `value` in a task of its own (the JS API's
+/// "queue a task to resolve/reject").
+fn settle_in_task(ctx: &mut Context, f: JsFunction, value: JsValue) {
+    let code = NativeFunction::from_copy_closure_with_captures(
+        |_, _, (f, value): &(JsFunction, JsValue), ctx| {
+            settle(f, value.clone(), ctx);
+            Ok(JsValue::undefined())
+        },
+        (f, value),
+    );
+    queue_task(ctx, code);
+}
+
+/// A promise rejected with `e` (for errors found before any work starts).
+fn rejected(e: JsError, ctx: &mut Context) -> JsResult<JsValue> {
+    let v = thrown_value(e, ctx)?;
+    let (promise, _, reject) = adapter::new_promise(ctx);
+    settle(&reject, v, ctx);
+    Ok(promise.into())
+}
+
+/// `WebAssembly.compile(bytes)`: compiles "in parallel" and settles the
+/// promise in a task.
+fn compile(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    let bytes = match buffer_source_bytes(&arg(args, 0), ctx) {
+        Ok(b) => b,
+        Err(e) => return rejected(e, ctx),
+    };
+    let st = state(ctx);
+    let (promise, resolve, reject) = adapter::new_promise(ctx);
+    match compile_bytes(&bytes, &st) {
+        Ok(m) => settle_in_task(ctx, resolve, module_object(&st, m).into()),
+        Err(e) => {
+            let err = compile_error(&e, &st, ctx);
+            let v = thrown_value(err, ctx)?;
+            settle_in_task(ctx, reject, v);
+        }
+    }
+    Ok(promise.into())
+}
+
+/// `WebAssembly.instantiate(bytes, importObject)` and
+/// `WebAssembly.instantiate(moduleObject, importObject)`.
+fn instantiate(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    let source = arg(args, 0);
+    let import_object = arg(args, 1);
+    let st = state(ctx);
+    let (promise, resolve, reject) = adapter::new_promise(ctx);
+    if let Some(o) = source.as_object()
+        && o.is::<ModuleData>()
+    {
+        // Overload 2: instantiate a WebAssembly module, resolving with the
+        // Instance.
+        let module = adapter::data_of::<ModuleData>(&o).module.clone();
+        start_instantiation(ctx, &st, module, import_object, resolve, reject, None);
+        return Ok(promise.into());
+    }
+    // Overload 1: compile, then instantiate, resolving with
+    // `{module, instance}`.
+    let bytes = match buffer_source_bytes(&source, ctx) {
+        Ok(b) => b,
+        Err(e) => return rejected(e, ctx),
+    };
+    if !import_object.is_undefined() && !import_object.is_object() {
+        return rejected(type_error("the import object is not an object"), ctx);
+    }
+    match compile_bytes(&bytes, &st) {
+        Err(e) => {
+            let err = compile_error(&e, &st, ctx);
+            let v = thrown_value(err, ctx)?;
+            settle_in_task(ctx, reject, v);
+        }
+        Ok(m) => {
+            // The compilation's task reads the imports, and queues the
+            // instantiation's task.
+            let module = module_object(&st, m);
+            let code = NativeFunction::from_copy_closure_with_captures(
+                |_, _, (module, imports, resolve, reject): &(JsObject, JsValue, JsFunction, JsFunction), ctx| {
+                    let st = state(ctx);
+                    let m = adapter::data_of::<ModuleData>(module).module.clone();
+                    start_instantiation(
+                        ctx,
+                        &st,
+                        m,
+                        imports.clone(),
+                        resolve.clone(),
+                        reject.clone(),
+                        Some(module.clone()),
+                    );
+                    Ok(JsValue::undefined())
+                },
+                (module, import_object, resolve, reject),
+            );
+            queue_task(ctx, code);
+        }
+    }
+    Ok(promise.into())
+}
+
+/// Instantiate a WebAssembly module (JS API): reads the imports now, then
+/// instantiates in a task and settles with the Instance (or with
+/// `{module, instance}` when `module_object` is given).
+fn start_instantiation(
+    ctx: &mut Context,
+    st: &Rc<WasmState>,
+    module: Rc<Module>,
+    import_object: JsValue,
+    resolve: JsFunction,
+    reject: JsFunction,
+    module_object: Option<JsObject>,
+) {
+    let imports = match read_imports(st, &module, &import_object, ctx) {
+        Ok(i) => i,
+        Err(e) => {
+            if let Ok(v) = thrown_value(e, ctx) {
+                settle(&reject, v, ctx);
+            }
+            return;
+        }
+    };
+    let module_js = new_object(
+        st.classes.module.prototype.clone(),
+        ModuleData { module },
+    );
+    let code = NativeFunction::from_copy_closure_with_captures(
+        |_, _, (m, imports, resolve, reject, module_object): &(JsObject, Imports, JsFunction, JsFunction, Option<JsObject>), ctx| {
+            let st = state(ctx);
+            let module = adapter::data_of::<ModuleData>(m).module.clone();
+            match instance::instantiate_core(&st, &module, &imports.0, ctx) {
+                Ok(instance) => {
+                    let value = match module_object {
+                        None => instance.into(),
+                        Some(mo) => {
+                            let result = JsObject::with_object_proto(ctx.intrinsics());
+                            result.create_data_property_or_throw(js_string!("module"), mo.clone(), ctx)?;
+                            result.create_data_property_or_throw(js_string!("instance"), instance, ctx)?;
+                            result.into()
+                        }
+                    };
+                    settle(resolve, value, ctx);
+                }
+                Err(e) => {
+                    let v = thrown_value(e, ctx)?;
+                    settle(reject, v, ctx);
+                }
+            }
+            Ok(JsValue::undefined())
+        },
+        (module_js, Imports(imports), resolve, reject, module_object),
+    );
+    queue_task(ctx, code);
+}
+
+/// The resolved imports of an instantiation, kept across a task.
+#[derive(Trace, Finalize)]
+pub(crate) struct Imports(#[unsafe_ignore_trace] pub(crate) Vec<ExternVal>);
+
+/// Read the imports (JS API): each import's value from the import object,
+/// checked for its kind and turned into an external value.
+pub(crate) fn read_imports(
+    st: &WasmState,
+    module: &Module,
+    import_object: &JsValue,
+    ctx: &mut Context,
+) -> JsResult<Vec<ExternVal>> {
+    let list = module.imports();
+    // Step 1: imports but no import object is a TypeError.
+    if !list.is_empty() && import_object.is_undefined() {
+        return Err(type_error("the module has imports but no import object was given"));
+    }
+    if !import_object.is_undefined() && !import_object.is_object() {
+        return Err(type_error("the import object is not an object"));
+    }
+    let link = |m: String, ctx: &mut Context| error_of(&st.classes.link_error, &m, ctx);
+    let mut out = Vec::with_capacity(list.len());
+    let mut func_index = 0u32;
+    for (module_name, name, ty) in list {
+        let Some(import_object) = import_object.as_object() else {
+            return Err(type_error("the import object is not an object"));
+        };
+        let o = import_object.get(boa_engine::JsString::from(module_name.as_str()), ctx)?;
+        let Some(o) = o.as_object() else {
+            return Err(type_error(format!(
+                "import module \"{module_name}\" is not an object"
+            )));
+        };
+        let v = o.get(boa_engine::JsString::from(name.as_str()), ctx)?;
+        let what = format!("import \"{module_name}\" \"{name}\"");
+        let ev = match ty {
+            ExternType::Func(ft) => {
+                let f = import_function(st, &v, &ft, func_index);
+                func_index += 1;
+                ExternVal::Func(f.ok_or_else(|| link(format!("{what}: not a function"), ctx))?)
+            }
+            ExternType::Global(gt) => {
+                if let Some(g) = v.as_object().filter(|o| o.is::<super::global::GlobalData>()) {
+                    ExternVal::Global(adapter::data_of::<super::global::GlobalData>(&g).addr)
+                } else {
+                    use interp::syntax::ValType;
+                    let number_ok = match gt.val {
+                        ValType::I64 => v.is_bigint(),
+                        ValType::I32 | ValType::F32 | ValType::F64 => v.is_number(),
+                        ValType::V128 => false,
+                        ValType::Ref(_) => true,
+                    };
+                    if !number_ok {
+                        return Err(link(
+                            format!("{what}: not a Global or a value of type {}", type_name(gt.val)),
+                            ctx,
+                        ));
+                    }
+                    if gt.mutability == Mut::Var {
+                        return Err(link(format!("{what}: a mutable global needs a Global object"), ctx));
+                    }
+                    let value = to_wasm(st, &v, gt.val, ctx)?;
+                    let g = st
+                        .store
+                        .borrow_mut()
+                        .alloc_global(gt, value)
+                        .map_err(|e| link(format!("{what}: {e}"), ctx))?;
+                    ExternVal::Global(g)
+                }
+            }
+            ExternType::Mem(_) => match v.as_object().filter(|o| o.is::<super::memory::MemoryData>()) {
+                Some(m) => ExternVal::Mem(adapter::data_of::<super::memory::MemoryData>(&m).addr),
+                None => return Err(link(format!("{what}: not a WebAssembly.Memory"), ctx)),
+            },
+            ExternType::Table(_) => match v.as_object().filter(|o| o.is::<super::table::TableData>()) {
+                Some(t) => ExternVal::Table(adapter::data_of::<super::table::TableData>(&t).addr),
+                None => return Err(link(format!("{what}: not a WebAssembly.Table"), ctx)),
+            },
+            ExternType::Tag(_) => match v.as_object().filter(|o| o.is::<super::tag::TagData>()) {
+                Some(t) => ExternVal::Tag(adapter::data_of::<super::tag::TagData>(&t).addr),
+                None => return Err(link(format!("{what}: not a WebAssembly.Tag"), ctx)),
+            },
+        };
+        out.push(ev);
+    }
+    Ok(out)
+}
+
+/// The kind string of an external type (JS API `ImportExportKind`).
+fn kind(t: &ExternType) -> &'static str {
+    match t {
+        ExternType::Func(_) => "function",
+        ExternType::Table(_) => "table",
+        ExternType::Mem(_) => "memory",
+        ExternType::Global(_) => "global",
+        ExternType::Tag(_) => "tag",
+    }
+}
+
+/// The Module argument of a static operation, or a TypeError.
+fn module_arg(args: &[JsValue], op: &str) -> JsResult<Rc<Module>> {
+    let v = arg(args, 0);
+    match v.as_object().filter(|o| o.is::<ModuleData>()) {
+        Some(o) => Ok(adapter::data_of::<ModuleData>(&o).module.clone()),
+        None => Err(type_error(format!("WebAssembly.Module.{op}: the argument is not a Module"))),
+    }
+}
+
+/// A descriptor object with these string properties, in order.
+fn descriptor(fields: &[(&str, &str)], ctx: &mut Context) -> JsResult<JsValue> {
+    let o = JsObject::with_object_proto(ctx.intrinsics());
+    for (k, v) in fields {
+        o.create_data_property_or_throw(boa_engine::JsString::from(*k), string(v), ctx)?;
+    }
+    Ok(o.into())
+}
+
+/// `WebAssembly.Module.exports(module)`: `{name, kind}` for each export.
+fn exports(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    let module = module_arg(args, "exports")?;
+    let mut out = Vec::new();
+    for (name, ty) in module.exports() {
+        out.push(descriptor(&[("name", &name), ("kind", kind(&ty))], ctx)?);
+    }
+    Ok(adapter::array_from(out, ctx))
+}
+
+/// `WebAssembly.Module.imports(module)`: `{module, name, kind}` for each
+/// import.
+fn imports(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    let module = module_arg(args, "imports")?;
+    let mut out = Vec::new();
+    for (m, name, ty) in module.imports() {
+        out.push(descriptor(&[("module", &m), ("name", &name), ("kind", kind(&ty))], ctx)?);
+    }
+    Ok(adapter::array_from(out, ctx))
+}
+
+/// `WebAssembly.Module.customSections(module, sectionName)`: a new
+/// ArrayBuffer with the contents of each custom section of that name.
+fn custom_sections(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    let module = module_arg(args, "customSections")?;
+    let name_arg = arg(args, 1);
+    if name_arg.is_undefined() {
+        return Err(type_error("WebAssembly.Module.customSections: a section name is required"));
+    }
+    let name = name_arg.to_string(ctx)?.to_std_string_escaped();
+    let mut out = Vec::new();
+    for bytes in module.custom_sections(&name) {
+        let buffer = JsArrayBuffer::new(bytes.len(), ctx)?;
+        if let Some(mut d) = buffer.data_mut() {
+            d.copy_from_slice(bytes);
+        }
+        out.push(JsValue::from(buffer));
+    }
+    Ok(adapter::array_from(out, ctx))
+}
