@@ -5,6 +5,9 @@
 //! `conformance::{plain|suspend}::{folder}/{file}.wast`, so that
 //! `cargo test conformance` selects them all.
 //!
+//! The JavaScript tests (`spec-tests/js/`) run here too, one test per file:
+//! see `conformance/js.rs`.
+//!
 //! Files that are expected to fail are listed, with a reason each, in
 //! `spec-tests/expected-failures.txt`; such a file passes as an expected
 //! failure, and if it starts to pass its test fails until it is removed from
@@ -13,6 +16,9 @@
 //! To regenerate the list from the actual results (keeping the reasons of
 //! entries that stay), run
 //! `CONFORMANCE_WRITE_EXPECTED=1 cargo test --test conformance`.
+
+#[path = "conformance/js.rs"]
+mod js;
 
 use libtest_mimic::{Arguments, Failed, Trial};
 use spec_tests::{InterpEmbedder, Mode, features_for_path, run_wast};
@@ -184,6 +190,7 @@ fn main() {
             }));
         }
     }
+    trials.extend(js::trials());
     let conclusion = libtest_mimic::run(&args, trials);
     if writing {
         write_expected(&expected, &results.lock().expect("trials are done"));

@@ -326,16 +326,48 @@ pub(crate) fn array_from(values: Vec<JsValue>, ctx: &mut Context) -> JsValue {
 pub(crate) struct Intrinsics {
     /// `(v) => [...v]`: ECMAScript IteratorToList(GetIterator(v)).
     iterable_to_list: JsFunction,
+    /// The original `Promise.resolve`, called with `this` = `%Promise%`:
+    /// ECMAScript PromiseResolve(%Promise%, x).
+    promise_resolve: JsFunction,
+    /// `%Promise%`.
+    promise_ctor: JsObject,
+    /// An async function that awaits its first argument and calls the
+    /// second with the value or the third with the reason: ECMAScript
+    /// `Await` with native continuations.
+    await_bridge: JsFunction,
 }
+
+/// The body of the await bridge: `await` is PromiseResolve then
+/// PerformPromiseThen, so the continuation runs one microtask after the
+/// promise settles, exactly as the spec's `Await` does.
+const AWAIT_BRIDGE: &str = "(async (promise, onFulfilled, onRejected) => {
+    let value;
+    try { value = await promise; } catch (e) { return onRejected(e); }
+    return onFulfilled(value);
+})";
 
 /// Compiles the realm's [`Intrinsics`] and keeps them in the context.
 pub(crate) fn install_intrinsics(ctx: &mut Context) -> JsResult<()> {
-    let f = ctx.eval(Source::from_bytes("(v) => [...v]"))?;
-    let iterable_to_list = f
+    let compile = |src: &str, ctx: &mut Context| -> JsResult<JsFunction> {
+        ctx.eval(Source::from_bytes(src))?
+            .as_object()
+            .and_then(JsFunction::from_object)
+            .ok_or_else(|| type_error("intrinsic is not a function"))
+    };
+    let iterable_to_list = compile("(v) => [...v]", ctx)?;
+    let await_bridge = compile(AWAIT_BRIDGE, ctx)?;
+    let promise_ctor: JsObject = ctx.intrinsics().constructors().promise().constructor().into();
+    let promise_resolve = promise_ctor
+        .get(js_string!("resolve"), ctx)?
         .as_object()
         .and_then(JsFunction::from_object)
-        .ok_or_else(|| type_error("intrinsic is not a function"))?;
-    ctx.insert_data(Intrinsics { iterable_to_list });
+        .ok_or_else(|| type_error("Promise.resolve is not a function"))?;
+    ctx.insert_data(Intrinsics {
+        iterable_to_list,
+        promise_resolve,
+        promise_ctor,
+        await_bridge,
+    });
     Ok(())
 }
 
@@ -355,4 +387,34 @@ pub(crate) fn iterable_to_list(v: &JsValue, ctx: &mut Context) -> JsResult<Vec<J
         out.push(array.get(PropertyKey::from(i as u32), ctx)?);
     }
     Ok(out)
+}
+
+/// ECMAScript PromiseResolve(%Promise%, x): `x` itself if it is a
+/// `%Promise%` whose `constructor` is `%Promise%`, else a new promise
+/// resolved with it (a thenable's `then` is read now).
+pub(crate) fn promise_resolve(x: &JsValue, ctx: &mut Context) -> JsResult<JsValue> {
+    let (f, this) = {
+        let i = ctx.get_data::<Intrinsics>().expect("installed");
+        (i.promise_resolve.clone(), i.promise_ctor.clone())
+    };
+    f.call(&this.into(), std::slice::from_ref(x), ctx)
+}
+
+/// ECMAScript `Await(promise)` with native continuations: one of
+/// `on_fulfilled(value)` / `on_rejected(reason)` runs in a later microtask.
+pub(crate) fn await_with(
+    promise: &JsValue,
+    on_fulfilled: NativeFunction,
+    on_rejected: NativeFunction,
+    ctx: &mut Context,
+) -> JsResult<()> {
+    let bridge = ctx
+        .get_data::<Intrinsics>()
+        .expect("installed")
+        .await_bridge
+        .clone();
+    let ok = builtin_function(ctx, "", 1, on_fulfilled);
+    let err = builtin_function(ctx, "", 1, on_rejected);
+    bridge.call(&JsValue::undefined(), &[promise.clone(), ok.into(), err.into()], ctx)?;
+    Ok(())
 }

@@ -72,6 +72,10 @@ fn run_sources(sources: Vec<(PathBuf, Vec<u8>)>, out: host::Output) -> JsReport 
             };
         }
     };
+    // Room for wasm and JS calling each other up to the JS API's own limit
+    // (`wasm::MAX_DEPTH` crossings, each two engine calls), which throws a
+    // catchable RangeError first; the 256 MiB thread stack holds this many.
+    ctx.runtime_limits_mut().set_recursion_limit(8192);
     if let Err(e) = host::install(&mut ctx, out) {
         return JsReport {
             errors: vec![format!("cannot install the host functions: {e}")],

@@ -51,8 +51,13 @@ pub(crate) fn call_exported(f: FuncAddr, args: &[JsValue], ctx: &mut Context) ->
     for (i, t) in ty.params.iter().enumerate() {
         values.push(to_wasm(&st, &adapter::arg(args, i), *t, ctx)?);
     }
-    let results = invoke(&st, f, &values, ctx)?;
-    results_to_js(&st, results, ctx)
+    // The Exported Function's [[Call]] pushes an execution context that is
+    // not a promising one (JSPI: a Suspending import reached from here
+    // throws SuspendError).
+    let ec = st.push_context(false);
+    let results = invoke(&st, f, &values, ctx);
+    st.pop_context(ec);
+    results_to_js(&st, results?, ctx)
 }
 
 /// The results of a call as one JS value.
@@ -100,13 +105,49 @@ pub(crate) fn invoke(
     r
 }
 
-/// Runs a computation until it returns, traps or throws, calling the JS
-/// host functions it calls on the way.
-pub(crate) fn drive(st: &Rc<WasmState>, mut exit: Exit, ctx: &mut Context) -> JsResult<Vec<Value>> {
+/// Where a computation stopped for the driver's caller.
+pub(crate) enum Driven {
+    /// It returned these values.
+    Finished(Vec<Value>),
+    /// A Suspending import asked to wait for `promise` (JSPI): the
+    /// computation is paused at that import, whose result types are
+    /// `results`, and only a promising call may hold it.
+    Awaiting {
+        suspended: interp::Suspended,
+        promise: JsValue,
+        results: Vec<interp::syntax::ValType>,
+    },
+}
+
+/// What a host function made from JS answered.
+enum HostResult {
+    /// Resume the computation with these results.
+    Return(Vec<Value>),
+    /// Wait for this promise (a Suspending import in an active context).
+    Await(JsValue),
+}
+
+/// Runs a computation called from JS to its end (a Suspending import met on
+/// the way throws SuspendError into wasm, as the running context is the
+/// Exported Function's call, never an active promising one).
+pub(crate) fn drive(st: &Rc<WasmState>, exit: Exit, ctx: &mut Context) -> JsResult<Vec<Value>> {
+    match drive_until_await(st, exit, ctx)? {
+        Driven::Finished(vs) => Ok(vs),
+        Driven::Awaiting { .. } => unreachable!("only a promising context may await"),
+    }
+}
+
+/// Runs a computation until it returns, traps, throws, or awaits at a
+/// Suspending import, calling the JS host functions it calls on the way.
+pub(crate) fn drive_until_await(
+    st: &Rc<WasmState>,
+    mut exit: Exit,
+    ctx: &mut Context,
+) -> JsResult<Driven> {
     loop {
         st.sync_to_js()?;
         let suspended = match exit {
-            Exit::Returned(vs) => return Ok(vs),
+            Exit::Returned(vs) => return Ok(Driven::Finished(vs)),
             Exit::Trapped(t) => return Err(st.trap_error(&t, ctx)),
             Exit::Thrown(e) => return Err(boa_engine::JsError::from_opaque(st.exn_to_js(e))),
             Exit::Suspended(s) => s,
@@ -116,18 +157,42 @@ pub(crate) fn drive(st: &Rc<WasmState>, mut exit: Exit, ctx: &mut Context) -> Js
         };
         let args = std::mem::take(&mut *st.host_args.borrow_mut());
         let outcome = call_host(st, func, token, args, ctx);
-        st.sync_from_js()?;
         let resumed = match outcome {
-            Ok(results) => suspended.resume(&mut st.store.borrow_mut(), &results),
-            Err(e) => {
-                // An engine limit is not catchable: it ends the computation.
-                let v = thrown_value(e, ctx)?;
-                let exn = st.js_to_exn(v);
-                suspended.resume_throw(&mut st.store.borrow_mut(), exn)
+            Ok(HostResult::Await(promise)) => {
+                let results = st.store.borrow().func_type(func).results.clone();
+                return Ok(Driven::Awaiting {
+                    suspended,
+                    promise,
+                    results,
+                });
             }
+            Ok(HostResult::Return(results)) => resume(st, suspended, Ok(results), ctx)?,
+            Err(e) => resume(st, suspended, Err(e), ctx)?,
         };
-        exit = resumed.map_err(|e| type_error(e.to_string()))?;
+        exit = resumed;
     }
+}
+
+/// Resumes a paused computation with the host function's results, or by
+/// throwing a JS error into it at the call site (JS API "throw a
+/// JavaScript exception"). An engine limit, which JS cannot catch, ends
+/// the computation instead.
+pub(crate) fn resume(
+    st: &Rc<WasmState>,
+    suspended: interp::Suspended,
+    outcome: JsResult<Vec<Value>>,
+    ctx: &mut Context,
+) -> JsResult<Exit> {
+    st.sync_from_js()?;
+    let r = match outcome {
+        Ok(results) => suspended.resume(&mut st.store.borrow_mut(), &results),
+        Err(e) => {
+            let v = thrown_value(e, ctx)?;
+            let exn = st.js_to_exn(v);
+            suspended.resume_throw(&mut st.store.borrow_mut(), exn)
+        }
+    };
+    r.map_err(|e| type_error(e.to_string()))
 }
 
 /// Allocates the host function for a JS import (JS API "create a host
@@ -151,14 +216,15 @@ pub(crate) fn alloc_host_function(st: &WasmState, ty: FuncType, import: HostImpo
 /// The steps of a host function made from JS, run when wasm called it: the
 /// arguments become JS values, the callable is called with `this`
 /// undefined, and its result becomes the wasm results (several results
-/// through the iterable protocol).
+/// through the iterable protocol). A Suspending import instead answers
+/// with the promise to await (JSPI "suspending function").
 fn call_host(
     st: &Rc<WasmState>,
     func: FuncAddr,
     token: u64,
     args: Vec<Value>,
     ctx: &mut Context,
-) -> JsResult<Vec<Value>> {
+) -> JsResult<HostResult> {
     let ty = st.store.borrow().func_type(func).clone();
     let import = st.host_imports.borrow()[token as usize].clone();
     match import {
@@ -168,14 +234,23 @@ fn call_host(
                     "a JavaScript function with a v128 or exnref parameter or result cannot be called",
                 ));
             }
-            let mut js_args = Vec::with_capacity(args.len());
-            for a in args {
-                js_args.push(to_js(st, a, ctx)?);
-            }
+            let js_args = args_to_js(st, args, ctx)?;
             let ret = callable.call(&JsValue::undefined(), &js_args, ctx)?;
-            results_from_js(st, &ret, &ty.results, ctx)
+            Ok(HostResult::Return(results_from_js(st, &ret, &ty.results, ctx)?))
+        }
+        HostImport::Suspending { callable } => {
+            super::jspi::suspending_function(st, &callable, &ty, args, ctx).map(HostResult::Await)
         }
     }
+}
+
+/// Wasm arguments as JS values (ToJSValue each).
+pub(crate) fn args_to_js(st: &WasmState, args: Vec<Value>, ctx: &mut Context) -> JsResult<Vec<JsValue>> {
+    let mut js_args = Vec::with_capacity(args.len());
+    for a in args {
+        js_args.push(to_js(st, a, ctx)?);
+    }
+    Ok(js_args)
 }
 
 /// A JS return value as the results of a function of result types
@@ -211,18 +286,28 @@ pub(crate) fn results_from_js(
 
 /// The function a JS value stands for as an import of type `ty` (JS API
 /// "read the imports", function case): an Exported Function's own
-/// address, or a new host function calling the callable.
+/// address, a new host function calling the callable, or (JSPI) a new
+/// suspending function for a `WebAssembly.Suspending` object.
 pub(crate) fn import_function(
     st: &WasmState,
     v: &JsValue,
     ty: &FuncType,
     index: u32,
 ) -> Option<FuncAddr> {
-    let callable = v.as_callable()?;
-    if let Some(f) = st.func_addr_of(&callable) {
-        return Some(f);
-    }
-    let f = alloc_host_function(st, ty.clone(), HostImport::Js { callable });
+    let import = match v.as_callable() {
+        Some(callable) => {
+            if let Some(f) = st.func_addr_of(&callable) {
+                return Some(f);
+            }
+            HostImport::Js { callable }
+        }
+        // JSPI: a Suspending object makes a suspending function of the
+        // import's type.
+        None => HostImport::Suspending {
+            callable: super::jspi::wrapped_function(v)?,
+        },
+    };
+    let f = alloc_host_function(st, ty.clone(), import);
     st.host_names.borrow_mut().insert(f, index);
     Some(f)
 }

@@ -14,6 +14,7 @@
 mod func;
 mod global;
 mod instance;
+mod jspi;
 mod memory;
 mod module;
 mod table;
@@ -43,6 +44,8 @@ pub(crate) struct Classes {
     pub(crate) compile_error: JsObject,
     pub(crate) link_error: JsObject,
     pub(crate) runtime_error: JsObject,
+    pub(crate) suspend_error: JsObject,
+    pub(crate) suspending: Interface,
 }
 
 /// The JS objects already made for store objects: the spec's caches, so
@@ -64,6 +67,12 @@ pub(crate) enum HostImport {
     /// Calls a JS callable (JS API "create a host function").
     Js {
         /// The callable.
+        callable: JsObject,
+    },
+    /// JSPI "create a suspending function": calls the wrapped function and
+    /// awaits its result.
+    Suspending {
+        /// The `[[WrappedFunction]]` of the Suspending object.
         callable: JsObject,
     },
 }
@@ -88,6 +97,15 @@ pub(crate) struct WasmState {
     pub(crate) buffers: RefCell<HashMap<MemAddr, JsObject>>,
     /// How many JS-to-wasm calls are running, one inside another.
     pub(crate) depth: Cell<u32>,
+    /// JSPI's execution contexts, innermost last: each JS call of an
+    /// Exported Function and each running promising call pushes one. Only
+    /// what JSPI looks at is modelled: whether the running one is active.
+    contexts: RefCell<Vec<jspi::Context>>,
+    /// JSPI's execution context status map: the promising contexts.
+    pub(crate) status: RefCell<HashMap<u64, jspi::Status>>,
+    next_context: Cell<u64>,
+    /// Promising calls paused at a Suspending import, by context id.
+    pub(crate) continuations: RefCell<HashMap<u64, jspi::Continuation>>,
 }
 
 /// The realm's state.
@@ -103,6 +121,41 @@ pub(crate) fn state(ctx: &Context) -> Rc<WasmState> {
 const MAX_DEPTH: u32 = 1000;
 
 impl WasmState {
+    /// Pushes a new execution context (a promising one if `promising`) and
+    /// returns its id.
+    pub(crate) fn push_context(&self, promising: bool) -> u64 {
+        let id = self.next_context.get();
+        self.next_context.set(id + 1);
+        self.contexts.borrow_mut().push(jspi::Context { id, promising });
+        id
+    }
+
+    /// Pushes again a promising context that resumes.
+    pub(crate) fn reenter_context(&self, id: u64) {
+        self.contexts.borrow_mut().push(jspi::Context { id, promising: true });
+    }
+
+    /// Pops the running execution context, which must be `id`.
+    pub(crate) fn pop_context(&self, id: u64) {
+        let popped = self.contexts.borrow_mut().pop();
+        debug_assert_eq!(popped.map(|c| c.id), Some(id), "contexts are popped in order");
+    }
+
+    /// The id of the running execution context, if it is a promising one.
+    pub(crate) fn running_promising_context(&self) -> Option<u64> {
+        self.contexts
+            .borrow()
+            .last()
+            .filter(|c| c.promising)
+            .map(|c| c.id)
+    }
+
+    /// Whether some promising call is running below the running context
+    /// (so JS frames stand between it and the running code).
+    pub(crate) fn promising_context_below(&self) -> bool {
+        self.contexts.borrow().iter().any(|c| c.promising)
+    }
+
     /// The JS value of an `externref`'s host handle.
     pub(crate) fn extern_value(&self, a: interp::ExternAddr) -> JsValue {
         self.externs.borrow()[a.0 as usize].clone()
@@ -337,6 +390,11 @@ fn runtime_error(nt: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<
     adapter::construct_error(&own, nt, args, ctx)
 }
 
+fn suspend_error(nt: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    let own = state(ctx).classes.suspend_error.clone();
+    adapter::construct_error(&own, nt, args, ctx)
+}
+
 /// `WebAssembly.JSTag`.
 fn get_js_tag(_: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     let st = state(ctx);
@@ -369,7 +427,14 @@ pub(crate) fn install(ctx: &mut Context) -> JsResult<()> {
         compile_error: adapter::define_error_class(ctx, &namespace, "CompileError", compile_error)?,
         link_error: adapter::define_error_class(ctx, &namespace, "LinkError", link_error)?,
         runtime_error: adapter::define_error_class(ctx, &namespace, "RuntimeError", runtime_error)?,
+        suspend_error: adapter::define_error_class(ctx, &namespace, "SuspendError", suspend_error)?,
+        suspending: adapter::define_interface(ctx, &namespace, &jspi::SUSPENDING_INTERFACE)?,
     };
+    adapter::define_member(
+        ctx,
+        &namespace,
+        &adapter::Member::Method("promising", 1, jspi::promising),
+    )?;
     let mut store = Store::new(Config {
         features: interp::Features::implemented(),
         ..Config::default()
@@ -388,6 +453,10 @@ pub(crate) fn install(ctx: &mut Context) -> JsResult<()> {
         host_args: Rc::default(),
         buffers: RefCell::default(),
         depth: Cell::new(0),
+        contexts: RefCell::default(),
+        status: RefCell::default(),
+        next_context: Cell::new(0),
+        continuations: RefCell::default(),
     });
     ctx.insert_data(st.clone());
     // JS API: `readonly attribute Tag JSTag` of the namespace, an accessor

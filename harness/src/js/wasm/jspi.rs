@@ -1,0 +1,310 @@
+//! JavaScript Promise Integration (the JSPI section of the JS API, as
+//! `shared/jspi/SEMANTICS.md` reads it): `WebAssembly.Suspending`,
+//! `WebAssembly.promising`, `WebAssembly.SuspendError`, the execution
+//! context status map, and the suspending function that a Suspending object
+//! becomes when imported.
+//!
+//! A promising call runs its wasm function through the driver
+//! (`func::drive_until_await`). When a Suspending import in the active
+//! context returns, the computation stays paused on the heap
+//! (`interp::Suspended`, kept in `WasmState::continuations`); the call
+//! returns its pending promise; and `Await` (through the realm's await
+//! bridge) resumes it from a microtask. No Rust stack or thread is kept for
+//! a paused call. Each step below names the spec step it implements; see
+//! `proposal-notes/jspi.md` for the map and the errata.
+
+use super::func::{Driven, args_to_js, drive_until_await, resume, results_from_js, results_to_js};
+use super::values::to_wasm;
+use super::{MAX_DEPTH, WasmState, crosses_boundary, state};
+use crate::js::adapter::{
+    self, InterfaceSpec, arg, await_with, builtin_function, error_of, new_object,
+    promise_resolve, prototype_for, range_error, require_new, settle, thrown_value, type_error,
+};
+use boa_engine::native_function::NativeFunction;
+use boa_engine::object::builtins::JsFunction;
+use boa_engine::{Context as JsContext, JsData, JsError, JsObject, JsResult, JsValue};
+use boa_gc::{Finalize, Trace};
+use interp::syntax::{FuncType, ValType};
+use interp::{FuncAddr, Value};
+use std::rc::Rc;
+
+/// An execution context as JSPI sees it: an id, and whether it is the
+/// async context of a promising call.
+pub(crate) struct Context {
+    pub(crate) id: u64,
+    pub(crate) promising: bool,
+}
+
+/// A promising context's entry in the execution context status map.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Status {
+    Active,
+    Paused,
+}
+
+/// A promising call paused at a Suspending import, waiting for its promise.
+pub(crate) struct Continuation {
+    suspended: interp::Suspended,
+    /// The import's result types, for coercing the fulfilled value.
+    results: Vec<ValType>,
+    /// The promising call's promise capability.
+    resolve: JsFunction,
+    reject: JsFunction,
+}
+
+/// A `Suspending` object's data: `[[WrappedFunction]]`.
+#[derive(Clone, Trace, Finalize, JsData)]
+pub(crate) struct SuspendingData {
+    func: JsObject,
+}
+
+/// `interface Suspending { constructor(Function jsFun); }`.
+pub(crate) const SUSPENDING_INTERFACE: InterfaceSpec<'static> = InterfaceSpec {
+    name: "Suspending",
+    length: 1,
+    constructor: suspending_constructor,
+    members: &[],
+    statics: &[],
+};
+
+/// `new WebAssembly.Suspending(jsFun)` (a.1): any callable is accepted.
+fn suspending_constructor(
+    new_target: &JsValue,
+    args: &[JsValue],
+    ctx: &mut JsContext,
+) -> JsResult<JsValue> {
+    require_new(new_target, "Suspending")?;
+    // WebIDL Function conversion, then step 1: the argument is callable.
+    let Some(func) = arg(args, 0).as_callable() else {
+        return Err(type_error("WebAssembly.Suspending: the argument is not a function"));
+    };
+    let st = state(ctx);
+    let proto = prototype_for(new_target, &st.classes.suspending.prototype, ctx)?;
+    // Steps 3-4: an object with [[WrappedFunction]].
+    Ok(new_object(proto, SuspendingData { func }).into())
+}
+
+/// The `[[WrappedFunction]]` of a Suspending object ("read the imports":
+/// such an object makes a suspending function).
+pub(crate) fn wrapped_function(v: &JsValue) -> Option<JsObject> {
+    let o = v.as_object().filter(|o| o.is::<SuspendingData>())?;
+    Some(adapter::data_of::<SuspendingData>(&o).func.clone())
+}
+
+/// `WebAssembly.promising(wasmFunc)` (a.2).
+pub(crate) fn promising(_: &JsValue, args: &[JsValue], ctx: &mut JsContext) -> JsResult<JsValue> {
+    // Step 1: callable.
+    let Some(callable) = arg(args, 0).as_callable() else {
+        return Err(type_error("WebAssembly.promising: the argument is not a function"));
+    };
+    // Step 2: an Exported Function ([[FunctionAddress]]).
+    let st = state(ctx);
+    let Some(f) = st.func_addr_of(&callable) else {
+        return Err(type_error(
+            "WebAssembly.promising: the argument is not an exported WebAssembly function",
+        ));
+    };
+    // Steps 3-4: a new built-in function, length 1, name "".
+    let code = NativeFunction::from_copy_closure(move |_, args, ctx| run_promising(f, args, ctx));
+    Ok(builtin_function(ctx, "", 1, code).into())
+}
+
+/// Run a Promising function (a.3): the wrapper's call. Always returns a
+/// promise; every failure rejects it.
+fn run_promising(f: FuncAddr, args: &[JsValue], ctx: &mut JsContext) -> JsResult<JsValue> {
+    let st = state(ctx);
+    // Step 1: a promise capability of %Promise%.
+    let (promise, resolve, reject) = adapter::new_promise(ctx);
+    // Step 3: AsyncFunctionStart runs the evaluate steps right away; an
+    // abrupt completion rejects the capability.
+    if let Err(e) = evaluate_promising(&st, f, args, resolve, reject.clone(), ctx) {
+        let v = thrown_value(e, ctx)?;
+        settle(&reject, v, ctx);
+    }
+    // Step 4.
+    Ok(promise.into())
+}
+
+/// Evaluate a Promising function (a.3), up to the end or the first await.
+fn evaluate_promising(
+    st: &Rc<WasmState>,
+    f: FuncAddr,
+    args: &[JsValue],
+    resolve: JsFunction,
+    reject: JsFunction,
+    ctx: &mut JsContext,
+) -> JsResult<()> {
+    // Step 1: coerce the arguments (a v128 or exnref type is a TypeError).
+    let ty: FuncType = st.store.borrow().func_type(f).clone();
+    if !crosses_boundary(&ty) {
+        return Err(type_error(
+            "a function with a v128 or exnref parameter or result cannot be called from JavaScript",
+        ));
+    }
+    let mut values: Vec<Value> = Vec::with_capacity(ty.params.len());
+    for (i, t) in ty.params.iter().enumerate() {
+        values.push(to_wasm(st, &arg(args, i), *t, ctx)?);
+    }
+    if st.depth.get() >= MAX_DEPTH {
+        return Err(range_error(
+            "Maximum call stack size exceeded (wasm and JavaScript calling each other)",
+        ));
+    }
+    // Step 2: the async context becomes active.
+    let ec = st.push_context(true);
+    st.status.borrow_mut().insert(ec, Status::Active);
+    // Step 3: func_invoke, through the driver.
+    st.depth.set(st.depth.get() + 1);
+    let r = st.sync_from_js().and_then(|()| {
+        let exit = st.store.borrow_mut().invoke(f, &values);
+        match exit {
+            Ok(exit) => drive_until_await(st, exit, ctx),
+            Err(e) => Err(type_error(e.to_string())),
+        }
+    });
+    st.depth.set(st.depth.get() - 1);
+    st.pop_context(ec);
+    settle_or_await(st, ec, r, resolve, reject, ctx)
+}
+
+/// What follows a stretch of a promising call: at an await, the context is
+/// paused and the computation kept (a.4 step 9); at the end, steps 4-5 of
+/// a.3 settle the promise.
+fn settle_or_await(
+    st: &Rc<WasmState>,
+    ec: u64,
+    r: JsResult<Driven>,
+    resolve: JsFunction,
+    reject: JsFunction,
+    ctx: &mut JsContext,
+) -> JsResult<()> {
+    match r {
+        Ok(Driven::Awaiting {
+            suspended,
+            promise,
+            results,
+        }) => {
+            // a.4 step 9: map[ac] = paused, then Await(promise).
+            st.status.borrow_mut().insert(ec, Status::Paused);
+            st.continuations.borrow_mut().insert(
+                ec,
+                Continuation {
+                    suspended,
+                    results,
+                    resolve,
+                    reject,
+                },
+            );
+            let on_fulfilled = NativeFunction::from_copy_closure(move |_, args, ctx| {
+                resume_promising(ec, Ok(arg(args, 0)), ctx)?;
+                Ok(JsValue::undefined())
+            });
+            let on_rejected = NativeFunction::from_copy_closure(move |_, args, ctx| {
+                resume_promising(ec, Err(arg(args, 0)), ctx)?;
+                Ok(JsValue::undefined())
+            });
+            await_with(&promise, on_fulfilled, on_rejected, ctx)
+        }
+        Ok(Driven::Finished(values)) => {
+            // a.3 step 4: the context must still be active (defensive), then
+            // its entry is removed.
+            let status = st.status.borrow_mut().remove(&ec);
+            if status != Some(Status::Active) {
+                let e = suspend_error(st, "the promising context is not active", ctx);
+                let v = thrown_value(e, ctx)?;
+                settle(&reject, v, ctx);
+                return Ok(());
+            }
+            // a.3 step 5: resolve with undefined, the value, or an Array.
+            match results_to_js(st, values, ctx) {
+                Ok(v) => settle(&resolve, v, ctx),
+                Err(e) => {
+                    let v = thrown_value(e, ctx)?;
+                    settle(&reject, v, ctx);
+                }
+            }
+            Ok(())
+        }
+        Err(e) => {
+            // a.3 step 5: a trap or an uncaught exception rejects.
+            st.status.borrow_mut().remove(&ec);
+            let v = thrown_value(e, ctx)?;
+            settle(&reject, v, ctx);
+            Ok(())
+        }
+    }
+}
+
+/// The resumption of a paused promising call, in the microtask where its
+/// awaited promise's reaction runs (a.4 steps 10-13).
+fn resume_promising(
+    ec: u64,
+    settled: Result<JsValue, JsValue>,
+    ctx: &mut JsContext,
+) -> JsResult<()> {
+    let st = state(ctx);
+    let Some(cont) = st.continuations.borrow_mut().remove(&ec) else {
+        return Ok(());
+    };
+    // Step 10: the context must be paused (defensive); it becomes active.
+    let was = st.status.borrow_mut().insert(ec, Status::Active);
+    st.reenter_context(ec);
+    let outcome = if was != Some(Status::Paused) {
+        Err(suspend_error(&st, "the promising context was not paused", ctx))
+    } else {
+        match settled {
+            // Step 12: coerce the fulfilled value to the import's results;
+            // an error is thrown into wasm at the call site.
+            Ok(v) => results_from_js(&st, &v, &cont.results, ctx),
+            // Step 11: the rejection reason is thrown into wasm.
+            Err(reason) => Err(JsError::from_opaque(reason)),
+        }
+    };
+    // Step 13: back into wasm, after the call.
+    let r = resume(&st, cont.suspended, outcome, ctx)
+        .and_then(|exit| drive_until_await(&st, exit, ctx));
+    st.pop_context(ec);
+    settle_or_await(&st, ec, r, cont.resolve, cont.reject, ctx)
+}
+
+/// The suspending function's steps when wasm calls it (a.4 steps 1-8): the
+/// promise to await, or an error thrown into wasm at the call site.
+pub(crate) fn suspending_function(
+    st: &Rc<WasmState>,
+    func: &JsObject,
+    ty: &FuncType,
+    args: Vec<Value>,
+    ctx: &mut JsContext,
+) -> JsResult<JsValue> {
+    // Steps 1-2: the running context must be an active promising one, or
+    // SuspendError is thrown before anything else.
+    let active = st
+        .running_promising_context()
+        .is_some_and(|ec| st.status.borrow().get(&ec) == Some(&Status::Active));
+    if !active {
+        let message = if !st.promising_context_below() {
+            "trying to suspend without WebAssembly.promising"
+        } else {
+            "trying to suspend JS frames"
+        };
+        return Err(suspend_error(st, message, ctx));
+    }
+    // Step 4: the arguments as JS values (a v128 parameter is a TypeError).
+    if ty.params.iter().any(|t| super::values::is_opaque(*t)) {
+        return Err(type_error(
+            "a Suspending import with a v128 or exnref parameter cannot be called",
+        ));
+    }
+    let js_args = args_to_js(st, args, ctx)?;
+    // Steps 5 and 7: call with `this` undefined; a synchronous throw goes
+    // into wasm at once, without suspending.
+    let ret = func.call(&JsValue::undefined(), &js_args, ctx)?;
+    // Step 8: PromiseResolve(%Promise%, ret); its abrupt completion goes
+    // into wasm too (erratum: the text says ret.[[Value]]).
+    promise_resolve(&ret, ctx)
+}
+
+/// A new `WebAssembly.SuspendError` (a.6).
+fn suspend_error(st: &WasmState, message: &str, ctx: &mut JsContext) -> JsError {
+    error_of(&st.classes.suspend_error, message, ctx)
+}

@@ -1,0 +1,2 @@
+// Run after a WPT-style test file: no more tests will be defined.
+done();

@@ -1,0 +1,14 @@
+// Prelude for WPT-style tests (`.any.js`) in a JavaScript shell: prints one
+// line per test result and a last line when the harness is done. The test
+// files themselves stay as WPT writes them; `done.js`, run after them,
+// tells the harness that no more tests will be defined.
+setup({ explicit_done: true });
+const WPT_STATUS = ["PASS", "FAIL", "TIMEOUT", "NOTRUN", "PRECONDITION_FAILED"];
+add_result_callback((t) => {
+  const status = WPT_STATUS[t.status] || String(t.status);
+  console.log(status + " - " + t.name + (t.status === 0 ? "" : ": " + t.message));
+});
+add_completion_callback((tests, harness) => {
+  const ok = harness.status === 0;
+  console.log("DONE - " + tests.length + " tests, harness " + (ok ? "OK" : "ERROR: " + harness.message));
+});
