@@ -1,0 +1,117 @@
+// Memories (JS API §"Memories").
+
+test("constructor arguments", () => {
+  assertThrows(TypeError, () => new WebAssembly.Memory(), "no descriptor: 'initial' is required");
+  assertThrows(TypeError, () => new WebAssembly.Memory({}), "no initial");
+  assertThrows(TypeError, () => new WebAssembly.Memory(1), "not an object");
+  assertThrows(TypeError, () => new WebAssembly.Memory({ initial: -1 }), "EnforceRange: negative");
+  assertThrows(TypeError, () => new WebAssembly.Memory({ initial: NaN }), "EnforceRange: NaN");
+  assertThrows(TypeError, () => new WebAssembly.Memory({ initial: Infinity }), "EnforceRange: infinite");
+  assertThrows(TypeError, () => new WebAssembly.Memory({ initial: 2 ** 32 }), "EnforceRange: too big");
+  assertThrows(RangeError, () => new WebAssembly.Memory({ initial: 2, maximum: 1 }), "maximum below initial");
+  assertThrows(RangeError, () => new WebAssembly.Memory({ initial: 65537 }), "more than 65536 pages");
+  assertThrows(RangeError, () => new WebAssembly.Memory({ initial: 1, maximum: 65537 }), "maximum above 65536");
+  const m = new WebAssembly.Memory({ initial: 1.9, maximum: "3" });
+  assertEq(m.buffer.byteLength, 65536, "initial truncated");
+});
+
+test("descriptor members are read in order", () => {
+  const seen = [];
+  const d = {};
+  for (const k of ["shared", "maximum", "initial", "address"]) {
+    Object.defineProperty(d, k, { get() { seen.push(k); return k === "initial" ? 1 : undefined; } });
+  }
+  new WebAssembly.Memory(d);
+  assertArrayEq(seen.filter((k) => k !== "address"), ["initial", "maximum", "shared"]);
+});
+
+test("buffer", () => {
+  const m = new WebAssembly.Memory({ initial: 2 });
+  const b = m.buffer;
+  assertTrue(b instanceof ArrayBuffer);
+  assertEq(b.byteLength, 2 * 65536);
+  assertEq(m.buffer, b, "the same buffer until the memory grows");
+  assertEq(new Uint8Array(b)[100], 0);
+});
+
+test("grow", () => {
+  const m = new WebAssembly.Memory({ initial: 1, maximum: 3 });
+  const old = m.buffer;
+  new Uint8Array(old)[5] = 42;
+  assertEq(m.grow(1), 1, "returns the old size");
+  assertEq(old.byteLength, 0, "the old buffer is detached");
+  const now = m.buffer;
+  assertTrue(now !== old);
+  assertEq(now.byteLength, 2 * 65536);
+  assertEq(new Uint8Array(now)[5], 42, "contents kept");
+  assertEq(m.grow(0), 2, "grow by 0");
+  assertEq(now.byteLength, 0, "grow(0) detaches too");
+  assertThrows(RangeError, () => m.grow(2), "past the maximum");
+  assertEq(m.buffer.byteLength, 2 * 65536, "a failed grow changes nothing");
+  assertThrows(TypeError, () => m.grow(-1));
+  assertThrows(TypeError, () => m.grow());
+});
+
+test("wasm and JS see the same bytes", () => {
+  const b = new WasmBuilder();
+  b.memory(1, 4, "mem");
+  b.func([T.i32, T.i32], [], [op.local_get, 0, op.local_get, 1, op.i32_store8, 0, 0], { export: "store" });
+  b.func([T.i32], [T.i32], [op.local_get, 0, op.i32_load8_u, 0, 0], { export: "load" });
+  b.func([T.i32], [T.i32], [op.local_get, 0, op.memory_grow, 0], { export: "grow" });
+  b.data(16, [7, 8, 9]);
+  const e = b.instantiate().exports;
+  const bytes = new Uint8Array(e.mem.buffer);
+  assertArrayEq(Array.from(bytes.subarray(16, 19)), [7, 8, 9], "data segment");
+  e.store(3, 99);
+  assertEq(bytes[3], 99, "a wasm store is seen by JS");
+  bytes[4] = 77;
+  assertEq(e.load(4), 77, "a JS store is seen by wasm");
+  const before = e.mem.buffer;
+  assertEq(e.grow(1), 1);
+  assertEq(before.byteLength, 0, "memory.grow in wasm detaches the buffer");
+  assertEq(e.mem.buffer.byteLength, 2 * 65536);
+  assertEq(new Uint8Array(e.mem.buffer)[3], 99);
+});
+
+test("an imported memory is shared by modules and JS", () => {
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  const b = new WasmBuilder();
+  b.importMemory("m", "mem", 1);
+  b.func([T.i32, T.i32], [], [op.local_get, 0, op.local_get, 1, op.i32_store, 2, 0], { export: "store" });
+  b.export("mem", "memory", 0);
+  const e1 = b.instantiate({ m: { mem: memory } }).exports;
+  const e2 = b.instantiate({ m: { mem: memory } }).exports;
+  assertEq(e1.mem, memory, "the Memory object itself is exported");
+  e1.store(0, 0x01020304);
+  e2.store(4, 5);
+  const view = new Uint32Array(memory.buffer);
+  assertEq(view[0], 0x01020304);
+  assertEq(view[1], 5);
+});
+
+test("an exported memory is one object", () => {
+  const b = new WasmBuilder();
+  b.memory(1, undefined, "a");
+  b.export("b", "memory", 0);
+  const e = b.instantiate().exports;
+  assertEq(e.a, e.b);
+  assertEq(Object.getPrototypeOf(e.a), WebAssembly.Memory.prototype);
+});
+
+test("a JS import sees the memory as wasm left it", () => {
+  const b = new WasmBuilder();
+  b.importFunc("m", "peek", [], [T.i32]);
+  b.memory(1, undefined, "mem");
+  b.func([], [T.i32], [
+    op.i32_const, 0, op.i32_const, 55, op.i32_store8, 0, 0,
+    op.call, 0,
+    op.i32_const, 1, op.i32_load8_u, 0, 0, op.i32_add,
+  ], { export: "run" });
+  let e;
+  e = b.instantiate({ m: { peek: () => {
+    const bytes = new Uint8Array(e.mem.buffer);
+    bytes[1] = 10;
+    return bytes[0];
+  } } }).exports;
+  assertEq(e.run(), 65);
+});
