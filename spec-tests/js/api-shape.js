@@ -1,5 +1,6 @@
 // The shape of the WebAssembly namespace (JS API §"The WebAssembly
 // namespace", WebIDL §3.7 interface objects, §3.13 namespaces).
+"use strict";
 
 test("namespace object", () => {
   assertEq(typeof WebAssembly, "object");

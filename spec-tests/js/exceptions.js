@@ -1,5 +1,6 @@
 // Tags, exceptions and the JS tag (JS API §"Tags", §"Runtime exceptions",
 // "call an Exported Function" and "create a host function" for throws).
+"use strict";
 
 test("Tag constructor", () => {
   const t = new WebAssembly.Tag({ parameters: ["i32", "f64"] });

@@ -1,4 +1,5 @@
 // Globals (JS API §"Globals").
+"use strict";
 
 test("constructor and value", () => {
   const g = new WebAssembly.Global({ value: "i32", mutable: true }, 42);

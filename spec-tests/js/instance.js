@@ -1,5 +1,6 @@
 // Instances, exports and Exported Functions (JS API §"Instances",
 // §"Exported Functions", "read the imports").
+"use strict";
 
 test("exports object", () => {
   const b = new WasmBuilder();

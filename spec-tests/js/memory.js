@@ -1,4 +1,5 @@
 // Memories (JS API §"Memories").
+"use strict";
 
 test("constructor arguments", () => {
   assertThrows(TypeError, () => new WebAssembly.Memory(), "no descriptor: 'initial' is required");

@@ -1,5 +1,6 @@
 // WebAssembly.validate, compile, instantiate and Module (JS API §"The
 // WebAssembly namespace", §"Modules").
+"use strict";
 
 const emptyBytes = new WasmBuilder().toBytes();
 

@@ -1,4 +1,5 @@
 // Tables (JS API §"Tables").
+"use strict";
 
 function exported() {
   const b = new WasmBuilder();
