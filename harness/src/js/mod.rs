@@ -50,6 +50,17 @@ pub fn run_js(
         let text = std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
         sources.push((p.clone(), text));
     }
+    run_js_sources(sources, out)
+}
+
+/// As [`run_js`], for scripts given as (name, text) pairs.
+///
+/// # Errors
+/// A message if the JavaScript thread cannot start or panicked.
+pub fn run_js_sources(
+    sources: Vec<(PathBuf, Vec<u8>)>,
+    out: host::Output,
+) -> Result<JsReport, String> {
     std::thread::Builder::new()
         .stack_size(256 << 20)
         .spawn(move || run_sources(sources, out))
