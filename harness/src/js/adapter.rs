@@ -404,8 +404,8 @@ pub(crate) fn promise_resolve(x: &JsValue, ctx: &mut Context) -> JsResult<JsValu
 /// `on_fulfilled(value)` / `on_rejected(reason)` runs in a later microtask.
 pub(crate) fn await_with(
     promise: &JsValue,
-    on_fulfilled: NativeFunction,
-    on_rejected: NativeFunction,
+    on_fulfilled: &JsObject,
+    on_rejected: &JsObject,
     ctx: &mut Context,
 ) -> JsResult<()> {
     let bridge = ctx
@@ -413,8 +413,7 @@ pub(crate) fn await_with(
         .expect("installed")
         .await_bridge
         .clone();
-    let ok = builtin_function(ctx, "", 1, on_fulfilled);
-    let err = builtin_function(ctx, "", 1, on_rejected);
-    bridge.call(&JsValue::undefined(), &[promise.clone(), ok.into(), err.into()], ctx)?;
+    let args = [promise.clone(), on_fulfilled.clone().into(), on_rejected.clone().into()];
+    bridge.call(&JsValue::undefined(), &args, ctx)?;
     Ok(())
 }

@@ -1,5 +1,7 @@
 //! The host functions of the runner's global object: `console.log`,
-//! `print`, `setTimeout`, `clearTimeout`, `queueMicrotask`, and `self`.
+//! `print`, `setTimeout`, `clearTimeout`, `queueMicrotask`,
+//! `performance.now()` (real time, for benchmarks; timers use virtual
+//! time), and `self`.
 
 use super::event_loop::{EventLoop, display};
 use boa_engine::job::PromiseJob;
@@ -92,9 +94,28 @@ fn queue_microtask(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult
     Ok(JsValue::undefined())
 }
 
+/// When the realm was made, for `performance.now()`.
+struct TimeOrigin(std::time::Instant);
+
+/// `performance.now()`: milliseconds since the realm was made, with
+/// sub-microsecond resolution.
+fn performance_now(_: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    let origin = ctx.get_data::<TimeOrigin>().expect("installed").0;
+    Ok(JsValue::from(origin.elapsed().as_secs_f64() * 1000.0))
+}
+
 /// Defines the host functions on the global object.
 pub(crate) fn install(ctx: &mut Context, out: Output) -> JsResult<()> {
     ctx.insert_data(Sink(out));
+    ctx.insert_data(TimeOrigin(std::time::Instant::now()));
+    let performance = ObjectInitializer::new(ctx)
+        .function(NativeFunction::from_fn_ptr(performance_now), js_string!("now"), 0)
+        .build();
+    ctx.register_global_property(
+        js_string!("performance"),
+        performance,
+        Attribute::WRITABLE | Attribute::CONFIGURABLE,
+    )?;
     let console = ObjectInitializer::new(ctx)
         .function(NativeFunction::from_fn_ptr(log), js_string!("log"), 0)
         .build();

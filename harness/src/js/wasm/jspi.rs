@@ -50,6 +50,8 @@ pub(crate) struct Continuation {
     /// The promising call's promise capability.
     resolve: JsFunction,
     reject: JsFunction,
+    /// The call's resumption functions, made at its first await and reused.
+    on_settled: (JsObject, JsObject),
 }
 
 /// A `Suspending` object's data: `[[WrappedFunction]]`.
@@ -164,7 +166,7 @@ fn evaluate_promising(
     });
     st.depth.set(st.depth.get() - 1);
     st.pop_context(ec);
-    settle_or_await(st, ec, r, resolve, reject, ctx)
+    settle_or_await(st, ec, r, resolve, reject, None, ctx)
 }
 
 /// What follows a stretch of a promising call: at an await, the context is
@@ -176,6 +178,7 @@ fn settle_or_await(
     r: JsResult<Driven>,
     resolve: JsFunction,
     reject: JsFunction,
+    on_settled: Option<(JsObject, JsObject)>,
     ctx: &mut JsContext,
 ) -> JsResult<()> {
     match r {
@@ -186,6 +189,7 @@ fn settle_or_await(
         }) => {
             // a.4 step 9: map[ac] = paused, then Await(promise).
             st.status.borrow_mut().insert(ec, Status::Paused);
+            let on_settled = on_settled.unwrap_or_else(|| resumption_functions(ec, ctx));
             st.continuations.borrow_mut().insert(
                 ec,
                 Continuation {
@@ -193,17 +197,10 @@ fn settle_or_await(
                     results,
                     resolve,
                     reject,
+                    on_settled: on_settled.clone(),
                 },
             );
-            let on_fulfilled = NativeFunction::from_copy_closure(move |_, args, ctx| {
-                resume_promising(ec, Ok(arg(args, 0)), ctx)?;
-                Ok(JsValue::undefined())
-            });
-            let on_rejected = NativeFunction::from_copy_closure(move |_, args, ctx| {
-                resume_promising(ec, Err(arg(args, 0)), ctx)?;
-                Ok(JsValue::undefined())
-            });
-            await_with(&promise, on_fulfilled, on_rejected, ctx)
+            await_with(&promise, &on_settled.0, &on_settled.1, ctx)
         }
         Ok(Driven::Finished(values)) => {
             // a.3 step 4: the context must still be active (defensive), then
@@ -235,6 +232,23 @@ fn settle_or_await(
     }
 }
 
+/// The functions `Await` calls back for context `ec`: resume with the
+/// value, or with the reason thrown.
+fn resumption_functions(ec: u64, ctx: &mut JsContext) -> (JsObject, JsObject) {
+    let on_fulfilled = NativeFunction::from_copy_closure(move |_, args, ctx| {
+        resume_promising(ec, Ok(arg(args, 0)), ctx)?;
+        Ok(JsValue::undefined())
+    });
+    let on_rejected = NativeFunction::from_copy_closure(move |_, args, ctx| {
+        resume_promising(ec, Err(arg(args, 0)), ctx)?;
+        Ok(JsValue::undefined())
+    });
+    (
+        builtin_function(ctx, "", 1, on_fulfilled),
+        builtin_function(ctx, "", 1, on_rejected),
+    )
+}
+
 /// The resumption of a paused promising call, in the microtask where its
 /// awaited promise's reaction runs (a.4 steps 10-13).
 fn resume_promising(
@@ -264,7 +278,7 @@ fn resume_promising(
     let r = resume(&st, cont.suspended, outcome, ctx)
         .and_then(|exit| drive_until_await(&st, exit, ctx));
     st.pop_context(ec);
-    settle_or_await(&st, ec, r, cont.resolve, cont.reject, ctx)
+    settle_or_await(&st, ec, r, cont.resolve, cont.reject, Some(cont.on_settled), ctx)
 }
 
 /// The suspending function's steps when wasm calls it (a.4 steps 1-8): the

@@ -1,0 +1,157 @@
+//! `cargo bench --bench jspi`: JSPI through JavaScript, in our runner and,
+//! where Chromium is installed, in V8 in the same run (issue 5).
+//!
+//! 1. `bench/js/jspi-loop.js`: a wasm loop calling an import 200,000 times:
+//!    ns per call for a plain import, the same under `promising`, three kinds
+//!    of Suspending import, and a JS-only `await` loop that shows what the
+//!    JS engine's promise machinery costs for one suspension.
+//! 2. Memory: the heap one suspended call holds in the interpreter
+//!    (`Suspended::heap_bytes`), and `bench/js/jspi-many.js`: 100,000
+//!    promising calls suspended at once, settled in a shuffled order,
+//!    checked, with the process's peak memory.
+
+use harness::js::{Output, run_js_sources};
+use interp::syntax::{FuncType, ValType};
+use interp::{Config, Exit, ExternVal, Features, HostOutcome, Module, Store, Value};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// Runs `file` in our runner with the builder prelude and `globals` set
+/// first; returns the printed lines.
+fn run_ours(file: &str, globals: &str) -> Vec<String> {
+    let read = |p: &str| std::fs::read(root().join(p)).expect("bench files are readable");
+    let sources = vec![
+        (PathBuf::from("builder.js"), read("spec-tests/js/lib/builder.js")),
+        (PathBuf::from("globals.js"), globals.as_bytes().to_vec()),
+        (PathBuf::from(file), read(file)),
+    ];
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    let report = run_js_sources(sources, Output::Buffer(lines.clone())).expect("runs");
+    assert!(report.ok(), "{file} failed: {:?}", report.errors);
+    let lines = lines.lock().expect("done").clone();
+    lines
+}
+
+/// Runs `file` in V8 (headless Chromium), if it is installed, with
+/// `globals` set first and at most `timeout` seconds.
+fn run_v8(file: &str, globals: &str, timeout: u32) -> Option<Vec<String>> {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    if !Path::new(&chromium).exists() {
+        return None;
+    }
+    let dir = std::env::temp_dir().join(format!("jspi-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).ok()?;
+    let module = dir.join("bench.mjs");
+    let mut text = std::fs::read_to_string(root().join("spec-tests/js/lib/builder.js")).ok()?;
+    text.push_str(globals);
+    text.push('\n');
+    text.push_str(&std::fs::read_to_string(root().join(file)).ok()?);
+    text.push_str("\nawait globalThis.testsDone;\n");
+    std::fs::write(&module, text).ok()?;
+    let out = Command::new("bash")
+        .arg(root().join("spec-tests/tools/run-js.sh"))
+        .arg(&module)
+        .env("RUNJS_TIMEOUT", timeout.to_string())
+        .output()
+        .ok()?;
+    let _ = std::fs::remove_dir_all(&dir);
+    if !out.status.success() {
+        eprintln!("V8 run failed: {}", String::from_utf8_lossy(&out.stderr));
+        return None;
+    }
+    Some(String::from_utf8_lossy(&out.stdout).lines().map(String::from).collect())
+}
+
+/// `RESULT name ns` lines as a map.
+fn results(lines: &[String]) -> BTreeMap<String, f64> {
+    lines
+        .iter()
+        .filter_map(|l| l.strip_prefix("RESULT "))
+        .filter_map(|l| {
+            let (name, ns) = l.rsplit_once(' ')?;
+            Some((name.to_string(), ns.parse().ok()?))
+        })
+        .collect()
+}
+
+/// A field of /proc/self/status, in KiB.
+fn status_kib(field: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix(field))
+        .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// The heap a call suspended at an import holds in the interpreter, for
+/// the function of `jspi-many.js` (`f(x) = s(x) + x`).
+fn interp_bytes_per_suspension() -> usize {
+    let wat = r#"(module (import "m" "s" (func $s (param i32) (result i32)))
+      (func (export "f") (param i32) (result i32) (i32.add (call $s (local.get 0)) (local.get 0))))"#;
+    let module = Module::new(&wat::parse_str(wat).expect("parses"), &Features::default()).expect("valid");
+    let mut store = Store::new(Config::default());
+    let s = store.alloc_host_func(FuncType::new([ValType::I32], [ValType::I32]), |_, _| HostOutcome::Suspend(0));
+    let inst = store.instantiate(&module, &[ExternVal::Func(s)]).expect("instantiates");
+    let Some(ExternVal::Func(f)) = store.export(inst, "f") else { panic!("no export") };
+    match store.invoke(f, &[Value::I32(1)]) {
+        Ok(Exit::Suspended(s)) => s.heap_bytes(),
+        other => panic!("expected a suspension, got {other:?}"),
+    }
+}
+
+fn main() {
+    // Memory first, while the process is small.
+    let calls = 100_000u64;
+    let before = status_kib("VmRSS:");
+    let lines = run_ours("bench/js/jspi-many.js", &format!("globalThis.MANY_CALLS = {calls};"));
+    assert!(lines.iter().any(|l| l == &format!("OK {calls}")), "{lines:?}");
+    let peak = status_kib("VmHWM:");
+    println!("== memory ==");
+    println!(
+        "interpreter: {} bytes of heap per call suspended at an import (its frames and operand slots)",
+        interp_bytes_per_suspension()
+    );
+    println!(
+        "wasm-ref js: {calls} promising calls suspended at once, settled in a shuffled order, all right: \
+         peak {} MiB over a {} MiB start, {} bytes per suspended call (JS promises, closures and our continuation)",
+        peak / 1024,
+        before / 1024,
+        (peak.saturating_sub(before)) * 1024 / calls
+    );
+    // V8 runs each promising call on a stack of its own: here 10,000
+    // suspended calls finish in about a second, while 40,000 did not finish
+    // within a minute (the renderer stops answering).
+    match run_v8("bench/js/jspi-many.js", "globalThis.MANY_CALLS = 10000;", 120) {
+        Some(v8) => println!("V8, the same script with 10,000 calls: {}", v8.join(" / ")),
+        None => println!("V8: not run (no Chromium) or did not finish"),
+    }
+
+    println!("\n== a wasm loop calling an import 200,000 times (median ns per call) ==");
+    let ours = results(&run_ours("bench/js/jspi-loop.js", "globalThis.BENCH_REPS = 5;"));
+    let v8 = run_v8("bench/js/jspi-loop.js", "", 600).map(|l| results(&l));
+    println!("{:<45} {:>10} {:>10} {:>8}", "import", "wasm-ref", "V8", "ratio");
+    for (name, ns) in &ours {
+        match v8.as_ref().and_then(|v| v.get(name)) {
+            Some(v) => println!("{name:<45} {ns:>10.1} {v:>10.1} {:>8.1}", ns / v),
+            None => println!("{name:<45} {ns:>10.1} {:>10} {:>8}", "-", "-"),
+        }
+    }
+    let get = |k: &str| ours.get(k).copied().unwrap_or(f64::NAN);
+    let plain = get("plain JS import, direct call");
+    let susp = get("Suspending(() => Promise.resolve(x + y))");
+    let js_await = get("JS only: await Promise.resolve(x + y)");
+    println!(
+        "\none Suspending call in wasm-ref js: {susp:.0} ns = {plain:.0} ns of a plain import call \
+         + {js_await:.0} ns that the same PromiseResolve and Await cost in JS alone (the engine's promise machinery) \
+         + {:.0} ns of our own (the await bridge's async call and promise, the driver, and the \
+         interpreter's suspend and resume, which alone is about 45 ns: cargo bench --bench suspend)",
+        susp - plain - js_await
+    );
+}
