@@ -3,6 +3,8 @@
 //! ```text
 //! wasm-ref wast [--suspend N] FILE...
 //! wasm-ref run FILE.wasm|FILE.wat --invoke NAME [ARG...]
+//! wasm-ref js [--prelude FILE]... FILE...
+//! wasm-ref wat FILE.wat -o FILE.wasm
 //! ```
 //!
 //! Every error in the input (an unreadable file, a malformed or invalid
@@ -30,11 +32,17 @@ usage:
       (decimal, inf, nan, or bits:0x...), null for references.
   wasm-ref js [--prelude FILE]... FILE...
       Evaluate JavaScript files as classic scripts in one realm, preludes
-      first, with console.log, print, setTimeout, clearTimeout,
-      queueMicrotask and self; after each script every microtask runs, then
-      timers run in order until none is left. Exits 0 only if no exception
-      went uncaught and no promise rejection stayed unhandled. (The
-      WebAssembly namespace is not installed yet.)
+      first, with the WebAssembly JS API and JSPI (WebAssembly.Suspending,
+      WebAssembly.promising, WebAssembly.SuspendError), console.log, print,
+      setTimeout, clearTimeout, queueMicrotask, performance.now, self, and
+      fetch for local files (relative to the first FILE's directory, for
+      WebAssembly.compileStreaming and instantiateStreaming). After each
+      script every microtask runs, then timers run in order (virtual time)
+      until none is left. Exits 0 only if no exception went uncaught and no
+      promise rejection stayed unhandled.
+  wasm-ref wat FILE.wat -o FILE.wasm
+      Translate a module from the text format to a binary (how the demos'
+      .wasm files are rebuilt).
   wasm-ref --help";
 
 fn main() -> ExitCode {
@@ -43,6 +51,7 @@ fn main() -> ExitCode {
         Some("wast") => wast(&args[1..]),
         Some("run") => run(&args[1..]),
         Some("js") => js(&args[1..]),
+        Some("wat") => wat_to_wasm(&args[1..]),
         Some("--help" | "-h" | "help") => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -120,6 +129,19 @@ fn js(args: &[String]) -> Result<ExitCode, String> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+fn wat_to_wasm(args: &[String]) -> Result<ExitCode, String> {
+    let [input, flag, output] = args else {
+        return Err("wat: expected FILE.wat -o FILE.wasm".into());
+    };
+    if flag != "-o" {
+        return Err("wat: expected FILE.wat -o FILE.wasm".into());
+    }
+    let bytes = wat::parse_file(input).map_err(|e| format!("{input}: {e}"))?;
+    Module::new(&bytes, &Features::implemented()).map_err(|e| format!("{input}: {e}"))?;
+    std::fs::write(output, &bytes).map_err(|e| format!("cannot write {output}: {e}"))?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn run(args: &[String]) -> Result<ExitCode, String> {

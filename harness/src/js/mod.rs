@@ -9,6 +9,7 @@
 
 mod adapter;
 mod event_loop;
+mod fetch;
 mod host;
 mod wasm;
 
@@ -50,10 +51,16 @@ pub fn run_js(
         let text = std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
         sources.push((p.clone(), text));
     }
-    run_js_sources(sources, out)
+    let base = files
+        .first()
+        .and_then(|f| f.parent())
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    run_on_thread(sources, base, out)
 }
 
-/// As [`run_js`], for scripts given as (name, text) pairs.
+/// As [`run_js`], for scripts given as (name, text) pairs; `fetch`
+/// resolves relative URLs against the directory of the last one.
 ///
 /// # Errors
 /// A message if the JavaScript thread cannot start or panicked.
@@ -61,15 +68,28 @@ pub fn run_js_sources(
     sources: Vec<(PathBuf, Vec<u8>)>,
     out: host::Output,
 ) -> Result<JsReport, String> {
+    let base = sources
+        .last()
+        .and_then(|(p, _)| p.parent())
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    run_on_thread(sources, base, out)
+}
+
+fn run_on_thread(
+    sources: Vec<(PathBuf, Vec<u8>)>,
+    base: PathBuf,
+    out: host::Output,
+) -> Result<JsReport, String> {
     std::thread::Builder::new()
         .stack_size(256 << 20)
-        .spawn(move || run_sources(sources, out))
+        .spawn(move || run_sources(sources, base, out))
         .map_err(|e| format!("cannot start the JavaScript thread: {e}"))?
         .join()
         .map_err(|_| "the JavaScript engine panicked".to_string())
 }
 
-fn run_sources(sources: Vec<(PathBuf, Vec<u8>)>, out: host::Output) -> JsReport {
+fn run_sources(sources: Vec<(PathBuf, Vec<u8>)>, base: PathBuf, out: host::Output) -> JsReport {
     let event_loop = Rc::new(EventLoop::default());
     let mut ctx: Context = match ContextBuilder::default()
         .job_executor(event_loop.clone())
@@ -90,6 +110,11 @@ fn run_sources(sources: Vec<(PathBuf, Vec<u8>)>, out: host::Output) -> JsReport 
     if let Err(e) = host::install(&mut ctx, out) {
         return JsReport {
             errors: vec![format!("cannot install the host functions: {e}")],
+        };
+    }
+    if let Err(e) = fetch::install(&mut ctx, base) {
+        return JsReport {
+            errors: vec![format!("cannot install fetch: {e}")],
         };
     }
     if let Err(e) = wasm::install(&mut ctx) {

@@ -44,6 +44,9 @@ pub(crate) fn define_namespace_operations(ctx: &mut Context, ns: &JsObject) -> J
         Member::Method("validate", 1, validate),
         Member::Method("compile", 1, compile),
         Member::Method("instantiate", 1, instantiate),
+        // WebAssembly Web API, over the runner's fetch().
+        Member::Method("compileStreaming", 1, compile_streaming),
+        Member::Method("instantiateStreaming", 1, instantiate_streaming),
     ] {
         adapter::define_member(ctx, ns, &m)?;
     }
@@ -423,4 +426,63 @@ fn custom_sections(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult
         out.push(JsValue::from(buffer));
     }
     Ok(adapter::array_from(out, ctx))
+}
+
+/// `WebAssembly.compileStreaming(source)` (WebAssembly Web API): awaits
+/// the Response, then compiles its bytes as `compile` does.
+fn compile_streaming(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    streaming(arg(args, 0), None, ctx)
+}
+
+/// `WebAssembly.instantiateStreaming(source, importObject)`: as
+/// `compileStreaming`, then instantiates, resolving with
+/// `{module, instance}`.
+fn instantiate_streaming(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    streaming(arg(args, 0), Some(arg(args, 1)), ctx)
+}
+
+/// The common steps of the streaming operations: `Await(source)` through
+/// the realm's await bridge, then "compile a potential WebAssembly
+/// response" (a TypeError unless it is an `application/wasm` Response).
+fn streaming(source: JsValue, import_object: Option<JsValue>, ctx: &mut Context) -> JsResult<JsValue> {
+    let (promise, resolve, reject) = adapter::new_promise(ctx);
+    let source = match adapter::promise_resolve(&source, ctx) {
+        Ok(p) => p,
+        Err(e) => return rejected(e, ctx),
+    };
+    type Captures = (JsFunction, JsFunction, Option<JsValue>);
+    let on_fulfilled = NativeFunction::from_copy_closure_with_captures(
+        |_, args, (resolve, reject, import_object): &Captures, ctx| {
+            let st = state(ctx);
+            let compiled = crate::js::fetch::wasm_response_bytes(&arg(args, 0))
+                .and_then(|bytes| compile_bytes(&bytes, &st).map_err(|e| compile_error(&e, &st, ctx)));
+            match compiled {
+                Err(e) => {
+                    let v = thrown_value(e, ctx)?;
+                    settle(reject, v, ctx);
+                }
+                Ok(m) => match import_object {
+                    None => settle_in_task(ctx, resolve.clone(), module_object(&st, m).into()),
+                    Some(imports) => {
+                        let mo = module_object(&st, m);
+                        let module = adapter::data_of::<ModuleData>(&mo).module.clone();
+                        start_instantiation(ctx, &st, module, imports.clone(), resolve.clone(), reject.clone(), Some(mo));
+                    }
+                },
+            }
+            Ok(JsValue::undefined())
+        },
+        (resolve, reject.clone(), import_object),
+    );
+    let on_rejected = NativeFunction::from_copy_closure_with_captures(
+        |_, args, reject: &JsFunction, ctx| {
+            settle(reject, arg(args, 0), ctx);
+            Ok(JsValue::undefined())
+        },
+        reject,
+    );
+    let ok = adapter::builtin_function(ctx, "", 1, on_fulfilled);
+    let err = adapter::builtin_function(ctx, "", 1, on_rejected);
+    adapter::await_with(&source, &ok, &err, ctx)?;
+    Ok(promise.into())
 }
