@@ -37,6 +37,8 @@ pub mod api;
 pub mod binary;
 pub mod exec;
 pub mod features;
+#[cfg(feature = "native-stack")]
+pub mod fiber;
 pub mod module;
 pub mod runtime;
 pub mod syntax;
