@@ -41,7 +41,12 @@ fn main() {
     let best = (0..5).map(|_| round_trips()).fold(f64::INFINITY, f64::min);
     println!("switch round trip (resume + suspend): {best:.1} ns (goal: 20 or less on x86_64)");
     for kib in [64, 1024] {
-        let ns = (0..3).map(|_| create_and_drop(kib * 1024)).fold(f64::INFINITY, f64::min);
-        println!("make, run once and drop a fiber with a {kib} KiB stack: {:.1} us", ns / 1000.0);
+        let ns = (0..3)
+            .map(|_| create_and_drop(kib * 1024))
+            .fold(f64::INFINITY, f64::min);
+        println!(
+            "make, run once and drop a fiber with a {kib} KiB stack: {:.1} us",
+            ns / 1000.0
+        );
     }
 }

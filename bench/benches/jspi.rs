@@ -27,7 +27,10 @@ fn root() -> PathBuf {
 fn run_ours(file: &str, globals: &str) -> Vec<String> {
     let read = |p: &str| std::fs::read(root().join(p)).expect("bench files are readable");
     let sources = vec![
-        (PathBuf::from("builder.js"), read("spec-tests/js/lib/builder.js")),
+        (
+            PathBuf::from("builder.js"),
+            read("spec-tests/js/lib/builder.js"),
+        ),
         (PathBuf::from("globals.js"), globals.as_bytes().to_vec()),
         (PathBuf::from(file), read(file)),
     ];
@@ -65,7 +68,12 @@ fn run_v8(file: &str, globals: &str, timeout: u32) -> Option<Vec<String>> {
         eprintln!("V8 run failed: {}", String::from_utf8_lossy(&out.stderr));
         return None;
     }
-    Some(String::from_utf8_lossy(&out.stdout).lines().map(String::from).collect())
+    Some(
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(String::from)
+            .collect(),
+    )
 }
 
 /// `RESULT name ns` lines as a map.
@@ -95,11 +103,18 @@ fn status_kib(field: &str) -> u64 {
 fn interp_bytes_per_suspension() -> usize {
     let wat = r#"(module (import "m" "s" (func $s (param i32) (result i32)))
       (func (export "f") (param i32) (result i32) (i32.add (call $s (local.get 0)) (local.get 0))))"#;
-    let module = Module::new(&wat::parse_str(wat).expect("parses"), &Features::default()).expect("valid");
+    let module =
+        Module::new(&wat::parse_str(wat).expect("parses"), &Features::default()).expect("valid");
     let mut store = Store::new(Config::default());
-    let s = store.alloc_host_func(FuncType::new([ValType::I32], [ValType::I32]), |_, _| HostOutcome::Suspend(0));
-    let inst = store.instantiate(&module, &[ExternVal::Func(s)]).expect("instantiates");
-    let Some(ExternVal::Func(f)) = store.export(inst, "f") else { panic!("no export") };
+    let s = store.alloc_host_func(FuncType::new([ValType::I32], [ValType::I32]), |_, _| {
+        HostOutcome::Suspend(0)
+    });
+    let inst = store
+        .instantiate(&module, &[ExternVal::Func(s)])
+        .expect("instantiates");
+    let Some(ExternVal::Func(f)) = store.export(inst, "f") else {
+        panic!("no export")
+    };
     match store.invoke(f, &[Value::I32(1)]) {
         Ok(Exit::Suspended(s)) => s.heap_bytes(),
         other => panic!("expected a suspension, got {other:?}"),
@@ -110,8 +125,14 @@ fn main() {
     // Memory first, while the process is small.
     let calls = 100_000u64;
     let before = status_kib("VmRSS:");
-    let lines = run_ours("bench/js/jspi-many.js", &format!("globalThis.MANY_CALLS = {calls};"));
-    assert!(lines.iter().any(|l| l == &format!("OK {calls}")), "{lines:?}");
+    let lines = run_ours(
+        "bench/js/jspi-many.js",
+        &format!("globalThis.MANY_CALLS = {calls};"),
+    );
+    assert!(
+        lines.iter().any(|l| l == &format!("OK {calls}")),
+        "{lines:?}"
+    );
     let peak = status_kib("VmHWM:");
     println!("== memory ==");
     println!(
@@ -128,15 +149,25 @@ fn main() {
     // V8 runs each promising call on a stack of its own: here 10,000
     // suspended calls finish in about a second, while 40,000 did not finish
     // within a minute (the renderer stops answering).
-    match run_v8("bench/js/jspi-many.js", "globalThis.MANY_CALLS = 10000;", 120) {
+    match run_v8(
+        "bench/js/jspi-many.js",
+        "globalThis.MANY_CALLS = 10000;",
+        120,
+    ) {
         Some(v8) => println!("V8, the same script with 10,000 calls: {}", v8.join(" / ")),
         None => println!("V8: not run (no Chromium) or did not finish"),
     }
 
     println!("\n== a wasm loop calling an import 200,000 times (median ns per call) ==");
-    let ours = results(&run_ours("bench/js/jspi-loop.js", "globalThis.BENCH_REPS = 5;"));
+    let ours = results(&run_ours(
+        "bench/js/jspi-loop.js",
+        "globalThis.BENCH_REPS = 5;",
+    ));
     let v8 = run_v8("bench/js/jspi-loop.js", "", 600).map(|l| results(&l));
-    println!("{:<45} {:>10} {:>10} {:>8}", "import", "wasm-ref", "V8", "ratio");
+    println!(
+        "{:<45} {:>10} {:>10} {:>8}",
+        "import", "wasm-ref", "V8", "ratio"
+    );
     for (name, ns) in &ours {
         match v8.as_ref().and_then(|v| v.get(name)) {
             Some(v) => println!("{name:<45} {ns:>10.1} {v:>10.1} {:>8.1}", ns / v),

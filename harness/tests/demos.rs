@@ -6,12 +6,17 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 fn run(globals: &str, file: &str) -> Vec<String> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/jspi").join(file);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples/jspi")
+        .join(file);
     let text = std::fs::read(&path).expect("the demo exists");
     let lines = Arc::new(Mutex::new(Vec::new()));
     let report = run_js_sources(
         vec![
-            (path.with_file_name("globals.js"), globals.as_bytes().to_vec()),
+            (
+                path.with_file_name("globals.js"),
+                globals.as_bytes().to_vec(),
+            ),
             (path, text),
         ],
         Output::Buffer(lines.clone()),
@@ -26,7 +31,11 @@ fn run(globals: &str, file: &str) -> Vec<String> {
 fn lazy_loading_loads_once() {
     assert_eq!(
         run("", "lazy.js"),
-        ["loading promise42", "first call p42() = 42", "second call = 42"]
+        [
+            "loading promise42",
+            "first call p42() = 42",
+            "second call = 42"
+        ]
     );
 }
 
@@ -37,7 +46,9 @@ fn badfib_prints_its_table() {
     assert_eq!(lines.len(), fib.len());
     for (n, (line, f)) in lines.iter().zip(fib).enumerate() {
         let prefix = format!("fib({n}) = {f}: ");
-        let rest = line.strip_prefix(&prefix).unwrap_or_else(|| panic!("{line:?}"));
+        let rest = line
+            .strip_prefix(&prefix)
+            .unwrap_or_else(|| panic!("{line:?}"));
         let times: Vec<&str> = rest.split(' ').collect();
         assert_eq!(times.len(), 3, "{line:?}");
         assert!(times.iter().all(|t| t.ends_with("μs")), "{line:?}");

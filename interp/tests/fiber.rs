@@ -73,7 +73,10 @@ fn recurse(depth: u32, reserve: usize) -> Result<u32, u32> {
 #[test]
 fn deep_recursion_stops_before_the_guard_page() {
     for size in [64 * 1024, 1 << 20] {
-        let mut f = Fiber::new(size, |_: &Suspend<usize, (), _>, reserve: usize| recurse(0, reserve)).unwrap();
+        let mut f = Fiber::new(size, |_: &Suspend<usize, (), _>, reserve: usize| {
+            recurse(0, reserve)
+        })
+        .unwrap();
         match f.resume(16 * 1024) {
             FiberState::Returned(Err(depth)) => {
                 assert!(depth > 10, "{size}: depth {depth}");
@@ -81,7 +84,11 @@ fn deep_recursion_stops_before_the_guard_page() {
             other => panic!("{size}: {other:?}"),
         }
     }
-    assert_eq!(remaining_stack(), None, "the thread's own stack is not a fiber's");
+    assert_eq!(
+        remaining_stack(),
+        None,
+        "the thread's own stack is not a fiber's"
+    );
 }
 
 #[test]
@@ -98,8 +105,12 @@ fn remaining_stack_shrinks_with_depth() {
         s.suspend(top);
     })
     .unwrap();
-    let FiberState::Yielded(deeper) = f.resume(()) else { panic!() };
-    let FiberState::Yielded(top) = f.resume(()) else { panic!() };
+    let FiberState::Yielded(deeper) = f.resume(()) else {
+        panic!()
+    };
+    let FiberState::Yielded(top) = f.resume(()) else {
+        panic!()
+    };
     assert!(top > deeper + 4000, "{top} {deeper}");
     assert!(top <= 256 * 1024);
 }
@@ -117,7 +128,10 @@ fn a_panic_crosses_the_switch() {
     assert!(matches!(f.resume(1), FiberState::Yielded(1)));
     let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f.resume(7)));
     let payload = caught.expect_err("the panic comes out of resume");
-    assert_eq!(payload.downcast_ref::<String>().map(String::as_str), Some("inside the fiber: 7"));
+    assert_eq!(
+        payload.downcast_ref::<String>().map(String::as_str),
+        Some("inside the fiber: 7")
+    );
     assert!(f.is_done());
 }
 
@@ -154,16 +168,24 @@ fn dropping_a_fiber_that_never_ran() {
     let g = Guard(dropped.clone());
     let f = Fiber::new(64 * 1024, move |_: &Suspend<(), (), ()>, (): ()| drop(g)).unwrap();
     drop(f);
-    assert_eq!(dropped.get(), 1, "the closure and what it holds are dropped");
+    assert_eq!(
+        dropped.get(),
+        1,
+        "the closure and what it holds are dropped"
+    );
 }
 
 #[test]
 fn fibers_inside_fibers() {
     let mut outer = Fiber::new(128 * 1024, |s, x: u32| {
         let mut inner = Fiber::new(64 * 1024, |t, y: u32| t.suspend(y + 1) + 100).unwrap();
-        let FiberState::Yielded(a) = inner.resume(x) else { panic!() };
+        let FiberState::Yielded(a) = inner.resume(x) else {
+            panic!()
+        };
         let b = s.suspend(a);
-        let FiberState::Returned(c) = inner.resume(b) else { panic!() };
+        let FiberState::Returned(c) = inner.resume(b) else {
+            panic!()
+        };
         c
     })
     .unwrap();

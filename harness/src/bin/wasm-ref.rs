@@ -30,7 +30,7 @@ usage:
       is available to its imports) and call one export with the arguments,
       read by the parameter types: integers (decimal or 0x hex), floats
       (decimal, inf, nan, or bits:0x...), null for references.
-  wasm-ref js [--prelude FILE]... FILE...
+  wasm-ref js [--stacks heap|native] [--stack-size KIB] [--prelude FILE]... FILE...
       Evaluate JavaScript files as classic scripts in one realm, preludes
       first, with the WebAssembly JS API and JSPI (WebAssembly.Suspending,
       WebAssembly.promising, WebAssembly.SuspendError), console.log, print,
@@ -39,7 +39,10 @@ usage:
       WebAssembly.compileStreaming and instantiateStreaming). After each
       script every microtask runs, then timers run in order (virtual time)
       until none is left. Exits 0 only if no exception went uncaught and no
-      promise rejection stayed unhandled.
+      promise rejection stayed unhandled. --stacks native runs each
+      WebAssembly.promising call on a native stack of its own, of
+      --stack-size KiB (default 1024), as V8 does; heap (the default) keeps
+      a suspended call in the interpreter's heap frames only.
   wasm-ref wat FILE.wat -o FILE.wasm
       Translate a module from the text format to a binary (how the demos'
       .wasm files are rebuilt).
@@ -109,18 +112,40 @@ fn wast(args: &[String]) -> Result<ExitCode, String> {
 
 fn js(args: &[String]) -> Result<ExitCode, String> {
     let (mut preludes, mut files) = (Vec::new(), Vec::new());
+    let (mut native, mut stack_kib) = (false, 1024usize);
     let mut it = args.iter();
     while let Some(a) = it.next() {
-        if a == "--prelude" {
-            preludes.push(it.next().ok_or("--prelude needs a file")?.into());
-        } else {
-            files.push(a.into());
+        match a.as_str() {
+            "--prelude" => preludes.push(it.next().ok_or("--prelude needs a file")?.into()),
+            "--stacks" => match it.next().map(String::as_str) {
+                Some("heap") => native = false,
+                Some("native") => native = true,
+                other => return Err(format!("--stacks takes heap or native, not {other:?}")),
+            },
+            "--stack-size" => {
+                let n = it.next().ok_or("--stack-size needs a number of KiB")?;
+                stack_kib = n
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|&k| k > 0 && k <= 1 << 20)
+                    .ok_or_else(|| {
+                        format!("--stack-size: {n:?} is not a size in KiB (1 to 1048576)")
+                    })?;
+            }
+            _ => files.push(a.into()),
         }
     }
     if files.is_empty() {
         return Err("js: no files given".into());
     }
-    let report = harness::js::run_js(&preludes, &files, harness::js::Output::Stdout)?;
+    let stacks = if native {
+        harness::js::Stacks::Native {
+            stack_size: stack_kib * 1024,
+        }
+    } else {
+        harness::js::Stacks::Heap
+    };
+    let report = harness::js::run_js_with(&preludes, &files, harness::js::Output::Stdout, stacks)?;
     for e in &report.errors {
         eprintln!("{e}");
     }

@@ -132,7 +132,12 @@ pub(crate) fn define_hidden(
 pub(crate) fn define_member(ctx: &mut Context, target: &JsObject, m: &Member) -> JsResult<()> {
     let desc = match *m {
         Member::Method(name, length, f) => PropertyDescriptor::builder()
-            .value(builtin_function(ctx, name, length, NativeFunction::from_fn_ptr(f)))
+            .value(builtin_function(
+                ctx,
+                name,
+                length,
+                NativeFunction::from_fn_ptr(f),
+            ))
             .writable(true)
             .enumerable(true)
             .configurable(true),
@@ -252,7 +257,11 @@ pub(crate) fn define_error_class(
         .constructor(true)
         .inherit(error.prototype())
         .custom_prototype(error.constructor())
-        .property(js_string!("name"), string(name), Attribute::WRITABLE | Attribute::CONFIGURABLE)
+        .property(
+            js_string!("name"),
+            string(name),
+            Attribute::WRITABLE | Attribute::CONFIGURABLE,
+        )
         .property(
             js_string!("message"),
             js_string!(""),
@@ -356,7 +365,12 @@ pub(crate) fn install_intrinsics(ctx: &mut Context) -> JsResult<()> {
     };
     let iterable_to_list = compile("(v) => [...v]", ctx)?;
     let await_bridge = compile(AWAIT_BRIDGE, ctx)?;
-    let promise_ctor: JsObject = ctx.intrinsics().constructors().promise().constructor().into();
+    let promise_ctor: JsObject = ctx
+        .intrinsics()
+        .constructors()
+        .promise()
+        .constructor()
+        .into();
     let promise_resolve = promise_ctor
         .get(js_string!("resolve"), ctx)?
         .as_object()
@@ -413,7 +427,11 @@ pub(crate) fn await_with(
         .expect("installed")
         .await_bridge
         .clone();
-    let args = [promise.clone(), on_fulfilled.clone().into(), on_rejected.clone().into()];
+    let args = [
+        promise.clone(),
+        on_fulfilled.clone().into(),
+        on_rejected.clone().into(),
+    ];
     bridge.call(&JsValue::undefined(), &args, ctx)?;
     Ok(())
 }

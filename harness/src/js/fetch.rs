@@ -72,7 +72,9 @@ pub(crate) fn install(ctx: &mut Context, base: PathBuf) -> JsResult<()> {
 }
 
 fn response_constructor(_: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
-    Err(type_error("Response: this runner makes responses only through fetch()"))
+    Err(type_error(
+        "Response: this runner makes responses only through fetch()",
+    ))
 }
 
 /// The MIME type of a local file, from its extension.
@@ -98,7 +100,12 @@ fn fetch(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> 
             let path = base.join(path);
             match std::fs::read(&path) {
                 Ok(body) => {
-                    let proto = ctx.get_data::<ResponseClass>().expect("installed").0.prototype.clone();
+                    let proto = ctx
+                        .get_data::<ResponseClass>()
+                        .expect("installed")
+                        .0
+                        .prototype
+                        .clone();
                     let data = ResponseData {
                         mime: mime_of(&path),
                         body: Rc::new(body),
@@ -157,7 +164,9 @@ fn status(this: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
 }
 
 fn url(this: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
-    Ok(adapter::string(&this_response(this, "Response.prototype.url")?.url))
+    Ok(adapter::string(
+        &this_response(this, "Response.prototype.url")?.url,
+    ))
 }
 
 /// `Response.prototype.headers`: an object whose `get(name)` gives the

@@ -109,7 +109,11 @@ pub(crate) fn install(ctx: &mut Context, out: Output) -> JsResult<()> {
     ctx.insert_data(Sink(out));
     ctx.insert_data(TimeOrigin(std::time::Instant::now()));
     let performance = ObjectInitializer::new(ctx)
-        .function(NativeFunction::from_fn_ptr(performance_now), js_string!("now"), 0)
+        .function(
+            NativeFunction::from_fn_ptr(performance_now),
+            js_string!("now"),
+            0,
+        )
         .build();
     ctx.register_global_property(
         js_string!("performance"),

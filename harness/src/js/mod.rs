@@ -46,6 +46,19 @@ pub fn run_js(
     files: &[PathBuf],
     out: host::Output,
 ) -> Result<JsReport, String> {
+    run_js_with(preludes, files, out, Stacks::Heap)
+}
+
+/// As [`run_js`], with promising calls running where `stacks` says.
+///
+/// # Errors
+/// A message if a file cannot be read.
+pub fn run_js_with(
+    preludes: &[PathBuf],
+    files: &[PathBuf],
+    out: host::Output,
+    stacks: Stacks,
+) -> Result<JsReport, String> {
     let mut sources = Vec::new();
     for p in preludes.iter().chain(files) {
         let text = std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
@@ -56,7 +69,7 @@ pub fn run_js(
         .and_then(|f| f.parent())
         .map(PathBuf::from)
         .unwrap_or_default();
-    run_on_thread(sources, base, out)
+    run_on_thread(sources, base, out, stacks)
 }
 
 /// As [`run_js`], for scripts given as (name, text) pairs; `fetch`
@@ -68,28 +81,46 @@ pub fn run_js_sources(
     sources: Vec<(PathBuf, Vec<u8>)>,
     out: host::Output,
 ) -> Result<JsReport, String> {
+    run_js_sources_with(sources, out, Stacks::Heap)
+}
+
+/// As [`run_js_sources`], with promising calls running where `stacks` says.
+///
+/// # Errors
+/// A message if the JavaScript thread cannot start or panicked.
+pub fn run_js_sources_with(
+    sources: Vec<(PathBuf, Vec<u8>)>,
+    out: host::Output,
+    stacks: Stacks,
+) -> Result<JsReport, String> {
     let base = sources
         .last()
         .and_then(|(p, _)| p.parent())
         .map(PathBuf::from)
         .unwrap_or_default();
-    run_on_thread(sources, base, out)
+    run_on_thread(sources, base, out, stacks)
 }
 
 fn run_on_thread(
     sources: Vec<(PathBuf, Vec<u8>)>,
     base: PathBuf,
     out: host::Output,
+    stacks: Stacks,
 ) -> Result<JsReport, String> {
     std::thread::Builder::new()
         .stack_size(256 << 20)
-        .spawn(move || run_sources(sources, base, out))
+        .spawn(move || run_sources(sources, base, out, stacks))
         .map_err(|e| format!("cannot start the JavaScript thread: {e}"))?
         .join()
         .map_err(|_| "the JavaScript engine panicked".to_string())
 }
 
-fn run_sources(sources: Vec<(PathBuf, Vec<u8>)>, base: PathBuf, out: host::Output) -> JsReport {
+fn run_sources(
+    sources: Vec<(PathBuf, Vec<u8>)>,
+    base: PathBuf,
+    out: host::Output,
+    stacks: Stacks,
+) -> JsReport {
     let event_loop = Rc::new(EventLoop::default());
     let mut ctx: Context = match ContextBuilder::default()
         .job_executor(event_loop.clone())
@@ -117,7 +148,7 @@ fn run_sources(sources: Vec<(PathBuf, Vec<u8>)>, base: PathBuf, out: host::Outpu
             errors: vec![format!("cannot install fetch: {e}")],
         };
     }
-    if let Err(e) = wasm::install(&mut ctx) {
+    if let Err(e) = wasm::install(&mut ctx, stacks) {
         return JsReport {
             errors: vec![format!("cannot install the WebAssembly namespace: {e}")],
         };
@@ -137,3 +168,4 @@ fn run_sources(sources: Vec<(PathBuf, Vec<u8>)>, base: PathBuf, out: host::Outpu
 }
 
 pub use host::Output;
+pub use wasm::Stacks;

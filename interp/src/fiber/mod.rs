@@ -205,7 +205,6 @@ impl<I: 'static, Y: 'static, R: 'static> Fiber<I, Y, R> {
         Ok(fiber)
     }
 
-
     /// Whether the fiber's function has returned (or panicked).
     pub fn is_done(&self) -> bool {
         self.inner().status.get() == Status::Done
@@ -252,7 +251,10 @@ impl<I: 'static, Y: 'static, R: 'static> Fiber<I, Y, R> {
         // after setting `transfer`. `self` is borrowed mutably for the
         // whole switch, so nothing else touches the fiber meanwhile.
         unsafe {
-            arch::switch(self.inner().resumer_sp.as_ptr(), self.inner().fiber_sp.get());
+            arch::switch(
+                self.inner().resumer_sp.as_ptr(),
+                self.inner().fiber_sp.get(),
+            );
         }
         STACK_LIMIT.with(|l| l.set(outer_limit));
         self.inner().transfer.replace(Transfer::Empty)
@@ -345,7 +347,10 @@ impl<I, Y, R> Fiber<I, Y, R> {
             // by unwinding its frames and switching back from `entry` with
             // its status Done.
             unsafe {
-                arch::switch(self.inner().resumer_sp.as_ptr(), self.inner().fiber_sp.get());
+                arch::switch(
+                    self.inner().resumer_sp.as_ptr(),
+                    self.inner().fiber_sp.get(),
+                );
             }
             STACK_LIMIT.with(|l| l.set(outer_limit));
             // A destructor that panicked during the unwinding is dropped

@@ -1,6 +1,8 @@
 //! The JavaScript part of the conformance suite: every test of
 //! `spec-tests/js/*.js` run in the JS API of `wasm-ref js` with our preludes
-//! (`lib/builder.js`, `lib/check.js`), and every WPT-style test of
+//! (`lib/builder.js`, `lib/check.js`), once with promising calls on heap
+//! frames (`conformance::js::`) and once on native stacks
+//! (`conformance::js-native::`), and every WPT-style test of
 //! `spec-tests/js/wpt/*.any.js` run with the Web Platform Tests'
 //! `testharness.js` (fetched from the npm registry on first use, see
 //! `tools/fetch-testharness.sh`). The same files run in V8 through
@@ -10,7 +12,7 @@
 //! unhandled rejection and prints no `FAIL` line; a WPT file when every
 //! test passes and the harness ends with `DONE ... harness OK`.
 
-use harness::js::{Output, run_js};
+use harness::js::{Output, Stacks, run_js_with};
 use libtest_mimic::{Failed, Trial};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -29,9 +31,9 @@ fn files(dir: &Path, suffix: &str) -> Vec<PathBuf> {
 
 /// Runs `files` after `preludes`, returning the printed lines or why the
 /// run failed.
-fn run(preludes: &[PathBuf], files: &[PathBuf]) -> Result<Vec<String>, String> {
+fn run(preludes: &[PathBuf], files: &[PathBuf], stacks: Stacks) -> Result<Vec<String>, String> {
     let lines = Arc::new(Mutex::new(Vec::new()));
-    let report = run_js(preludes, files, Output::Buffer(lines.clone()))?;
+    let report = run_js_with(preludes, files, Output::Buffer(lines.clone()), stacks)?;
     let lines = lines.lock().expect("the run is over").clone();
     if !report.ok() {
         return Err(format!(
@@ -73,36 +75,70 @@ pub(crate) fn trials() -> Vec<Trial> {
     let dir = Path::new(JS_DIR);
     let mut out = Vec::new();
     let lib = [dir.join("lib/builder.js"), dir.join("lib/check.js")];
+    // Every scenario in both execution modes of promising calls: on the
+    // interpreter's heap frames, and on native stacks of 1 MiB (issue 6).
+    let modes = [
+        ("js", Stacks::Heap),
+        (
+            "js-native",
+            Stacks::Native {
+                stack_size: 1 << 20,
+            },
+        ),
+    ];
     for file in files(dir, ".js") {
-        let name = file.file_name().expect("a file").to_string_lossy().to_string();
-        let lib = lib.clone();
-        out.push(Trial::test(format!("conformance::js::{name}"), move || {
-            let lines = run(&lib, std::slice::from_ref(&file)).map_err(Failed::from)?;
-            let failed: Vec<&String> = lines.iter().filter(|l| l.starts_with("FAIL")).collect();
-            if !failed.is_empty() {
-                return Err(Failed::from(
-                    failed.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n"),
-                ));
-            }
-            if !lines.iter().any(|l| l.starts_with("ok")) {
-                return Err(Failed::from("the file ran no check"));
-            }
-            Ok(())
-        }));
+        for (mode, stacks) in modes {
+            let name = file
+                .file_name()
+                .expect("a file")
+                .to_string_lossy()
+                .to_string();
+            let (lib, file) = (lib.clone(), file.clone());
+            out.push(Trial::test(
+                format!("conformance::{mode}::{name}"),
+                move || {
+                    let lines =
+                        run(&lib, std::slice::from_ref(&file), stacks).map_err(Failed::from)?;
+                    let failed: Vec<&String> =
+                        lines.iter().filter(|l| l.starts_with("FAIL")).collect();
+                    if !failed.is_empty() {
+                        return Err(Failed::from(
+                            failed
+                                .iter()
+                                .map(|s| s.as_str())
+                                .collect::<Vec<_>>()
+                                .join("\n"),
+                        ));
+                    }
+                    if !lines.iter().any(|l| l.starts_with("ok")) {
+                        return Err(Failed::from("the file ran no check"));
+                    }
+                    Ok(())
+                },
+            ));
+        }
     }
     let wpt = dir.join("wpt");
     for file in files(&wpt, ".any.js") {
-        let name = file.file_name().expect("a file").to_string_lossy().to_string();
+        let name = file
+            .file_name()
+            .expect("a file")
+            .to_string_lossy()
+            .to_string();
         let (report, builder, done) = (wpt.join("report.js"), lib[0].clone(), wpt.join("done.js"));
-        out.push(Trial::test(format!("conformance::wpt::{name}"), move || {
-            let th = testharness().map_err(Failed::from)?;
-            let lines = run(&[th, report, builder], &[file, done]).map_err(Failed::from)?;
-            let bad: Vec<&String> = lines.iter().filter(|l| !l.starts_with("PASS")).collect();
-            match bad.as_slice() {
-                [last] if last.ends_with("harness OK") && lines.len() > 1 => Ok(()),
-                _ => Err(Failed::from(lines.join("\n"))),
-            }
-        }));
+        out.push(Trial::test(
+            format!("conformance::wpt::{name}"),
+            move || {
+                let th = testharness().map_err(Failed::from)?;
+                let lines = run(&[th, report, builder], &[file, done], Stacks::Heap)
+                    .map_err(Failed::from)?;
+                let bad: Vec<&String> = lines.iter().filter(|l| !l.starts_with("PASS")).collect();
+                match bad.as_slice() {
+                    [last] if last.ends_with("harness OK") && lines.len() > 1 => Ok(()),
+                    _ => Err(Failed::from(lines.join("\n"))),
+                }
+            },
+        ));
     }
     out
 }

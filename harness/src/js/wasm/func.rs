@@ -31,7 +31,8 @@ pub(crate) fn new_exported_function(st: &WasmState, f: FuncAddr, ctx: &mut Conte
             .unwrap_or(0);
         (index, store.func_type(f).params.len())
     };
-    let code = NativeFunction::from_copy_closure(move |_this, args, ctx| call_exported(f, args, ctx));
+    let code =
+        NativeFunction::from_copy_closure(move |_this, args, ctx| call_exported(f, args, ctx));
     adapter::builtin_function(ctx, &index.to_string(), arity, code)
 }
 
@@ -113,14 +114,22 @@ pub(crate) enum Driven {
     /// computation is paused at that import, whose result types are
     /// `results`, and only a promising call may hold it.
     Awaiting {
-        suspended: interp::Suspended,
+        paused: Paused,
         promise: JsValue,
         results: Vec<interp::syntax::ValType>,
     },
 }
 
+/// A computation paused at a Suspending import.
+pub(crate) enum Paused {
+    /// On the heap: the interpreter's own suspended computation.
+    Heap(interp::Suspended),
+    /// On a native stack: the fiber it runs on (`--stacks native`).
+    Native(super::native::CallFiber),
+}
+
 /// What a host function made from JS answered.
-enum HostResult {
+pub(crate) enum HostResult {
     /// Resume the computation with these results.
     Return(Vec<Value>),
     /// Wait for this promise (a Suspending import in an active context).
@@ -161,7 +170,7 @@ pub(crate) fn drive_until_await(
             Ok(HostResult::Await(promise)) => {
                 let results = st.store.borrow().func_type(func).results.clone();
                 return Ok(Driven::Awaiting {
-                    suspended,
+                    paused: Paused::Heap(suspended),
                     promise,
                     results,
                 });
@@ -218,7 +227,7 @@ pub(crate) fn alloc_host_function(st: &WasmState, ty: FuncType, import: HostImpo
 /// undefined, and its result becomes the wasm results (several results
 /// through the iterable protocol). A Suspending import instead answers
 /// with the promise to await (JSPI "suspending function").
-fn call_host(
+pub(crate) fn call_host(
     st: &Rc<WasmState>,
     func: FuncAddr,
     token: u64,
@@ -236,7 +245,12 @@ fn call_host(
             }
             let js_args = args_to_js(st, args, ctx)?;
             let ret = callable.call(&JsValue::undefined(), &js_args, ctx)?;
-            Ok(HostResult::Return(results_from_js(st, &ret, &ty.results, ctx)?))
+            Ok(HostResult::Return(results_from_js(
+                st,
+                &ret,
+                &ty.results,
+                ctx,
+            )?))
         }
         HostImport::Suspending { callable } => {
             super::jspi::suspending_function(st, &callable, &ty, args, ctx).map(HostResult::Await)
@@ -245,7 +259,11 @@ fn call_host(
 }
 
 /// Wasm arguments as JS values (ToJSValue each).
-pub(crate) fn args_to_js(st: &WasmState, args: Vec<Value>, ctx: &mut Context) -> JsResult<Vec<JsValue>> {
+pub(crate) fn args_to_js(
+    st: &WasmState,
+    args: Vec<Value>,
+    ctx: &mut Context,
+) -> JsResult<Vec<JsValue>> {
     let mut js_args = Vec::with_capacity(args.len());
     for a in args {
         js_args.push(to_js(st, a, ctx)?);
@@ -266,7 +284,9 @@ pub(crate) fn results_from_js(
         1 => Ok(vec![to_wasm(st, ret, types[0], ctx)?]),
         n => {
             if !ret.is_object() {
-                return Err(type_error("a function with several results must return an iterable"));
+                return Err(type_error(
+                    "a function with several results must return an iterable",
+                ));
             }
             let values = adapter::iterable_to_list(ret, ctx)?;
             if values.len() != n {

@@ -45,13 +45,17 @@ fn constructor(new_target: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsR
     let mutable = d.get(js_string!("mutable"), ctx)?.to_boolean();
     let value = d.get(js_string!("value"), ctx)?;
     if value.is_undefined() {
-        return Err(type_error("WebAssembly.Global: the descriptor needs 'value'"));
+        return Err(type_error(
+            "WebAssembly.Global: the descriptor needs 'value'",
+        ));
     }
     let name = value.to_string(ctx)?.to_std_string_escaped();
     let ty = parse_value_type(&name)
         .ok_or_else(|| type_error(format!("WebAssembly.Global: '{name}' is not a value type")))?;
     if ty == ValType::V128 {
-        return Err(type_error("WebAssembly.Global: a v128 global cannot be made from JavaScript"));
+        return Err(type_error(
+            "WebAssembly.Global: a v128 global cannot be made from JavaScript",
+        ));
     }
     let st = state(ctx);
     let v = match args.get(1) {
@@ -107,10 +111,14 @@ fn set_value(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<Js
     let st = state(ctx);
     let (g, ty) = this_global(&st, this, "WebAssembly.Global.prototype.value")?;
     if args.is_empty() {
-        return Err(type_error("WebAssembly.Global.prototype.value: a value is required"));
+        return Err(type_error(
+            "WebAssembly.Global.prototype.value: a value is required",
+        ));
     }
     if ty.mutability == Mut::Const {
-        return Err(type_error("WebAssembly.Global.prototype.value: the global is immutable"));
+        return Err(type_error(
+            "WebAssembly.Global.prototype.value: the global is immutable",
+        ));
     }
     let v = to_wasm(&st, &args[0], ty.val, ctx)?;
     st.store

@@ -35,11 +35,17 @@ fn constructor(new_target: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsR
     require_new(new_target, "Instance")?;
     let module = match arg(args, 0).as_object().filter(|o| o.is::<ModuleData>()) {
         Some(o) => adapter::data_of::<ModuleData>(&o).module.clone(),
-        None => return Err(type_error("WebAssembly.Instance: the argument is not a Module")),
+        None => {
+            return Err(type_error(
+                "WebAssembly.Instance: the argument is not a Module",
+            ));
+        }
     };
     let import_object = arg(args, 1);
     if !import_object.is_undefined() && !import_object.is_object() {
-        return Err(type_error("WebAssembly.Instance: the import object is not an object"));
+        return Err(type_error(
+            "WebAssembly.Instance: the import object is not an object",
+        ));
     }
     let st = state(ctx);
     // WebIDL: the object is made (reading NewTarget's prototype) after the
@@ -64,7 +70,11 @@ pub(crate) fn instantiate_core(
     ctx: &mut Context,
 ) -> JsResult<JsValue> {
     let exports = instantiate_exports(st, module, imports, ctx)?;
-    Ok(new_object(st.classes.instance.prototype.clone(), InstanceData { exports }).into())
+    Ok(new_object(
+        st.classes.instance.prototype.clone(),
+        InstanceData { exports },
+    )
+    .into())
 }
 
 /// Spec 4.5.4 `module_instantiate` through the JS API: a link failure is a
@@ -77,7 +87,10 @@ fn instantiate_exports(
     ctx: &mut Context,
 ) -> JsResult<JsObject> {
     st.sync_from_js()?;
-    let r = st.store.borrow_mut().instantiate_without_start(module, imports);
+    let r = st
+        .store
+        .borrow_mut()
+        .instantiate_without_start(module, imports);
     let (inst, start) = match r {
         Ok(x) => x,
         Err(e) => {
@@ -98,7 +111,9 @@ fn instantiation_error(st: &WasmState, e: &Error, ctx: &mut Context) -> JsError 
         Error::Link(m) => error_of(&st.classes.link_error, m, ctx),
         Error::Uninstantiable(t) => st.trap_error(t, ctx),
         Error::UncaughtException(x) => JsError::from_opaque(st.exn_to_js(*x)),
-        Error::Malformed { .. } | Error::Invalid(_) => error_of(&st.classes.compile_error, &e.to_string(), ctx),
+        Error::Malformed { .. } | Error::Invalid(_) => {
+            error_of(&st.classes.compile_error, &e.to_string(), ctx)
+        }
         Error::Api(m) => error_of(&st.classes.link_error, m, ctx),
     }
 }

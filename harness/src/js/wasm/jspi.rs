@@ -13,12 +13,15 @@
 //! a paused call. Each step below names the spec step it implements; see
 //! `proposal-notes/jspi.md` for the map and the errata.
 
-use super::func::{Driven, args_to_js, drive_until_await, resume, results_from_js, results_to_js};
+use super::func::{
+    Driven, Paused, args_to_js, drive_until_await, results_from_js, results_to_js, resume,
+};
 use super::values::to_wasm;
 use super::{MAX_DEPTH, WasmState, crosses_boundary, state};
+use super::{Stacks, native};
 use crate::js::adapter::{
-    self, InterfaceSpec, arg, await_with, builtin_function, error_of, new_object,
-    promise_resolve, prototype_for, range_error, require_new, settle, thrown_value, type_error,
+    self, InterfaceSpec, arg, await_with, builtin_function, error_of, new_object, promise_resolve,
+    prototype_for, range_error, require_new, settle, thrown_value, type_error,
 };
 use boa_engine::native_function::NativeFunction;
 use boa_engine::object::builtins::JsFunction;
@@ -44,7 +47,7 @@ pub(crate) enum Status {
 
 /// A promising call paused at a Suspending import, waiting for its promise.
 pub(crate) struct Continuation {
-    suspended: interp::Suspended,
+    paused: Paused,
     /// The import's result types, for coercing the fulfilled value.
     results: Vec<ValType>,
     /// The promising call's promise capability.
@@ -78,7 +81,9 @@ fn suspending_constructor(
     require_new(new_target, "Suspending")?;
     // WebIDL Function conversion, then step 1: the argument is callable.
     let Some(func) = arg(args, 0).as_callable() else {
-        return Err(type_error("WebAssembly.Suspending: the argument is not a function"));
+        return Err(type_error(
+            "WebAssembly.Suspending: the argument is not a function",
+        ));
     };
     let st = state(ctx);
     let proto = prototype_for(new_target, &st.classes.suspending.prototype, ctx)?;
@@ -97,7 +102,9 @@ pub(crate) fn wrapped_function(v: &JsValue) -> Option<JsObject> {
 pub(crate) fn promising(_: &JsValue, args: &[JsValue], ctx: &mut JsContext) -> JsResult<JsValue> {
     // Step 1: callable.
     let Some(callable) = arg(args, 0).as_callable() else {
-        return Err(type_error("WebAssembly.promising: the argument is not a function"));
+        return Err(type_error(
+            "WebAssembly.promising: the argument is not a function",
+        ));
     };
     // Step 2: an Exported Function ([[FunctionAddress]]).
     let st = state(ctx);
@@ -157,13 +164,17 @@ fn evaluate_promising(
     st.status.borrow_mut().insert(ec, Status::Active);
     // Step 3: func_invoke, through the driver.
     st.depth.set(st.depth.get() + 1);
-    let r = st.sync_from_js().and_then(|()| {
-        let exit = st.store.borrow_mut().invoke(f, &values);
-        match exit {
-            Ok(exit) => drive_until_await(st, exit, ctx),
-            Err(e) => Err(type_error(e.to_string())),
-        }
-    });
+    let r = match st.stacks {
+        Stacks::Heap => st.sync_from_js().and_then(|()| {
+            let exit = st.store.borrow_mut().invoke(f, &values);
+            match exit {
+                Ok(exit) => drive_until_await(st, exit, ctx),
+                Err(e) => Err(type_error(e.to_string())),
+            }
+        }),
+        // The same steps, on a native stack of its own (issue 6).
+        Stacks::Native { stack_size } => native::start(st, f, values, stack_size, ctx),
+    };
     st.depth.set(st.depth.get() - 1);
     st.pop_context(ec);
     settle_or_await(st, ec, r, resolve, reject, None, ctx)
@@ -183,7 +194,7 @@ fn settle_or_await(
 ) -> JsResult<()> {
     match r {
         Ok(Driven::Awaiting {
-            suspended,
+            paused,
             promise,
             results,
         }) => {
@@ -193,7 +204,7 @@ fn settle_or_await(
             st.continuations.borrow_mut().insert(
                 ec,
                 Continuation {
-                    suspended,
+                    paused,
                     results,
                     resolve,
                     reject,
@@ -264,7 +275,11 @@ fn resume_promising(
     let was = st.status.borrow_mut().insert(ec, Status::Active);
     st.reenter_context(ec);
     let outcome = if was != Some(Status::Paused) {
-        Err(suspend_error(&st, "the promising context was not paused", ctx))
+        Err(suspend_error(
+            &st,
+            "the promising context was not paused",
+            ctx,
+        ))
     } else {
         match settled {
             // Step 12: coerce the fulfilled value to the import's results;
@@ -275,10 +290,22 @@ fn resume_promising(
         }
     };
     // Step 13: back into wasm, after the call.
-    let r = resume(&st, cont.suspended, outcome, ctx)
-        .and_then(|exit| drive_until_await(&st, exit, ctx));
+    let r = match cont.paused {
+        Paused::Heap(suspended) => {
+            resume(&st, suspended, outcome, ctx).and_then(|exit| drive_until_await(&st, exit, ctx))
+        }
+        Paused::Native(fiber) => native::resume(&st, fiber, outcome, ctx),
+    };
     st.pop_context(ec);
-    settle_or_await(&st, ec, r, cont.resolve, cont.reject, Some(cont.on_settled), ctx)
+    settle_or_await(
+        &st,
+        ec,
+        r,
+        cont.resolve,
+        cont.reject,
+        Some(cont.on_settled),
+        ctx,
+    )
 }
 
 /// The suspending function's steps when wasm calls it (a.4 steps 1-8): the

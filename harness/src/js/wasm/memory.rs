@@ -9,8 +9,8 @@
 
 use super::state;
 use crate::js::adapter::{
-    self, InterfaceSpec, Member, arg, prototype_for, range_error, require_new,
-    this_object, type_error,
+    self, InterfaceSpec, Member, arg, prototype_for, range_error, require_new, this_object,
+    type_error,
 };
 use boa_engine::object::builtins::JsArrayBuffer;
 use boa_engine::{Context, JsBigInt, JsData, JsObject, JsResult, JsValue, js_string};
@@ -68,7 +68,8 @@ pub(crate) fn address_value(
                 return Err(type_error(format!("{what} is out of range")));
             }
             let s = b.to_string_radix(10);
-            s.parse::<u64>().map_err(|_| type_error(format!("{what} is out of range")))
+            s.parse::<u64>()
+                .map_err(|_| type_error(format!("{what} is out of range")))
         }
     }
 }
@@ -81,7 +82,9 @@ pub(crate) fn enforce_range_u32(v: &JsValue, what: &str, ctx: &mut Context) -> J
     }
     let x = x.trunc();
     if !(0.0..=u32::MAX as f64).contains(&x) {
-        return Err(type_error(format!("{what} is out of the range of unsigned long")));
+        return Err(type_error(format!(
+            "{what} is out of the range of unsigned long"
+        )));
     }
     Ok(x as u32)
 }
@@ -125,7 +128,9 @@ fn constructor(new_target: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsR
     let at = address_type(&d, ctx)?;
     let initial = d.get(js_string!("initial"), ctx)?;
     if initial.is_undefined() {
-        return Err(type_error("WebAssembly.Memory: the descriptor needs 'initial'"));
+        return Err(type_error(
+            "WebAssembly.Memory: the descriptor needs 'initial'",
+        ));
     }
     let initial = address_value(&initial, at, "initial", ctx)?;
     let maximum = d.get(js_string!("maximum"), ctx)?;
@@ -140,22 +145,33 @@ fn constructor(new_target: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsR
         AddrType::I64 => 1 << 48,
     };
     if initial > limit || maximum.is_some_and(|m| m > limit) {
-        return Err(range_error("WebAssembly.Memory: more pages than the address type allows"));
+        return Err(range_error(
+            "WebAssembly.Memory: more pages than the address type allows",
+        ));
     }
     if maximum.is_some_and(|m| m < initial) {
-        return Err(range_error("WebAssembly.Memory: maximum is less than initial"));
+        return Err(range_error(
+            "WebAssembly.Memory: maximum is less than initial",
+        ));
     }
     if shared {
         if maximum.is_none() {
-            return Err(type_error("WebAssembly.Memory: a shared memory needs a maximum"));
+            return Err(type_error(
+                "WebAssembly.Memory: a shared memory needs a maximum",
+            ));
         }
-        return Err(range_error("WebAssembly.Memory: shared memories (threads) are not supported"));
+        return Err(range_error(
+            "WebAssembly.Memory: shared memories (threads) are not supported",
+        ));
     }
     let st = state(ctx);
     let proto = prototype_for(new_target, &st.classes.memory.prototype, ctx)?;
     let ty = MemType {
         addr: at,
-        limits: Limits { min: initial, max: maximum },
+        limits: Limits {
+            min: initial,
+            max: maximum,
+        },
         shared: false,
     };
     let m = st
@@ -190,11 +206,9 @@ fn grow(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue
     let delta = address_value(&arg(args, 0), at, "delta", ctx)?;
     // What JS wrote into the old buffer belongs to the memory before it grows.
     st.sync_from_js()?;
-    let old = st
-        .store
-        .borrow_mut()
-        .mem_grow(m, delta)
-        .ok_or_else(|| range_error("WebAssembly.Memory.prototype.grow: the memory cannot grow by that much"))?;
+    let old = st.store.borrow_mut().mem_grow(m, delta).ok_or_else(|| {
+        range_error("WebAssembly.Memory.prototype.grow: the memory cannot grow by that much")
+    })?;
     let stale = st.buffers.borrow_mut().remove(&m);
     if let Some(b) = stale {
         detach(&b)?;

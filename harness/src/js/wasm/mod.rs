@@ -17,13 +17,14 @@ mod instance;
 mod jspi;
 mod memory;
 mod module;
+mod native;
 mod table;
 mod tag;
 mod values;
 
 use super::adapter::{self, Interface};
-use boa_engine::{Context, JsError, JsObject, JsResult, JsSymbol, JsValue, js_string};
 use boa_engine::property::PropertyDescriptor;
+use boa_engine::{Context, JsError, JsObject, JsResult, JsSymbol, JsValue, js_string};
 use interp::syntax::FuncType;
 use interp::{
     Config, ExnAddr, FuncAddr, GlobalAddr, MemAddr, Store, TableAddr, TagAddr, Trap, Value,
@@ -77,8 +78,24 @@ pub(crate) enum HostImport {
     },
 }
 
+/// Where promising calls run (`wasm-ref js --stacks`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Stacks {
+    /// On the interpreter's heap frames: a suspension keeps only them.
+    #[default]
+    Heap,
+    /// Each promising call on a native stack of its own of this many
+    /// bytes, as V8 does (`interp::fiber`).
+    Native {
+        /// The stack size in bytes.
+        stack_size: usize,
+    },
+}
+
 /// The realm's WebAssembly state.
 pub(crate) struct WasmState {
+    /// Where promising calls run.
+    pub(crate) stacks: Stacks,
     pub(crate) store: RefCell<Store>,
     /// The JS tag (JS API `WebAssembly.JSTag`): type `[externref] -> []`.
     pub(crate) js_tag: TagAddr,
@@ -126,19 +143,28 @@ impl WasmState {
     pub(crate) fn push_context(&self, promising: bool) -> u64 {
         let id = self.next_context.get();
         self.next_context.set(id + 1);
-        self.contexts.borrow_mut().push(jspi::Context { id, promising });
+        self.contexts
+            .borrow_mut()
+            .push(jspi::Context { id, promising });
         id
     }
 
     /// Pushes again a promising context that resumes.
     pub(crate) fn reenter_context(&self, id: u64) {
-        self.contexts.borrow_mut().push(jspi::Context { id, promising: true });
+        self.contexts.borrow_mut().push(jspi::Context {
+            id,
+            promising: true,
+        });
     }
 
     /// Pops the running execution context, which must be `id`.
     pub(crate) fn pop_context(&self, id: u64) {
         let popped = self.contexts.borrow_mut().pop();
-        debug_assert_eq!(popped.map(|c| c.id), Some(id), "contexts are popped in order");
+        debug_assert_eq!(
+            popped.map(|c| c.id),
+            Some(id),
+            "contexts are popped in order"
+        );
     }
 
     /// The id of the running execution context, if it is a promising one.
@@ -372,7 +398,10 @@ impl WasmState {
 /// Whether a function type can cross the JS boundary (JS API: a `v128` or
 /// `exnref` parameter or result makes a call throw TypeError).
 pub(crate) fn crosses_boundary(ty: &FuncType) -> bool {
-    !ty.params.iter().chain(&ty.results).any(|t| values::is_opaque(*t))
+    !ty.params
+        .iter()
+        .chain(&ty.results)
+        .any(|t| values::is_opaque(*t))
 }
 
 /// The error constructors (JS API "Error objects"): NativeError-shaped
@@ -403,7 +432,7 @@ fn get_js_tag(_: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue
 
 /// Creates the `WebAssembly` namespace object on the global object (JS API
 /// §"The WebAssembly namespace").
-pub(crate) fn install(ctx: &mut Context) -> JsResult<()> {
+pub(crate) fn install(ctx: &mut Context, stacks: Stacks) -> JsResult<()> {
     adapter::install_intrinsics(ctx)?;
     let namespace = JsObject::with_object_proto(ctx.intrinsics());
     namespace.define_property_or_throw(
@@ -443,6 +472,7 @@ pub(crate) fn install(ctx: &mut Context) -> JsResult<()> {
         .alloc_tag(FuncType::new([interp::syntax::ValType::EXTERNREF], []))
         .map_err(|e| adapter::type_error(e.to_string()))?;
     let st = Rc::new(WasmState {
+        stacks,
         store: RefCell::new(store),
         js_tag,
         classes,
@@ -462,7 +492,11 @@ pub(crate) fn install(ctx: &mut Context) -> JsResult<()> {
     // JS API: `readonly attribute Tag JSTag` of the namespace, an accessor
     // giving the one Tag object of the JS tag.
     st.tag_object(js_tag);
-    adapter::define_member(ctx, &namespace, &adapter::Member::Getter("JSTag", get_js_tag))?;
+    adapter::define_member(
+        ctx,
+        &namespace,
+        &adapter::Member::Getter("JSTag", get_js_tag),
+    )?;
     adapter::define_hidden(ctx, &ctx.global_object(), "WebAssembly", namespace.into())?;
     Ok(())
 }

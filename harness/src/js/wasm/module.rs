@@ -7,8 +7,8 @@ use super::func::import_function;
 use super::values::{to_wasm, type_name};
 use super::{WasmState, instance, state};
 use crate::js::adapter::{
-    self, InterfaceSpec, Member, arg, error_of, new_object, prototype_for, queue_task,
-    require_new, settle, string, thrown_value, type_error,
+    self, InterfaceSpec, Member, arg, error_of, new_object, prototype_for, queue_task, require_new,
+    settle, string, thrown_value, type_error,
 };
 use boa_engine::native_function::NativeFunction;
 use boa_engine::object::builtins::{JsArrayBuffer, JsDataView, JsFunction, JsTypedArray};
@@ -64,7 +64,11 @@ pub(crate) fn buffer_source_bytes(v: &JsValue, ctx: &mut Context) -> JsResult<Ve
     let (buffer, offset, length) = if let Ok(t) = JsTypedArray::from_object(o.clone()) {
         (t.buffer(ctx)?, t.byte_offset(ctx)?, t.byte_length(ctx)?)
     } else if let Ok(d) = JsDataView::from_object(o.clone()) {
-        (d.buffer(ctx)?, d.byte_offset(ctx)? as usize, d.byte_length(ctx)? as usize)
+        (
+            d.buffer(ctx)?,
+            d.byte_offset(ctx)? as usize,
+            d.byte_length(ctx)? as usize,
+        )
     } else {
         return Err(not());
     };
@@ -114,7 +118,13 @@ fn constructor(new_target: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsR
     let st = state(ctx);
     let module = compile_bytes(&bytes, &st).map_err(|e| compile_error(&e, &st, ctx))?;
     let proto = prototype_for(new_target, &st.classes.module.prototype, ctx)?;
-    Ok(new_object(proto, ModuleData { module: Rc::new(module) }).into())
+    Ok(new_object(
+        proto,
+        ModuleData {
+            module: Rc::new(module),
+        },
+    )
+    .into())
 }
 
 /// Settles `promise` with `value` in a task of its own (the JS API's
@@ -194,7 +204,15 @@ fn instantiate(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsV
             // instantiation's task.
             let module = module_object(&st, m);
             let code = NativeFunction::from_copy_closure_with_captures(
-                |_, _, (module, imports, resolve, reject): &(JsObject, JsValue, JsFunction, JsFunction), ctx| {
+                |_,
+                 _,
+                 (module, imports, resolve, reject): &(
+                    JsObject,
+                    JsValue,
+                    JsFunction,
+                    JsFunction,
+                ),
+                 ctx| {
                     let st = state(ctx);
                     let m = adapter::data_of::<ModuleData>(module).module.clone();
                     start_instantiation(
@@ -237,12 +255,18 @@ fn start_instantiation(
             return;
         }
     };
-    let module_js = new_object(
-        st.classes.module.prototype.clone(),
-        ModuleData { module },
-    );
+    let module_js = new_object(st.classes.module.prototype.clone(), ModuleData { module });
     let code = NativeFunction::from_copy_closure_with_captures(
-        |_, _, (m, imports, resolve, reject, module_object): &(JsObject, Imports, JsFunction, JsFunction, Option<JsObject>), ctx| {
+        |_,
+         _,
+         (m, imports, resolve, reject, module_object): &(
+            JsObject,
+            Imports,
+            JsFunction,
+            JsFunction,
+            Option<JsObject>,
+        ),
+         ctx| {
             let st = state(ctx);
             let module = adapter::data_of::<ModuleData>(m).module.clone();
             match instance::instantiate_core(&st, &module, &imports.0, ctx) {
@@ -251,8 +275,16 @@ fn start_instantiation(
                         None => instance.into(),
                         Some(mo) => {
                             let result = JsObject::with_object_proto(ctx.intrinsics());
-                            result.create_data_property_or_throw(js_string!("module"), mo.clone(), ctx)?;
-                            result.create_data_property_or_throw(js_string!("instance"), instance, ctx)?;
+                            result.create_data_property_or_throw(
+                                js_string!("module"),
+                                mo.clone(),
+                                ctx,
+                            )?;
+                            result.create_data_property_or_throw(
+                                js_string!("instance"),
+                                instance,
+                                ctx,
+                            )?;
                             result.into()
                         }
                     };
@@ -285,7 +317,9 @@ pub(crate) fn read_imports(
     let list = module.imports();
     // Step 1: imports but no import object is a TypeError.
     if !list.is_empty() && import_object.is_undefined() {
-        return Err(type_error("the module has imports but no import object was given"));
+        return Err(type_error(
+            "the module has imports but no import object was given",
+        ));
     }
     if !import_object.is_undefined() && !import_object.is_object() {
         return Err(type_error("the import object is not an object"));
@@ -312,7 +346,10 @@ pub(crate) fn read_imports(
                 ExternVal::Func(f.ok_or_else(|| link(format!("{what}: not a function"), ctx))?)
             }
             ExternType::Global(gt) => {
-                if let Some(g) = v.as_object().filter(|o| o.is::<super::global::GlobalData>()) {
+                if let Some(g) = v
+                    .as_object()
+                    .filter(|o| o.is::<super::global::GlobalData>())
+                {
                     ExternVal::Global(adapter::data_of::<super::global::GlobalData>(&g).addr)
                 } else {
                     use interp::syntax::ValType;
@@ -324,12 +361,18 @@ pub(crate) fn read_imports(
                     };
                     if !number_ok {
                         return Err(link(
-                            format!("{what}: not a Global or a value of type {}", type_name(gt.val)),
+                            format!(
+                                "{what}: not a Global or a value of type {}",
+                                type_name(gt.val)
+                            ),
                             ctx,
                         ));
                     }
                     if gt.mutability == Mut::Var {
-                        return Err(link(format!("{what}: a mutable global needs a Global object"), ctx));
+                        return Err(link(
+                            format!("{what}: a mutable global needs a Global object"),
+                            ctx,
+                        ));
                     }
                     let value = to_wasm(st, &v, gt.val, ctx)?;
                     let g = st
@@ -340,11 +383,17 @@ pub(crate) fn read_imports(
                     ExternVal::Global(g)
                 }
             }
-            ExternType::Mem(_) => match v.as_object().filter(|o| o.is::<super::memory::MemoryData>()) {
+            ExternType::Mem(_) => match v
+                .as_object()
+                .filter(|o| o.is::<super::memory::MemoryData>())
+            {
                 Some(m) => ExternVal::Mem(adapter::data_of::<super::memory::MemoryData>(&m).addr),
                 None => return Err(link(format!("{what}: not a WebAssembly.Memory"), ctx)),
             },
-            ExternType::Table(_) => match v.as_object().filter(|o| o.is::<super::table::TableData>()) {
+            ExternType::Table(_) => match v
+                .as_object()
+                .filter(|o| o.is::<super::table::TableData>())
+            {
                 Some(t) => ExternVal::Table(adapter::data_of::<super::table::TableData>(&t).addr),
                 None => return Err(link(format!("{what}: not a WebAssembly.Table"), ctx)),
             },
@@ -374,7 +423,9 @@ fn module_arg(args: &[JsValue], op: &str) -> JsResult<Rc<Module>> {
     let v = arg(args, 0);
     match v.as_object().filter(|o| o.is::<ModuleData>()) {
         Some(o) => Ok(adapter::data_of::<ModuleData>(&o).module.clone()),
-        None => Err(type_error(format!("WebAssembly.Module.{op}: the argument is not a Module"))),
+        None => Err(type_error(format!(
+            "WebAssembly.Module.{op}: the argument is not a Module"
+        ))),
     }
 }
 
@@ -403,7 +454,10 @@ fn imports(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue
     let module = module_arg(args, "imports")?;
     let mut out = Vec::new();
     for (m, name, ty) in module.imports() {
-        out.push(descriptor(&[("module", &m), ("name", &name), ("kind", kind(&ty))], ctx)?);
+        out.push(descriptor(
+            &[("module", &m), ("name", &name), ("kind", kind(&ty))],
+            ctx,
+        )?);
     }
     Ok(adapter::array_from(out, ctx))
 }
@@ -414,7 +468,9 @@ fn custom_sections(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult
     let module = module_arg(args, "customSections")?;
     let name_arg = arg(args, 1);
     if name_arg.is_undefined() {
-        return Err(type_error("WebAssembly.Module.customSections: a section name is required"));
+        return Err(type_error(
+            "WebAssembly.Module.customSections: a section name is required",
+        ));
     }
     let name = name_arg.to_string(ctx)?.to_std_string_escaped();
     let mut out = Vec::new();
@@ -444,7 +500,11 @@ fn instantiate_streaming(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> Js
 /// The common steps of the streaming operations: `Await(source)` through
 /// the realm's await bridge, then "compile a potential WebAssembly
 /// response" (a TypeError unless it is an `application/wasm` Response).
-fn streaming(source: JsValue, import_object: Option<JsValue>, ctx: &mut Context) -> JsResult<JsValue> {
+fn streaming(
+    source: JsValue,
+    import_object: Option<JsValue>,
+    ctx: &mut Context,
+) -> JsResult<JsValue> {
     let (promise, resolve, reject) = adapter::new_promise(ctx);
     let source = match adapter::promise_resolve(&source, ctx) {
         Ok(p) => p,
@@ -454,8 +514,9 @@ fn streaming(source: JsValue, import_object: Option<JsValue>, ctx: &mut Context)
     let on_fulfilled = NativeFunction::from_copy_closure_with_captures(
         |_, args, (resolve, reject, import_object): &Captures, ctx| {
             let st = state(ctx);
-            let compiled = crate::js::fetch::wasm_response_bytes(&arg(args, 0))
-                .and_then(|bytes| compile_bytes(&bytes, &st).map_err(|e| compile_error(&e, &st, ctx)));
+            let compiled = crate::js::fetch::wasm_response_bytes(&arg(args, 0)).and_then(|bytes| {
+                compile_bytes(&bytes, &st).map_err(|e| compile_error(&e, &st, ctx))
+            });
             match compiled {
                 Err(e) => {
                     let v = thrown_value(e, ctx)?;
@@ -466,7 +527,15 @@ fn streaming(source: JsValue, import_object: Option<JsValue>, ctx: &mut Context)
                     Some(imports) => {
                         let mo = module_object(&st, m);
                         let module = adapter::data_of::<ModuleData>(&mo).module.clone();
-                        start_instantiation(ctx, &st, module, imports.clone(), resolve.clone(), reject.clone(), Some(mo));
+                        start_instantiation(
+                            ctx,
+                            &st,
+                            module,
+                            imports.clone(),
+                            resolve.clone(),
+                            reject.clone(),
+                            Some(mo),
+                        );
                     }
                 },
             }

@@ -51,16 +51,24 @@ fn constructor(new_target: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsR
     let at = address_type(&d, ctx)?;
     let element = d.get(js_string!("element"), ctx)?;
     if element.is_undefined() {
-        return Err(type_error("WebAssembly.Table: the descriptor needs 'element'"));
+        return Err(type_error(
+            "WebAssembly.Table: the descriptor needs 'element'",
+        ));
     }
     let element = element.to_string(ctx)?.to_std_string_escaped();
     let elem = match parse_value_type(&element) {
         Some(ValType::Ref(r)) => r,
-        _ => return Err(type_error(format!("WebAssembly.Table: '{element}' is not a reference type"))),
+        _ => {
+            return Err(type_error(format!(
+                "WebAssembly.Table: '{element}' is not a reference type"
+            )));
+        }
     };
     let initial = d.get(js_string!("initial"), ctx)?;
     if initial.is_undefined() {
-        return Err(type_error("WebAssembly.Table: the descriptor needs 'initial'"));
+        return Err(type_error(
+            "WebAssembly.Table: the descriptor needs 'initial'",
+        ));
     }
     let initial = address_value(&initial, at, "initial", ctx)?;
     let maximum = d.get(js_string!("maximum"), ctx)?;
@@ -70,17 +78,24 @@ fn constructor(new_target: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsR
         Some(address_value(&maximum, at, "maximum", ctx)?)
     };
     if maximum.is_some_and(|m| m < initial) {
-        return Err(range_error("WebAssembly.Table: maximum is less than initial"));
+        return Err(range_error(
+            "WebAssembly.Table: maximum is less than initial",
+        ));
     }
     if initial > MAX_TABLE_INITIAL {
-        return Err(range_error("WebAssembly.Table: initial is above the implementation limit"));
+        return Err(range_error(
+            "WebAssembly.Table: initial is above the implementation limit",
+        ));
     }
     let st = state(ctx);
     let init = element_arg(&st, args, 1, elem, ctx)?;
     let proto = prototype_for(new_target, &st.classes.table.prototype, ctx)?;
     let ty = TableType {
         addr: at,
-        limits: Limits { min: initial, max: maximum },
+        limits: Limits {
+            min: initial,
+            max: maximum,
+        },
         elem,
     };
     let t = st
@@ -134,7 +149,9 @@ fn get(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue>
     let v = st.store.borrow().table_get(t, i);
     match v {
         Some(v) => to_js(&st, v, ctx),
-        None => Err(range_error("WebAssembly.Table.prototype.get: index out of bounds")),
+        None => Err(range_error(
+            "WebAssembly.Table.prototype.get: index out of bounds",
+        )),
     }
 }
 
@@ -145,7 +162,9 @@ fn set(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue>
     let i = address_value(&arg(args, 0), ty.addr, "index", ctx)?;
     let v = element_arg(&st, args, 1, ty.elem, ctx)?;
     if i >= st.store.borrow().table_size(t) {
-        return Err(range_error("WebAssembly.Table.prototype.set: index out of bounds"));
+        return Err(range_error(
+            "WebAssembly.Table.prototype.set: index out of bounds",
+        ));
     }
     st.store
         .borrow_mut()
@@ -164,6 +183,8 @@ fn grow(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue
         .store
         .borrow_mut()
         .table_grow(t, delta, v)
-        .ok_or_else(|| range_error("WebAssembly.Table.prototype.grow: the table cannot grow by that much"))?;
+        .ok_or_else(|| {
+            range_error("WebAssembly.Table.prototype.grow: the table cannot grow by that much")
+        })?;
     Ok(address_to_js(old, ty.addr))
 }

@@ -4,8 +4,8 @@
 //! `WebAssembly.JSTag`, the tag JS values travel with, is made in `super`.
 
 use super::memory::{dictionary, enforce_range_u32};
-use super::values::{parse_value_type, to_js, to_wasm};
 use super::state;
+use super::values::{parse_value_type, to_js, to_wasm};
 use crate::js::adapter::{
     self, InterfaceSpec, Member, arg, iterable_to_list, new_object, prototype_for, range_error,
     require_new, this_object, type_error,
@@ -64,7 +64,9 @@ pub(crate) fn new_exception_object(proto: &JsObject, e: ExnAddr) -> JsObject {
 fn tag_arg(v: &JsValue, what: &str) -> JsResult<TagAddr> {
     match v.as_object().filter(|o| o.is::<TagData>()) {
         Some(o) => Ok(adapter::data_of::<TagData>(&o).addr),
-        None => Err(type_error(format!("{what}: the argument is not a WebAssembly.Tag"))),
+        None => Err(type_error(format!(
+            "{what}: the argument is not a WebAssembly.Tag"
+        ))),
     }
 }
 
@@ -74,14 +76,17 @@ fn tag_constructor(new_target: &JsValue, args: &[JsValue], ctx: &mut Context) ->
     let d = dictionary(&arg(args, 0), "WebAssembly.Tag", ctx)?;
     let parameters = d.get(js_string!("parameters"), ctx)?;
     if !parameters.is_object() {
-        return Err(type_error("WebAssembly.Tag: 'parameters' must be a sequence of value types"));
+        return Err(type_error(
+            "WebAssembly.Tag: 'parameters' must be a sequence of value types",
+        ));
     }
     let mut params = Vec::new();
     for p in iterable_to_list(&parameters, ctx)? {
         let name = p.to_string(ctx)?.to_std_string_escaped();
         params.push(
-            parse_value_type(&name)
-                .ok_or_else(|| type_error(format!("WebAssembly.Tag: '{name}' is not a value type")))?,
+            parse_value_type(&name).ok_or_else(|| {
+                type_error(format!("WebAssembly.Tag: '{name}' is not a value type"))
+            })?,
         );
     }
     let st = state(ctx);
@@ -107,7 +112,9 @@ fn exception_constructor(
     let tag = tag_arg(&arg(args, 0), "WebAssembly.Exception")?;
     let payload = arg(args, 1);
     if !payload.is_object() {
-        return Err(type_error("WebAssembly.Exception: the payload must be a sequence"));
+        return Err(type_error(
+            "WebAssembly.Exception: the payload must be a sequence",
+        ));
     }
     let payload = iterable_to_list(&payload, ctx)?;
     let options = dictionary(&arg(args, 2), "WebAssembly.Exception", ctx)?;
@@ -118,7 +125,9 @@ fn exception_constructor(
     let proto = prototype_for(new_target, &st.classes.exception.prototype, ctx)?;
     // Steps: the JS tag cannot be used; the payload must fit the tag.
     if tag == st.js_tag {
-        return Err(type_error("WebAssembly.Exception: the JS tag cannot be used here"));
+        return Err(type_error(
+            "WebAssembly.Exception: the JS tag cannot be used here",
+        ));
     }
     let types = st.store.borrow().tag_type(tag).params.clone();
     if payload.len() != types.len() {
@@ -159,7 +168,9 @@ fn get_arg(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsVa
         (store.exn_tag(exn), store.exn_fields(exn))
     };
     if own != tag {
-        return Err(type_error(format!("{what}: the exception is not of that tag")));
+        return Err(type_error(format!(
+            "{what}: the exception is not of that tag"
+        )));
     }
     match fields.get(index as usize) {
         Some(v) => to_js(&st, *v, ctx),

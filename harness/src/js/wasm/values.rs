@@ -68,7 +68,12 @@ pub(crate) fn to_js(st: &WasmState, v: Value, ctx: &mut Context) -> JsResult<JsV
 }
 
 /// ToWebAssemblyValue (JS API): a JS value as a wasm value of type `t`.
-pub(crate) fn to_wasm(st: &WasmState, v: &JsValue, t: ValType, ctx: &mut Context) -> JsResult<Value> {
+pub(crate) fn to_wasm(
+    st: &WasmState,
+    v: &JsValue,
+    t: ValType,
+    ctx: &mut Context,
+) -> JsResult<Value> {
     Ok(match t {
         ValType::I32 => Value::I32(v.to_i32(ctx)?),
         // ToBigInt64: a Number is a TypeError, a string is parsed.
@@ -79,7 +84,11 @@ pub(crate) fn to_wasm(st: &WasmState, v: &JsValue, t: ValType, ctx: &mut Context
         }
         ValType::F64 => {
             let x = v.to_number(ctx)?;
-            Value::F64(if x.is_nan() { 0x7ff8_0000_0000_0000 } else { x.to_bits() })
+            Value::F64(if x.is_nan() {
+                0x7ff8_0000_0000_0000
+            } else {
+                x.to_bits()
+            })
         }
         ValType::V128 => return Err(type_error("a v128 value cannot be passed from JavaScript")),
         ValType::Ref(r) => ref_to_wasm(st, v, r)?,
@@ -91,7 +100,9 @@ fn ref_to_wasm(st: &WasmState, v: &JsValue, r: RefType) -> JsResult<Value> {
         HeapType::Extern | HeapType::NoExtern => {
             if v.is_null() {
                 if !r.nullable {
-                    return Err(type_error("null is not a value of a non-nullable reference type"));
+                    return Err(type_error(
+                        "null is not a value of a non-nullable reference type",
+                    ));
                 }
                 return Ok(Value::ExternRef(None));
             }
@@ -103,7 +114,9 @@ fn ref_to_wasm(st: &WasmState, v: &JsValue, r: RefType) -> JsResult<Value> {
         HeapType::Func | HeapType::NoFunc | HeapType::Concrete(_) => {
             if v.is_null() {
                 if !r.nullable {
-                    return Err(type_error("null is not a value of a non-nullable reference type"));
+                    return Err(type_error(
+                        "null is not a value of a non-nullable reference type",
+                    ));
                 }
                 return Ok(Value::FuncRef(None));
             }
