@@ -10,7 +10,7 @@
 //!    promising calls suspended at once, settled in a shuffled order,
 //!    checked, with the process's peak memory.
 
-use harness::js::{Output, run_js_sources};
+use harness::js::{Output, Stacks, run_js_sources_with};
 use interp::syntax::{FuncType, ValType};
 use interp::{Config, Exit, ExternVal, Features, HostOutcome, Module, Store, Value};
 use std::collections::BTreeMap;
@@ -25,6 +25,11 @@ fn root() -> PathBuf {
 /// Runs `file` in our runner with the builder prelude and `globals` set
 /// first; returns the printed lines.
 fn run_ours(file: &str, globals: &str) -> Vec<String> {
+    run_ours_in(file, globals, Stacks::Heap)
+}
+
+/// As `run_ours`, with promising calls where `stacks` says.
+fn run_ours_in(file: &str, globals: &str, stacks: Stacks) -> Vec<String> {
     let read = |p: &str| std::fs::read(root().join(p)).expect("bench files are readable");
     let sources = vec![
         (
@@ -35,7 +40,7 @@ fn run_ours(file: &str, globals: &str) -> Vec<String> {
         (PathBuf::from(file), read(file)),
     ];
     let lines = Arc::new(Mutex::new(Vec::new()));
-    let report = run_js_sources(sources, Output::Buffer(lines.clone())).expect("runs");
+    let report = run_js_sources_with(sources, Output::Buffer(lines.clone()), stacks).expect("runs");
     assert!(report.ok(), "{file} failed: {:?}", report.errors);
     let lines = lines.lock().expect("done").clone();
     lines
@@ -121,19 +126,44 @@ fn interp_bytes_per_suspension() -> usize {
     }
 }
 
-fn main() {
-    // Memory first, while the process is small.
-    let calls = 100_000u64;
+/// The native-stack mode used here: 64 KiB stacks (the fiber needs far
+/// less; V8's default is about 1 MiB).
+const NATIVE: Stacks = Stacks::Native {
+    stack_size: 64 * 1024,
+};
+
+/// In a child process (`JSPI_BENCH_MANY=heap|native N`): runs the many
+/// calls script and prints its memory, so that each measurement starts from
+/// a small process.
+fn many_child(mode: &str, calls: u64) {
+    let stacks = if mode == "native" { NATIVE } else { Stacks::Heap };
     let before = status_kib("VmRSS:");
-    let lines = run_ours(
-        "bench/js/jspi-many.js",
-        &format!("globalThis.MANY_CALLS = {calls};"),
-    );
-    assert!(
-        lines.iter().any(|l| l == &format!("OK {calls}")),
-        "{lines:?}"
-    );
-    let peak = status_kib("VmHWM:");
+    let globals = format!("globalThis.MANY_CALLS = {calls};");
+    let lines = run_ours_in("bench/js/jspi-many.js", &globals, stacks);
+    assert!(lines.iter().any(|l| l == &format!("OK {calls}")), "{lines:?}");
+    println!("MEMORY {before} {}", status_kib("VmHWM:"));
+}
+
+/// Runs `many_child` in a fresh process: (start KiB, peak KiB).
+fn many(mode: &str, calls: u64) -> Option<(u64, u64)> {
+    let out = Command::new(std::env::current_exe().ok()?)
+        .env("JSPI_BENCH_MANY", format!("{mode} {calls}"))
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text.lines().find_map(|l| l.strip_prefix("MEMORY "))?;
+    let (a, b) = line.split_once(' ')?;
+    Some((a.parse().ok()?, b.parse().ok()?))
+}
+
+fn main() {
+    if let Ok(spec) = std::env::var("JSPI_BENCH_MANY") {
+        let (mode, calls) = spec.split_once(' ').expect("MODE N");
+        many_child(mode, calls.parse().expect("a count"));
+        return;
+    }
+    let calls = 100_000u64;
+    let (before, peak) = many("heap", calls).expect("the heap run of jspi-many.js");
     println!("== memory ==");
     println!(
         "interpreter: {} bytes of heap per call suspended at an import (its frames and operand slots)",
@@ -146,6 +176,16 @@ fn main() {
         before / 1024,
         (peak.saturating_sub(before)) * 1024 / calls
     );
+    println!("heap against native stacks, 10,000 calls suspended at once (peak over start, per call):");
+    for mode in ["heap", "native"] {
+        match many(mode, 10_000) {
+            Some((a, b)) => println!(
+                "  {mode:<6}: {} bytes per suspended call",
+                b.saturating_sub(a) * 1024 / 10_000
+            ),
+            None => println!("  {mode:<6}: did not finish"),
+        }
+    }
     // V8 runs each promising call on a stack of its own: here 10,000
     // suspended calls finish in about a second, while 40,000 did not finish
     // within a minute (the renderer stops answering).
@@ -172,6 +212,13 @@ fn main() {
         match v8.as_ref().and_then(|v| v.get(name)) {
             Some(v) => println!("{name:<45} {ns:>10.1} {v:>10.1} {:>8.1}", ns / v),
             None => println!("{name:<45} {ns:>10.1} {:>10} {:>8}", "-", "-"),
+        }
+    }
+    let native = results(&run_ours_in("bench/js/jspi-loop.js", "globalThis.BENCH_REPS = 5;", NATIVE));
+    println!("\nthe same in wasm-ref js, heap frames against native stacks (64 KiB):");
+    for (name, ns) in &ours {
+        if let Some(n) = native.get(name) {
+            println!("{name:<45} {ns:>10.1} {n:>10.1}");
         }
     }
     let get = |k: &str| ours.get(k).copied().unwrap_or(f64::NAN);
