@@ -136,11 +136,18 @@ const NATIVE: Stacks = Stacks::Native {
 /// calls script and prints its memory, so that each measurement starts from
 /// a small process.
 fn many_child(mode: &str, calls: u64) {
-    let stacks = if mode == "native" { NATIVE } else { Stacks::Heap };
+    let stacks = if mode == "native" {
+        NATIVE
+    } else {
+        Stacks::Heap
+    };
     let before = status_kib("VmRSS:");
     let globals = format!("globalThis.MANY_CALLS = {calls};");
     let lines = run_ours_in("bench/js/jspi-many.js", &globals, stacks);
-    assert!(lines.iter().any(|l| l == &format!("OK {calls}")), "{lines:?}");
+    assert!(
+        lines.iter().any(|l| l == &format!("OK {calls}")),
+        "{lines:?}"
+    );
     println!("MEMORY {before} {}", status_kib("VmHWM:"));
 }
 
@@ -176,7 +183,9 @@ fn main() {
         before / 1024,
         (peak.saturating_sub(before)) * 1024 / calls
     );
-    println!("heap against native stacks, 10,000 calls suspended at once (peak over start, per call):");
+    println!(
+        "heap against native stacks, 10,000 calls suspended at once (peak over start, per call):"
+    );
     for mode in ["heap", "native"] {
         match many(mode, 10_000) {
             Some((a, b)) => println!(
@@ -214,7 +223,11 @@ fn main() {
             None => println!("{name:<45} {ns:>10.1} {:>10} {:>8}", "-", "-"),
         }
     }
-    let native = results(&run_ours_in("bench/js/jspi-loop.js", "globalThis.BENCH_REPS = 5;", NATIVE));
+    let native = results(&run_ours_in(
+        "bench/js/jspi-loop.js",
+        "globalThis.BENCH_REPS = 5;",
+        NATIVE,
+    ));
     println!("\nthe same in wasm-ref js, heap frames against native stacks (64 KiB):");
     for (name, ns) in &ours {
         if let Some(n) = native.get(name) {

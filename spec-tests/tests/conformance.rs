@@ -168,7 +168,12 @@ fn main() {
                 },
             ),
             // Every invocation on a native stack of its own (issue 6).
-            ("native", Mode::Native { stack_size: 1 << 20 }),
+            (
+                "native",
+                Mode::Native {
+                    stack_size: 1 << 20,
+                },
+            ),
         ] {
             let (path, text) = (path.clone(), text.clone());
             let (expected, results) = (expected.clone(), results.clone());

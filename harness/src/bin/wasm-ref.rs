@@ -81,7 +81,11 @@ fn wast(args: &[String]) -> Result<ExitCode, String> {
         if a == "--stacks" {
             match it.next().map(String::as_str) {
                 Some("heap") => mode = Mode::Plain,
-                Some("native") => mode = Mode::Native { stack_size: 1 << 20 },
+                Some("native") => {
+                    mode = Mode::Native {
+                        stack_size: 1 << 20,
+                    }
+                }
                 other => return Err(format!("--stacks takes heap or native, not {other:?}")),
             }
         } else if a == "--suspend" {

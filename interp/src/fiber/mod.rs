@@ -237,28 +237,6 @@ impl<I: 'static, Y: 'static, R: 'static> Fiber<I, Y, R> {
             _ => unreachable!("a fiber switches back with a yield, a return or a panic"),
         }
     }
-
-    /// Switches to the fiber with `transfer` set, and returns what it
-    /// switched back with.
-    fn switch_in(&mut self) -> Transfer<I, Y, R> {
-        self.inner().status.set(Status::Running);
-        let outer_limit = STACK_LIMIT.with(|l| l.replace(self.inner().stack.limit()));
-        // SAFETY: `fiber_sp` is the stack pointer the fiber saved when it
-        // last switched out (or the initial frame made by `init_stack`), so
-        // switching to it resumes the fiber where it stopped. Our own stack
-        // pointer is saved in `resumer_sp`, which the fiber switches back
-        // to; the fiber only does so from `Suspend::suspend` or `entry`,
-        // after setting `transfer`. `self` is borrowed mutably for the
-        // whole switch, so nothing else touches the fiber meanwhile.
-        unsafe {
-            arch::switch(
-                self.inner().resumer_sp.as_ptr(),
-                self.inner().fiber_sp.get(),
-            );
-        }
-        STACK_LIMIT.with(|l| l.set(outer_limit));
-        self.inner().transfer.replace(Transfer::Empty)
-    }
 }
 
 impl<I, Y, R> Suspend<I, Y, R> {
@@ -337,25 +315,37 @@ impl<I, Y, R> Fiber<I, Y, R> {
         unsafe { self.inner.as_ref() }
     }
 
-    /// Unwinds a suspended fiber (see `Drop`).
+    /// Switches to the fiber with `transfer` set, and returns what it
+    /// switched back with.
+    fn switch_in(&mut self) -> Transfer<I, Y, R> {
+        self.inner().status.set(Status::Running);
+        let outer_limit = STACK_LIMIT.with(|l| l.replace(self.inner().stack.limit()));
+        // SAFETY: `fiber_sp` is the stack pointer the fiber saved when it
+        // last switched out (or the initial frame made by `init_stack`), so
+        // switching to it resumes the fiber where it stopped. Our own stack
+        // pointer is saved in `resumer_sp`, which the fiber switches back
+        // to; the fiber only does so from `Suspend::suspend` or `entry`,
+        // after setting `transfer`. `self` is borrowed mutably for the
+        // whole switch, so nothing else touches the fiber meanwhile.
+        unsafe {
+            arch::switch(
+                self.inner().resumer_sp.as_ptr(),
+                self.inner().fiber_sp.get(),
+            );
+        }
+        STACK_LIMIT.with(|l| l.set(outer_limit));
+        self.inner().transfer.replace(Transfer::Empty)
+    }
+
+    /// Unwinds a suspended fiber (see `Drop`): the fiber answers a cancel
+    /// by unwinding its frames and switching back from `entry`, done.
     fn cancel(&mut self) {
         if self.inner().status.get() == Status::Suspended {
             self.inner().transfer.set(Transfer::Cancel);
-            self.inner().status.set(Status::Running);
-            let outer_limit = STACK_LIMIT.with(|l| l.replace(self.inner().stack.limit()));
-            // SAFETY: as in `Fiber::switch_in`; the fiber answers a cancel
-            // by unwinding its frames and switching back from `entry` with
-            // its status Done.
-            unsafe {
-                arch::switch(
-                    self.inner().resumer_sp.as_ptr(),
-                    self.inner().fiber_sp.get(),
-                );
-            }
-            STACK_LIMIT.with(|l| l.set(outer_limit));
-            // A destructor that panicked during the unwinding is dropped
-            // here with its payload: a drop must not panic.
-            self.inner().transfer.set(Transfer::Empty);
+            // What comes back (a destructor's panic payload, if one
+            // panicked during the unwinding) is dropped: a drop must not
+            // panic.
+            drop(self.switch_in());
         }
         // A fiber that never started has nothing on its stack to unwind.
     }

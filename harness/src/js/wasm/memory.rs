@@ -110,6 +110,30 @@ pub(crate) fn address_type(d: &JsObject, ctx: &mut Context) -> JsResult<AddrType
     }
 }
 
+/// The `initial` (required) and `maximum` members of a memory or table
+/// descriptor, as address values of type `at`.
+pub(crate) fn initial_and_maximum(
+    d: &JsObject,
+    at: AddrType,
+    what: &str,
+    ctx: &mut Context,
+) -> JsResult<(u64, Option<u64>)> {
+    let initial = d.get(js_string!("initial"), ctx)?;
+    if initial.is_undefined() {
+        return Err(type_error(format!(
+            "{what}: the descriptor needs 'initial'"
+        )));
+    }
+    let initial = address_value(&initial, at, "initial", ctx)?;
+    let maximum = d.get(js_string!("maximum"), ctx)?;
+    let maximum = if maximum.is_undefined() {
+        None
+    } else {
+        Some(address_value(&maximum, at, "maximum", ctx)?)
+    };
+    Ok((initial, maximum))
+}
+
 /// The descriptor argument as an object (WebIDL dictionary: undefined and
 /// null are an empty dictionary; other non-objects are a TypeError).
 pub(crate) fn dictionary(v: &JsValue, what: &str, ctx: &mut Context) -> JsResult<JsObject> {
@@ -126,19 +150,7 @@ fn constructor(new_target: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsR
     let d = dictionary(&arg(args, 0), "WebAssembly.Memory", ctx)?;
     // Dictionary members in lexicographic order: address, initial, maximum, shared.
     let at = address_type(&d, ctx)?;
-    let initial = d.get(js_string!("initial"), ctx)?;
-    if initial.is_undefined() {
-        return Err(type_error(
-            "WebAssembly.Memory: the descriptor needs 'initial'",
-        ));
-    }
-    let initial = address_value(&initial, at, "initial", ctx)?;
-    let maximum = d.get(js_string!("maximum"), ctx)?;
-    let maximum = if maximum.is_undefined() {
-        None
-    } else {
-        Some(address_value(&maximum, at, "maximum", ctx)?)
-    };
+    let (initial, maximum) = initial_and_maximum(&d, at, "WebAssembly.Memory", ctx)?;
     let shared = d.get(js_string!("shared"), ctx)?.to_boolean();
     let limit: u64 = match at {
         AddrType::I32 => 65536,

@@ -1,7 +1,7 @@
 //! Tables (JS API §"Tables"): `new WebAssembly.Table(descriptor, value)`,
 //! `length`, `get`, `set` and `grow`.
 
-use super::memory::{address_to_js, address_type, address_value, dictionary};
+use super::memory::{address_to_js, address_type, address_value, dictionary, initial_and_maximum};
 use super::values::{default_value, parse_value_type, to_js, to_wasm};
 use super::{WasmState, state};
 use crate::js::adapter::{
@@ -64,19 +64,7 @@ fn constructor(new_target: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsR
             )));
         }
     };
-    let initial = d.get(js_string!("initial"), ctx)?;
-    if initial.is_undefined() {
-        return Err(type_error(
-            "WebAssembly.Table: the descriptor needs 'initial'",
-        ));
-    }
-    let initial = address_value(&initial, at, "initial", ctx)?;
-    let maximum = d.get(js_string!("maximum"), ctx)?;
-    let maximum = if maximum.is_undefined() {
-        None
-    } else {
-        Some(address_value(&maximum, at, "maximum", ctx)?)
-    };
+    let (initial, maximum) = initial_and_maximum(&d, at, "WebAssembly.Table", ctx)?;
     if maximum.is_some_and(|m| m < initial) {
         return Err(range_error(
             "WebAssembly.Table: maximum is less than initial",
