@@ -4,8 +4,10 @@
 //! x29, the link register x30, and the low 64 bits of v8-v15 (d8-d15); sp
 //! is the stack pointer and stays 16-byte aligned. `switch` stores them in
 //! a 160-byte frame on the current stack, stores sp through `save`, loads
-//! `to` into sp, reloads the same frame from there and returns through
-//! x30. (FPCR is left alone: Rust code does not change it.)
+//! `to` into sp, reloads the same frame from there and branches to x30
+//! (`br`, not `ret`: the return-stack prediction of a `ret` would be wrong
+//! on the other stack, as on x86_64). FPCR is left alone: Rust code does
+//! not change it.
 
 use std::arch::naked_asm;
 
@@ -46,7 +48,7 @@ pub(super) unsafe extern "C" fn switch(save: *mut *mut u8, to: *mut u8) {
         "ldp d12, d13, [sp, #128]",
         "ldp d14, d15, [sp, #144]",
         "add sp, sp, #160",
-        "ret",
+        "br x30",
     )
 }
 
