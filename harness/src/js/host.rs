@@ -31,9 +31,16 @@ fn event_loop(ctx: &Context) -> Rc<EventLoop> {
 }
 
 /// `console.log(...args)` / `print(...args)`: the arguments as strings,
-/// joined by spaces, as one line.
+/// joined by spaces, as one line. A BigInt shows with its `n`, as browser
+/// consoles print it, so that logs compare with V8's.
 fn log(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let parts: Vec<String> = args.iter().map(|a| display(a, ctx)).collect();
+    let parts: Vec<String> = args
+        .iter()
+        .map(|a| {
+            let s = display(a, ctx);
+            if a.is_bigint() { s + "n" } else { s }
+        })
+        .collect();
     let line = parts.join(" ");
     match &ctx.get_data::<Sink>().expect("installed").0 {
         Output::Stdout => println!("{line}"),
