@@ -35,7 +35,27 @@
 //!   [`Fiber::new`] returns [`FiberError::Unsupported`].
 #![allow(unsafe_code)]
 
+#[cfg(target_os = "linux")]
 mod stack;
+/// Elsewhere no stack is ever made: `Fiber::new` stops at `SUPPORTED`.
+#[cfg(not(target_os = "linux"))]
+mod stack {
+    pub(super) struct Stack;
+    impl Stack {
+        pub(super) fn new(_: usize) -> std::io::Result<Stack> {
+            Err(std::io::Error::other("no fiber stacks on this target"))
+        }
+        pub(super) fn top(&self) -> *mut u8 {
+            std::ptr::null_mut()
+        }
+        pub(super) fn limit(&self) -> usize {
+            0
+        }
+        pub(super) fn size(&self) -> usize {
+            0
+        }
+    }
+}
 
 #[cfg(all(target_arch = "aarch64", target_os = "linux"))]
 mod aarch64;
