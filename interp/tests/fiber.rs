@@ -219,3 +219,42 @@ fn floating_point_state_survives_switches() {
     assert!(matches!(f.resume(keep), FiberState::Returned(r) if r == 3.25));
     assert_eq!(keep * 4.0, 1.0);
 }
+
+/// A host function that calls wasm again recurses on the native stack: on
+/// a fiber, the interpreter traps before the stack runs out, however deep
+/// the host nesting limit allows.
+#[test]
+fn host_reentry_on_a_fiber_traps_before_the_guard_page() {
+    use interp::syntax::{FuncType, ValType};
+    use interp::{Config, Exit, ExternVal, Features, HostOutcome, Limits, Module, Store, Trap, Value};
+    let wat = r#"(module (import "h" "f" (func $f (param i32) (result i32)))
+      (func (export "g") (param i32) (result i32) (call $f (i32.add (local.get 0) (i32.const 1)))))"#;
+    let module = Module::new(&wat::parse_str(wat).unwrap(), &Features::default()).unwrap();
+    let mut f = Fiber::new(256 * 1024, move |_: &Suspend<(), (), _>, ()| {
+        let mut store = Store::new(Config {
+            limits: Limits { max_host_nesting: 1_000_000, ..Limits::default() },
+            ..Config::default()
+        });
+        let g = std::rc::Rc::new(std::cell::Cell::new(None));
+        let g2 = g.clone();
+        let host = store.alloc_host_func(FuncType::new([ValType::I32], [ValType::I32]), move |store, args| {
+            match store.invoke(g2.get().unwrap(), args) {
+                Ok(Exit::Returned(vs)) => HostOutcome::Return(vs),
+                Ok(Exit::Trapped(t)) => HostOutcome::Trap(t),
+                other => panic!("{other:?}"),
+            }
+        });
+        let inst = store.instantiate(&module, &[ExternVal::Func(host)]).unwrap();
+        let Some(ExternVal::Func(gf)) = store.export(inst, "g") else { panic!() };
+        g.set(Some(gf));
+        match store.invoke(gf, &[Value::I32(0)]) {
+            Ok(Exit::Trapped(t)) => t,
+            other => panic!("{other:?}"),
+        }
+    })
+    .unwrap();
+    match f.resume(()) {
+        FiberState::Returned(t) => assert_eq!(t, Trap::CallStackExhausted),
+        FiberState::Yielded(()) => panic!("never yields"),
+    }
+}

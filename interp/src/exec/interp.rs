@@ -368,7 +368,7 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
                             .map(|(k, t)| slot::to_value(vals[sp - n + k], *t)),
                     );
                     sp -= n;
-                    if store.host_depth >= limits.max_host_nesting {
+                    if store.host_depth >= limits.max_host_nesting || super::native_stack_low() {
                         trap!(Trap::CallStackExhausted);
                     }
                     store.host_depth += 1;

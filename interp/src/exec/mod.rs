@@ -151,6 +151,28 @@ impl Suspended {
     }
 }
 
+/// The native stack a host call or a new invocation must leave free when
+/// the computation runs on a fiber (`fiber::remaining_stack`): a host
+/// function that calls wasm again recurses on the native stack, so below
+/// this the call traps with [`Trap::CallStackExhausted`] instead of
+/// reaching the fiber's guard page (issue 6).
+#[cfg(feature = "native-stack")]
+const NATIVE_STACK_RESERVE: usize = 32 * 1024;
+
+/// Whether the native stack is too short to go one level deeper (only on a
+/// fiber; an ordinary thread's stack is not checked here).
+#[inline]
+pub(crate) fn native_stack_low() -> bool {
+    #[cfg(feature = "native-stack")]
+    {
+        crate::fiber::remaining_stack().is_some_and(|left| left < NATIVE_STACK_RESERVE)
+    }
+    #[cfg(not(feature = "native-stack"))]
+    {
+        false
+    }
+}
+
 /// Runs `stack` to its next exit, turning the loop's outcome into an [`Exit`].
 fn run(store: &mut Store, mut stack: Stack, fuel: u64) -> Exit {
     match interp::run(store, &mut stack, fuel) {
@@ -176,6 +198,9 @@ pub(crate) fn invoke(
     store.check_func(f)?;
     let ty = store.func_type(f).clone();
     check_values("invoke", args, &ty.params)?;
+    if native_stack_low() {
+        return Ok(Exit::Trapped(Trap::CallStackExhausted));
+    }
     let mut stack = Stack::new(ty.results.clone());
     for a in args {
         stack.vals.push(slot::from_value(*a));
