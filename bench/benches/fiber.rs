@@ -1,7 +1,8 @@
 //! `cargo bench --bench fiber`: one switch round trip of the native-stack
 //! backend (a resume into a fiber plus its suspend back), issue 6's goal
-//! being 20 ns or less on x86_64; and the cost of making and dropping a
-//! fiber with its mapped stack.
+//! being 20 ns or less on x86_64; and the cost of making, running and
+//! dropping a fiber (its stack comes from the per-thread pool after the
+//! first one).
 
 use interp::fiber::{Fiber, FiberState, Suspend};
 use std::time::Instant;

@@ -19,8 +19,9 @@
 //! # }
 //! ```
 //!
-//! - A fiber's stack is `mmap`ed with a guard page below it, has the size
-//!   the user chose, and is unmapped when the fiber is dropped.
+//! - A fiber's stack is `mmap`ed with a guard page below it and has the
+//!   size the user chose; when the fiber is dropped it goes back to a small
+//!   per-thread pool for the next fiber of that size, or is unmapped.
 //! - A panic inside the fiber is caught on the fiber's stack and resumed in
 //!   the resumer (`std::panic::resume_unwind`), never unwound across a
 //!   switch.
