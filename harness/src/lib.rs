@@ -86,6 +86,7 @@ pub fn type_name(t: ValType) -> String {
         ValType::V128 => "v128".into(),
         ValType::Ref(r) if r == interp::syntax::RefType::FUNCREF => "funcref".into(),
         ValType::Ref(r) if r == interp::syntax::RefType::EXTERNREF => "externref".into(),
+        ValType::Ref(r) if r == interp::syntax::RefType::EXNREF => "exnref".into(),
         ValType::Ref(r) => format!("{r:?}"),
     }
 }

@@ -4,7 +4,8 @@
 //! which `Instance` shares.
 
 use super::func::import_function;
-use super::values::{to_wasm, type_name};
+use super::values::to_wasm;
+use crate::type_name;
 use super::{WasmState, instance, state};
 use crate::js::adapter::{
     self, InterfaceSpec, Member, arg, error_of, new_object, prototype_for, queue_task, require_new,

@@ -24,23 +24,6 @@ pub(crate) fn parse_value_type(s: &str) -> Option<ValType> {
     })
 }
 
-/// The descriptor string of a type, for `Module.imports` and errors.
-pub(crate) fn type_name(t: ValType) -> String {
-    match t {
-        ValType::I32 => "i32".into(),
-        ValType::I64 => "i64".into(),
-        ValType::F32 => "f32".into(),
-        ValType::F64 => "f64".into(),
-        ValType::V128 => "v128".into(),
-        ValType::Ref(r) => match (r.nullable, r.heap) {
-            (true, HeapType::Func) => "funcref".into(),
-            (true, HeapType::Extern) => "externref".into(),
-            (true, HeapType::Exn) => "exnref".into(),
-            (n, h) => format!("(ref {}{h:?})", if n { "null " } else { "" }),
-        },
-    }
-}
-
 /// Whether values of `t` may not cross the boundary: `v128`, and the
 /// exception references (JS API: ToJSValue and ToWebAssemblyValue throw a
 /// TypeError for them).
