@@ -226,26 +226,36 @@ fn floating_point_state_survives_switches() {
 #[test]
 fn host_reentry_on_a_fiber_traps_before_the_guard_page() {
     use interp::syntax::{FuncType, ValType};
-    use interp::{Config, Exit, ExternVal, Features, HostOutcome, Limits, Module, Store, Trap, Value};
+    use interp::{
+        Config, Exit, ExternVal, Features, HostOutcome, Limits, Module, Store, Trap, Value,
+    };
     let wat = r#"(module (import "h" "f" (func $f (param i32) (result i32)))
       (func (export "g") (param i32) (result i32) (call $f (i32.add (local.get 0) (i32.const 1)))))"#;
     let module = Module::new(&wat::parse_str(wat).unwrap(), &Features::default()).unwrap();
     let mut f = Fiber::new(256 * 1024, move |_: &Suspend<(), (), _>, ()| {
         let mut store = Store::new(Config {
-            limits: Limits { max_host_nesting: 1_000_000, ..Limits::default() },
+            limits: Limits {
+                max_host_nesting: 1_000_000,
+                ..Limits::default()
+            },
             ..Config::default()
         });
         let g = std::rc::Rc::new(std::cell::Cell::new(None));
         let g2 = g.clone();
-        let host = store.alloc_host_func(FuncType::new([ValType::I32], [ValType::I32]), move |store, args| {
-            match store.invoke(g2.get().unwrap(), args) {
+        let host = store.alloc_host_func(
+            FuncType::new([ValType::I32], [ValType::I32]),
+            move |store, args| match store.invoke(g2.get().unwrap(), args) {
                 Ok(Exit::Returned(vs)) => HostOutcome::Return(vs),
                 Ok(Exit::Trapped(t)) => HostOutcome::Trap(t),
                 other => panic!("{other:?}"),
-            }
-        });
-        let inst = store.instantiate(&module, &[ExternVal::Func(host)]).unwrap();
-        let Some(ExternVal::Func(gf)) = store.export(inst, "g") else { panic!() };
+            },
+        );
+        let inst = store
+            .instantiate(&module, &[ExternVal::Func(host)])
+            .unwrap();
+        let Some(ExternVal::Func(gf)) = store.export(inst, "g") else {
+            panic!()
+        };
         g.set(Some(gf));
         match store.invoke(gf, &[Value::I32(0)]) {
             Ok(Exit::Trapped(t)) => t,

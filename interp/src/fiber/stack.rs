@@ -103,7 +103,9 @@ impl Stack {
     }
 
     fn mapping(&self) -> &Mapping {
-        self.mapping.as_ref().expect("a stack has its mapping until dropped")
+        self.mapping
+            .as_ref()
+            .expect("a stack has its mapping until dropped")
     }
 
     /// One past the highest usable address (the stack's initial top).

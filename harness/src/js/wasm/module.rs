@@ -5,12 +5,12 @@
 
 use super::func::import_function;
 use super::values::to_wasm;
-use crate::type_name;
 use super::{WasmState, instance, state};
 use crate::js::adapter::{
     self, InterfaceSpec, Member, arg, error_of, new_object, prototype_for, queue_task, require_new,
     settle, string, thrown_value, type_error,
 };
+use crate::type_name;
 use boa_engine::native_function::NativeFunction;
 use boa_engine::object::builtins::{JsArrayBuffer, JsDataView, JsFunction, JsTypedArray};
 use boa_engine::{Context, JsData, JsError, JsObject, JsResult, JsValue, js_string};
