@@ -4,11 +4,13 @@
 pub mod js;
 
 use interp::Value;
+use interp::lanes::{Shape, V128Text};
 use interp::syntax::ValType;
 
 /// Parses a command-line argument as a value of type `t`: decimal or `0x`
 /// hex integers, decimal floats, `nan`, `inf`, `-inf`, or `0x...` float
-/// bit patterns written as `bits:0x...`; `null` for references.
+/// bit patterns written as `bits:0x...`; `null` for references; a `v128`
+/// as its shape and lanes, `i32x4:1,2,3,4` (see [`interp::lanes::parse_v128`]).
 ///
 /// # Errors
 /// A message naming the argument and the type.
@@ -55,14 +57,22 @@ pub fn parse_value(s: &str, t: ValType) -> Result<Value, String> {
             )),
             None => Ok(Value::F64(s.parse::<f64>().map_err(|_| bad())?.to_bits())),
         },
+        ValType::V128 => interp::lanes::parse_v128(s).map(Value::V128),
         ValType::Ref(_) if s == "null" => Value::default_of(t).ok_or_else(bad),
         _ => Err(bad()),
     }
 }
 
-/// A value printed for people: the number, then its type.
+/// A value printed for people: the number, then its type (a `v128` in
+/// `i32x4` lanes: see [`show_value_in`]).
 pub fn show_value(v: &Value) -> String {
+    show_value_in(v, Shape::I32x4)
+}
+
+/// As [`show_value`], with a `v128` shown in lanes of `shape`.
+pub fn show_value_in(v: &Value, shape: Shape) -> String {
     match v {
+        Value::V128(b) => format!("{} : v128", V128Text::new(*b, shape)),
         Value::I32(x) => format!("{x} : i32"),
         Value::I64(x) => format!("{x} : i64"),
         Value::F32(b) => format!("{:?} : f32 (bits 0x{b:08x})", f32::from_bits(*b)),
@@ -113,6 +123,14 @@ mod tests {
             matches!(parse_value("inf", ValType::F32), Ok(Value::F32(b)) if b == f32::INFINITY.to_bits())
         );
         assert!(parse_value("x", ValType::I32).is_err());
+        assert_eq!(
+            parse_value("i16x8:1,2,3,4,5,6,7,-1", ValType::V128),
+            Ok(Value::V128(0xffff_0007_0006_0005_0004_0003_0002_0001))
+        );
+        assert_eq!(
+            show_value_in(&Value::V128(1), Shape::I64x2),
+            "i64x2 1 0 : v128"
+        );
         assert_eq!(
             parse_value("null", ValType::FUNCREF),
             Ok(Value::FuncRef(None))

@@ -45,6 +45,8 @@ pub enum Value {
     F32(u32),
     /// An `f64`, as its bit pattern.
     F64(u64),
+    /// A `v128` (SIMD): its 16 bytes, lane 0 in the low byte (little-endian).
+    V128(u128),
     /// A `funcref`: null or a function.
     FuncRef(Option<FuncAddr>),
     /// An `externref`: null or a host handle.
@@ -63,7 +65,7 @@ impl Value {
             ValType::I64 => Value::I64(0),
             ValType::F32 => Value::F32(0),
             ValType::F64 => Value::F64(0),
-            ValType::V128 => return None,
+            ValType::V128 => Value::V128(0),
             ValType::Ref(r) if !r.nullable => return None,
             ValType::Ref(r) => match r.heap {
                 HeapType::Extern | HeapType::NoExtern => Value::ExternRef(None),
@@ -83,7 +85,8 @@ impl Value {
             (Value::I32(_), ValType::I32)
             | (Value::I64(_), ValType::I64)
             | (Value::F32(_), ValType::F32)
-            | (Value::F64(_), ValType::F64) => true,
+            | (Value::F64(_), ValType::F64)
+            | (Value::V128(_), ValType::V128) => true,
             // A concrete function type is accepted here without checking the
             // function's type, which needs the store: an approximation at the
             // API boundary only (wasm code is checked by validation).
@@ -114,6 +117,7 @@ impl fmt::Display for Value {
             Value::I64(v) => write!(f, "i64:{v}"),
             Value::F32(b) => write!(f, "f32:{} (0x{b:08x})", f32::from_bits(*b)),
             Value::F64(b) => write!(f, "f64:{} (0x{b:016x})", f64::from_bits(*b)),
+            Value::V128(b) => write!(f, "v128:0x{b:032x}"),
             Value::FuncRef(None) => write!(f, "ref.null func"),
             Value::FuncRef(Some(a)) => write!(f, "ref.func {}", a.0),
             Value::ExternRef(None) => write!(f, "ref.null extern"),

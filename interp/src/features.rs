@@ -21,8 +21,10 @@ pub struct Features {
     /// `funcref`/`externref` values, multiple tables, `table.*`, `ref.*`,
     /// typed `select`.
     pub reference_types: bool,
-    /// Fixed-width SIMD (decoded only where implemented).
+    /// Fixed-width SIMD (the `v128` type and the 0xFD instructions).
     pub simd: bool,
+    /// Relaxed SIMD (0xFD 0x100 and up; needs `simd`).
+    pub relaxed_simd: bool,
     /// Tail calls.
     pub tail_call: bool,
     /// Exception handling.
@@ -50,6 +52,7 @@ impl Features {
             bulk_memory: false,
             reference_types: false,
             simd: false,
+            relaxed_simd: false,
             tail_call: false,
             exceptions: false,
             function_references: false,
@@ -60,7 +63,7 @@ impl Features {
         }
     }
 
-    /// WebAssembly 2.0 without SIMD (which is not implemented yet).
+    /// WebAssembly 2.0.
     pub const fn wasm2() -> Self {
         Features {
             mutable_global: true,
@@ -69,6 +72,7 @@ impl Features {
             multi_value: true,
             bulk_memory: true,
             reference_types: true,
+            simd: true,
             ..Self::wasm1()
         }
     }
@@ -82,6 +86,7 @@ impl Features {
             tail_call: true,
             exceptions: true,
             function_references: true,
+            relaxed_simd: true,
             ..Self::wasm2()
         }
     }

@@ -39,6 +39,7 @@ pub mod exec;
 pub mod features;
 #[cfg(feature = "native-stack")]
 pub mod fiber;
+pub mod lanes;
 pub mod module;
 pub mod runtime;
 pub mod syntax;

@@ -16,6 +16,8 @@ pub enum Val {
     F32(u32),
     /// An `f64`, as bits.
     F64(u64),
+    /// A `v128`, lane 0 in the low bits.
+    V128(u128),
     /// A null `funcref`.
     NullFunc,
     /// A null `externref`.
@@ -37,6 +39,11 @@ impl fmt::Display for Val {
             Val::I64(v) => write!(f, "(i64.const {v})"),
             Val::F32(b) => write!(f, "(f32.const {:?} (0x{b:08x}))", f32::from_bits(*b)),
             Val::F64(b) => write!(f, "(f64.const {:?} (0x{b:016x}))", f64::from_bits(*b)),
+            Val::V128(b) => write!(
+                f,
+                "{}",
+                interp::lanes::V128Text::new(*b, interp::lanes::Shape::I32x4)
+            ),
             Val::NullFunc => write!(f, "(ref.null func)"),
             Val::NullExtern => write!(f, "(ref.null extern)"),
             Val::Func => write!(f, "(ref.func)"),

@@ -4,8 +4,9 @@
 //! found.
 
 use crate::embedder::*;
+use interp::lanes::{Shape, V128Text};
 use std::collections::HashMap;
-use wast::core::{AbstractHeapType, HeapType, NanPattern, WastArgCore, WastRetCore};
+use wast::core::{AbstractHeapType, HeapType, NanPattern, V128Pattern, WastArgCore, WastRetCore};
 use wast::token::{F32, F64};
 use wast::{Wast, WastArg, WastDirective, WastExecute, WastInvoke, WastRet};
 
@@ -358,6 +359,7 @@ fn arg(a: &WastArg<'_>) -> Result<Val, String> {
         WastArgCore::I64(x) => Val::I64(*x),
         WastArgCore::F32(F32 { bits }) => Val::F32(*bits),
         WastArgCore::F64(F64 { bits }) => Val::F64(*bits),
+        WastArgCore::V128(c) => Val::V128(u128::from_le_bytes(c.to_le_bytes())),
         WastArgCore::RefNull(HeapType::Abstract {
             ty: AbstractHeapType::Func,
             ..
@@ -397,8 +399,13 @@ fn match_results(want: &[WastRet<'_>], got: &[Val]) -> Result<(), String> {
         match result_matches(w, g) {
             Ok(true) => {}
             Ok(false) => {
+                // A v128 is shown in the lane shape of the pattern it failed.
+                let found = match (v128_pattern(w), g) {
+                    (Some(p), Val::V128(b)) => V128Text::new(*b, pattern_shape(p)).to_string(),
+                    _ => g.to_string(),
+                };
                 return Err(format!(
-                    "result {k}: expected {w:?}, found {g}; all results: {}",
+                    "result {k}: expected {w:?}, found {found}; all results: {}",
                     show(got)
                 ));
             }
@@ -414,16 +421,9 @@ fn result_matches(w: &WastRetCore<'_>, g: &Val) -> Result<bool, String> {
     Ok(match (w, g) {
         (WastRetCore::I32(a), Val::I32(b)) => a == b,
         (WastRetCore::I64(a), Val::I64(b)) => a == b,
-        (WastRetCore::F32(p), Val::F32(b)) => match p {
-            NanPattern::CanonicalNan => b & 0x7fff_ffff == 0x7fc0_0000,
-            NanPattern::ArithmeticNan => b & 0x7fc0_0000 == 0x7fc0_0000,
-            NanPattern::Value(F32 { bits }) => bits == b,
-        },
-        (WastRetCore::F64(p), Val::F64(b)) => match p {
-            NanPattern::CanonicalNan => b & 0x7fff_ffff_ffff_ffff == 0x7ff8_0000_0000_0000,
-            NanPattern::ArithmeticNan => b & 0x7ff8_0000_0000_0000 == 0x7ff8_0000_0000_0000,
-            NanPattern::Value(F64 { bits }) => bits == b,
-        },
+        (WastRetCore::F32(p), Val::F32(b)) => f32_matches(p, *b),
+        (WastRetCore::F64(p), Val::F64(b)) => f64_matches(p, *b),
+        (WastRetCore::V128(p), Val::V128(b)) => v128_matches(p, *b),
         (WastRetCore::RefNull(None), Val::NullFunc | Val::NullExtern | Val::NullExn) => true,
         (WastRetCore::RefNull(Some(HeapType::Abstract { ty, .. })), Val::NullExn) => {
             matches!(ty, AbstractHeapType::Exn | AbstractHeapType::NoExn)
@@ -445,7 +445,6 @@ fn result_matches(w: &WastRetCore<'_>, g: &Val) -> Result<bool, String> {
             }
             false
         }
-        (WastRetCore::V128(_), _) => return Err("v128 results are not supported yet".into()),
         (
             WastRetCore::RefHost(_)
             | WastRetCore::RefAny
@@ -458,6 +457,61 @@ fn result_matches(w: &WastRetCore<'_>, g: &Val) -> Result<bool, String> {
         ) => return Err(format!("result pattern {w:?} is not supported yet")),
         _ => false,
     })
+}
+
+/// An `f32` result against its pattern (spec interpreter `script/run.ml`:
+/// a canonical NaN has only the quiet bit of the payload set, an arithmetic
+/// NaN at least that bit, either sign).
+fn f32_matches(p: &NanPattern<F32>, b: u32) -> bool {
+    match p {
+        NanPattern::CanonicalNan => b & 0x7fff_ffff == 0x7fc0_0000,
+        NanPattern::ArithmeticNan => b & 0x7fc0_0000 == 0x7fc0_0000,
+        NanPattern::Value(F32 { bits }) => *bits == b,
+    }
+}
+
+/// An `f64` result against its pattern, as [`f32_matches`].
+fn f64_matches(p: &NanPattern<F64>, b: u64) -> bool {
+    match p {
+        NanPattern::CanonicalNan => b & 0x7fff_ffff_ffff_ffff == 0x7ff8_0000_0000_0000,
+        NanPattern::ArithmeticNan => b & 0x7ff8_0000_0000_0000 == 0x7ff8_0000_0000_0000,
+        NanPattern::Value(F64 { bits }) => *bits == b,
+    }
+}
+
+/// A `v128` result against its pattern, lane by lane in the pattern's shape
+/// (float lanes may be NaN patterns, each lane checked on its own).
+fn v128_matches(p: &V128Pattern, b: u128) -> bool {
+    let lane = |i: usize, bits: usize| (b >> (i * bits)) & ((1u128 << bits) - 1);
+    match p {
+        V128Pattern::I8x16(ls) => (0..16).all(|i| lane(i, 8) == ls[i] as u8 as u128),
+        V128Pattern::I16x8(ls) => (0..8).all(|i| lane(i, 16) == ls[i] as u16 as u128),
+        V128Pattern::I32x4(ls) => (0..4).all(|i| lane(i, 32) == ls[i] as u32 as u128),
+        V128Pattern::I64x2(ls) => (0..2).all(|i| lane(i, 64) == ls[i] as u64 as u128),
+        V128Pattern::F32x4(ls) => (0..4).all(|i| f32_matches(&ls[i], lane(i, 32) as u32)),
+        V128Pattern::F64x2(ls) => (0..2).all(|i| f64_matches(&ls[i], lane(i, 64) as u64)),
+    }
+}
+
+/// The `v128` pattern of `w`, or of the first `v128` case of an `either`.
+fn v128_pattern<'a>(w: &'a WastRetCore<'_>) -> Option<&'a V128Pattern> {
+    match w {
+        WastRetCore::V128(p) => Some(p),
+        WastRetCore::Either(cases) => cases.iter().find_map(v128_pattern),
+        _ => None,
+    }
+}
+
+/// The lane shape a `v128` pattern is written in.
+fn pattern_shape(p: &V128Pattern) -> Shape {
+    match p {
+        V128Pattern::I8x16(_) => Shape::I8x16,
+        V128Pattern::I16x8(_) => Shape::I16x8,
+        V128Pattern::I32x4(_) => Shape::I32x4,
+        V128Pattern::I64x2(_) => Shape::I64x2,
+        V128Pattern::F32x4(_) => Shape::F32x4,
+        V128Pattern::F64x2(_) => Shape::F64x2,
+    }
 }
 
 #[cfg(test)]
@@ -497,6 +551,39 @@ mod tests {
                 r.failures[0].message
             );
         }
+    }
+
+    #[test]
+    fn v128_results_match_lane_by_lane_in_the_pattern_shape() {
+        let script = r#"(module
+  (func (export "v") (result v128) (v128.const i32x4 0x7fc00000 0x7fe00000 1 -1))
+  (func (export "id") (param v128) (result v128) (local.get 0)))
+(assert_return (invoke "v") (v128.const f32x4 nan:canonical nan:arithmetic 1e-45 nan:arithmetic))
+(assert_return (invoke "v") (v128.const i64x2 0x7fe000007fc00000 -4294967295))
+(assert_return (invoke "id" (v128.const i8x16 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16))
+               (either (v128.const i16x8 0 0 0 0 0 0 0 0) (v128.const i16x8 0x201 0x403 0x605 0x807 0xa09 0xc0b 0xe0d 0x100f)))
+(assert_return (invoke "v") (v128.const f32x4 nan:canonical nan:canonical 1e-45 nan:arithmetic))
+(assert_return (invoke "v") (either (v128.const i16x8 0 0 0 0 0 0 0 0) (v128.const i8x16 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0)))
+"#;
+        let mut e = InterpEmbedder::new(interp::Features::implemented(), Mode::Plain);
+        let r = run_wast(script, &mut e);
+        assert_eq!((r.passed, r.failed), (4, 2), "{}", r.describe("inline"));
+        // A failure shows the value in the lanes of the pattern it missed
+        // (the first v128 case of an `either`).
+        assert!(
+            r.failures[0]
+                .message
+                .contains("found f32x4 nan:0x400000 nan:0x600000 1e-45 -nan:0x7fffff"),
+            "{}",
+            r.failures[0].message
+        );
+        assert!(
+            r.failures[1]
+                .message
+                .contains("found i16x8 0 32704 0 32736 1 0 -1 -1"),
+            "{}",
+            r.failures[1].message
+        );
     }
 
     #[test]

@@ -80,7 +80,7 @@ fn scripts() -> Vec<(String, String)> {
 
 /// Why a folder's files may fail, for new entries of the expected-failure list.
 fn folder_reason(path: &str) -> &'static str {
-    let folders: [(&str, &str); 15] = [
+    let folders: [(&str, &str); 13] = [
         (
             "wasm-v3/",
             "needs a WebAssembly 3.0 feature (issue 3, GC later)",
@@ -101,8 +101,6 @@ fn folder_reason(path: &str) -> &'static str {
             "proposals/wide-arithmetic/",
             "needs the wide-arithmetic proposal (not planned yet)",
         ),
-        ("proposals/simd/", "needs SIMD (issue 7)"),
-        ("proposals/relaxed-simd/", "needs relaxed SIMD (issue 7)"),
         (
             "proposals/exceptions/",
             "needs exception handling (issue 3)",

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! wasm-ref wast [--suspend N | --stacks heap|native] FILE...
-//! wasm-ref run FILE.wasm|FILE.wat --invoke NAME [ARG...]
+//! wasm-ref run FILE.wasm|FILE.wat [--shape SHAPE] --invoke NAME [ARG...]
 //! wasm-ref js [--prelude FILE]... FILE...
 //! wasm-ref wat FILE.wat -o FILE.wasm
 //! ```
@@ -11,7 +11,8 @@
 //! module, an unknown export, a bad argument, a link error, a trap) ends the
 //! program with one message on stderr and a non-zero exit status.
 
-use harness::{parse_value, show_value};
+use harness::{parse_value, show_value, show_value_in};
+use interp::lanes::Shape;
 use interp::{Config, Exit, ExternVal, Features, HostOutcome, Module, Store};
 use spec_tests::{InterpEmbedder, Mode, features_for_path, run_wast, spectest};
 use std::process::ExitCode;
@@ -27,11 +28,13 @@ usage:
       and at every spectest host call. With --stacks native, every call
       runs on a native stack of its own (1 MiB), as promising calls do in
       wasm-ref js --stacks native.
-  wasm-ref run FILE --invoke NAME [ARG...]
+  wasm-ref run FILE [--shape SHAPE] --invoke NAME [ARG...]
       Instantiate a module (binary .wasm or text .wat; the spectest module
       is available to its imports) and call one export with the arguments,
       read by the parameter types: integers (decimal or 0x hex), floats
-      (decimal, inf, nan, or bits:0x...), null for references.
+      (decimal, inf, nan, or bits:0x...), null for references, a v128 as
+      its shape and lanes (i32x4:1,2,3,4, f32x4:1.5,nan,inf,-0). Results
+      are printed one a line; a v128 in i32x4 lanes, or in --shape's.
   wasm-ref js [--stacks heap|native] [--stack-size KIB] [--prelude FILE]... FILE...
       Evaluate JavaScript files as classic scripts in one realm, preludes
       first, with the WebAssembly JS API and JSPI (WebAssembly.Suspending,
@@ -182,10 +185,19 @@ fn wat_to_wasm(args: &[String]) -> Result<ExitCode, String> {
 }
 
 fn run(args: &[String]) -> Result<ExitCode, String> {
-    let (path, rest) = args.split_first().ok_or("run: no module file given")?;
+    let (path, mut rest) = args.split_first().ok_or("run: no module file given")?;
+    let mut shape = Shape::I32x4;
+    if let [flag, s, more @ ..] = rest
+        && flag == "--shape"
+    {
+        shape = Shape::from_name(s).ok_or_else(|| {
+            format!("run: --shape takes i8x16, i16x8, i32x4, i64x2, f32x4 or f64x2, not {s:?}")
+        })?;
+        rest = more;
+    }
     let (name, call_args) = match rest {
         [flag, name, call_args @ ..] if flag == "--invoke" => (name, call_args),
-        _ => return Err("run: expected --invoke NAME after the file".into()),
+        _ => return Err("run: expected [--shape SHAPE] --invoke NAME after the file".into()),
     };
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
     let bytes = if bytes.starts_with(b"\0asm") {
@@ -202,8 +214,8 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         ..Config::default()
     });
     // Resolve imports against the spectest module.
-    let spectest = spectest(&mut store, |args| {
-        let shown: Vec<String> = args.iter().map(show_value).collect();
+    let spectest = spectest(&mut store, move |args| {
+        let shown: Vec<String> = args.iter().map(|v| show_value_in(v, shape)).collect();
         println!("{}", shown.join(" "));
         HostOutcome::Return(vec![])
     });
@@ -238,7 +250,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     match store.invoke(f, &values).map_err(|e| e.to_string())? {
         Exit::Returned(vs) => {
             for v in &vs {
-                println!("{}", show_value(v));
+                println!("{}", show_value_in(v, shape));
             }
             Ok(ExitCode::SUCCESS)
         }

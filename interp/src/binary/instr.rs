@@ -313,7 +313,95 @@ pub(crate) fn instr(r: &mut Reader<'_>, f: &Features) -> Result<Instr, Error> {
                 _ => return Err(illegal()),
             }
         }
+        0xfd if f.simd => simd(r, f)?,
         _ => return Err(illegal()),
+    })
+}
+
+/// The vector instructions, after their 0xFD prefix (spec 5.4.8).
+fn simd(r: &mut Reader<'_>, f: &Features) -> Result<Instr, Error> {
+    use Instr::*;
+    let at = r.offset();
+    let sub = r.u32()?;
+    let lane = |r: &mut Reader<'_>| r.byte();
+    let load = |k, r: &mut Reader<'_>| Ok::<_, Error>(V128Load(k, memarg(r, f)?));
+    Ok(match sub {
+        0x00 => load(V128LoadKind::Full, r)?,
+        0x01 => load(V128LoadKind::Load8x8S, r)?,
+        0x02 => load(V128LoadKind::Load8x8U, r)?,
+        0x03 => load(V128LoadKind::Load16x4S, r)?,
+        0x04 => load(V128LoadKind::Load16x4U, r)?,
+        0x05 => load(V128LoadKind::Load32x2S, r)?,
+        0x06 => load(V128LoadKind::Load32x2U, r)?,
+        0x07 => load(V128LoadKind::Splat8, r)?,
+        0x08 => load(V128LoadKind::Splat16, r)?,
+        0x09 => load(V128LoadKind::Splat32, r)?,
+        0x0a => load(V128LoadKind::Splat64, r)?,
+        0x0b => V128Store(memarg(r, f)?),
+        0x0c => {
+            let mut b = [0u8; 16];
+            for x in &mut b {
+                *x = r.byte()?;
+            }
+            V128Const(b)
+        }
+        0x0d => {
+            let mut b = [0u8; 16];
+            for x in &mut b {
+                *x = lane(r)?;
+            }
+            I8x16Shuffle(b)
+        }
+        0x15..=0x22 => {
+            // Extract and replace, shape by shape: i8x16 and i16x8 have a
+            // signed and an unsigned extract, the others one.
+            let (shape, kind) = match sub {
+                0x15 => (Shape::I8x16, Some(true)),
+                0x16 => (Shape::I8x16, Some(false)),
+                0x17 => (Shape::I8x16, None),
+                0x18 => (Shape::I16x8, Some(true)),
+                0x19 => (Shape::I16x8, Some(false)),
+                0x1a => (Shape::I16x8, None),
+                0x1b => (Shape::I32x4, Some(true)),
+                0x1c => (Shape::I32x4, None),
+                0x1d => (Shape::I64x2, Some(true)),
+                0x1e => (Shape::I64x2, None),
+                0x1f => (Shape::F32x4, Some(true)),
+                0x20 => (Shape::F32x4, None),
+                0x21 => (Shape::F64x2, Some(true)),
+                _ => (Shape::F64x2, None),
+            };
+            let l = lane(r)?;
+            match kind {
+                Some(signed) => ExtractLane(crate::syntax::ExtractLane {
+                    shape,
+                    signed,
+                    lane: l,
+                }),
+                None => ReplaceLane(shape, l),
+            }
+        }
+        0x54..=0x5b => {
+            let bits = 8u8 << ((sub - 0x54) % 4);
+            let arg = memarg(r, f)?;
+            let l = lane(r)?;
+            if sub < 0x58 {
+                V128LoadLane { bits, lane: l, arg }
+            } else {
+                V128StoreLane { bits, lane: l, arg }
+            }
+        }
+        0x5c => load(V128LoadKind::Zero32, r)?,
+        0x5d => load(V128LoadKind::Zero64, r)?,
+        _ => match SimdOp::from_opcode(sub) {
+            Some(op) if !op.is_relaxed() || f.relaxed_simd => Simd(op),
+            _ => {
+                return Err(super::reader::malformed(
+                    at,
+                    format!("illegal opcode 0xfd 0x{sub:x}"),
+                ));
+            }
+        },
     })
 }
 

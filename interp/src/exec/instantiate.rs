@@ -134,12 +134,13 @@ pub(crate) fn eval_const(store: &Store, inst: &ModuleInst, e: &ConstExpr) -> Slo
     let mut stack: Vec<Slot> = Vec::with_capacity(2);
     for i in &e.0 {
         let v = match i {
-            Instr::I32Const(x) => *x as u32 as u64,
-            Instr::I64Const(x) => *x as u64,
-            Instr::F32Const(b) => *b as u64,
-            Instr::F64Const(b) => *b,
+            Instr::I32Const(x) => *x as u32 as Slot,
+            Instr::I64Const(x) => *x as u64 as Slot,
+            Instr::F32Const(b) => *b as Slot,
+            Instr::F64Const(b) => *b as Slot,
+            Instr::V128Const(b) => u128::from_le_bytes(*b),
             Instr::RefNull(_) => 0,
-            Instr::RefFunc(x) => inst.funcs[*x as usize].0 as u64 + 1,
+            Instr::RefFunc(x) => inst.funcs[*x as usize].0 as Slot + 1,
             Instr::GlobalGet(x) => store.globals[inst.globals[*x as usize].0 as usize].value,
             Instr::I32Add | Instr::I32Sub | Instr::I32Mul => {
                 let b = stack.pop().expect("validated") as u32;
@@ -148,16 +149,16 @@ pub(crate) fn eval_const(store: &Store, inst: &ModuleInst, e: &ConstExpr) -> Slo
                     Instr::I32Add => a.wrapping_add(b),
                     Instr::I32Sub => a.wrapping_sub(b),
                     _ => a.wrapping_mul(b),
-                }) as u64
+                }) as Slot
             }
             Instr::I64Add | Instr::I64Sub | Instr::I64Mul => {
-                let b = stack.pop().expect("validated");
-                let a = stack.pop().expect("validated");
-                match i {
+                let b = stack.pop().expect("validated") as u64;
+                let a = stack.pop().expect("validated") as u64;
+                (match i {
                     Instr::I64Add => a.wrapping_add(b),
                     Instr::I64Sub => a.wrapping_sub(b),
                     _ => a.wrapping_mul(b),
-                }
+                }) as Slot
             }
             Instr::End => break,
             other => unreachable!("validation admits only constant instructions, not {other:?}"),
@@ -337,6 +338,6 @@ pub(crate) fn instantiate(
 fn addr_of(s: Slot, a: AddrType) -> u64 {
     match a {
         AddrType::I32 => s as u32 as u64,
-        AddrType::I64 => s,
+        AddrType::I64 => s as u64,
     }
 }

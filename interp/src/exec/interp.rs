@@ -12,6 +12,8 @@
 //! (suspension) or calls another function.
 
 use super::numeric as num;
+use super::numeric::{q32, q64};
+use super::simd;
 use super::stack::{Frame, Stack};
 use crate::api::{ExnAddr, FuncAddr, MemAddr, TableAddr};
 use crate::api::{HostOutcome, Trap, check_values};
@@ -48,7 +50,7 @@ fn i64_(s: Slot) -> i64 {
 }
 #[inline(always)]
 fn u64_(s: Slot) -> u64 {
-    s
+    s as u64
 }
 #[inline(always)]
 fn f32_(s: Slot) -> f32 {
@@ -56,55 +58,35 @@ fn f32_(s: Slot) -> f32 {
 }
 #[inline(always)]
 fn f64_(s: Slot) -> f64 {
-    f64::from_bits(s)
+    f64::from_bits(s as u64)
 }
 #[inline(always)]
 fn from_i32(v: i32) -> Slot {
-    v as u32 as u64
+    v as u32 as Slot
 }
 #[inline(always)]
 fn from_u32(v: u32) -> Slot {
-    v as u64
+    v as Slot
 }
 #[inline(always)]
 fn from_i64(v: i64) -> Slot {
-    v as u64
+    v as u64 as Slot
 }
 #[inline(always)]
 fn from_u64(v: u64) -> Slot {
-    v
+    v as Slot
 }
 #[inline(always)]
 fn from_f32(v: f32) -> Slot {
-    v.to_bits() as u64
+    v.to_bits() as Slot
 }
 #[inline(always)]
 fn from_f64(v: f64) -> Slot {
-    v.to_bits()
+    v.to_bits() as Slot
 }
 #[inline(always)]
 fn from_bool(b: bool) -> Slot {
-    b as u64
-}
-
-/// A float operation's result with the quiet bit forced on NaNs, so an
-/// operation on a signalling NaN gives an arithmetic NaN (spec 4.3.3) even
-/// where the platform's routine passes the input through.
-#[inline(always)]
-fn q32(r: f32) -> f32 {
-    if r.is_nan() {
-        f32::from_bits(r.to_bits() | 0x0040_0000)
-    } else {
-        r
-    }
-}
-#[inline(always)]
-fn q64(r: f64) -> f64 {
-    if r.is_nan() {
-        f64::from_bits(r.to_bits() | 0x0008_0000_0000_0000)
-    } else {
-        r
-    }
+    b as Slot
 }
 
 /// The bytes `[ea, ea + N)` of a memory, where `ea = addr + offset` (spec
@@ -227,7 +209,7 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
     }
     macro_rules! push {
         ($v:expr) => {{
-            let v = $v;
+            let v: Slot = $v.into();
             vals[sp] = v;
             sp += 1;
         }};
@@ -275,18 +257,18 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
     }
     macro_rules! load {
         ($a:expr, $n:literal, |$b:ident| $e:expr) => {{
-            let addr = vals[sp - 1];
+            let addr = vals[sp - 1] as u64;
             let data = mem!($a.mem);
             let r = tri!(mem_range(data, addr, $a.offset, $n));
             let mut $b = [0u8; $n];
             $b.copy_from_slice(&data[r]);
-            vals[sp - 1] = $e;
+            vals[sp - 1] = ($e) as Slot;
         }};
     }
     macro_rules! store_ {
         ($a:expr, $n:literal, |$v:ident| $bytes:expr) => {{
             let $v = pop!();
-            let addr = pop!();
+            let addr = pop!() as u64;
             let data = mem!($a.mem);
             let r = tri!(mem_range(data, addr, $a.offset, $n));
             data[r].copy_from_slice(&$bytes);
@@ -547,11 +529,11 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
                 tail_call!(a);
             }
             ReturnCallIndirect { ty, table } => {
-                let a = tri!(indirect(store, &f, *ty, *table, pop!()));
+                let a = tri!(indirect(store, &f, *ty, *table, pop!() as u64));
                 tail_call!(a);
             }
             CallIndirect { ty, table } => {
-                let a = tri!(indirect(store, &f, *ty, *table, pop!()));
+                let a = tri!(indirect(store, &f, *ty, *table, pop!() as u64));
                 call!(a);
             }
 
@@ -587,7 +569,7 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
                 }
                 tail_call!(FuncAddr((r - 1) as u32));
             }
-            RefNull(_) => push!(0),
+            RefNull(_) => push!(0u64),
             RefIsNull => un!(u64_, from_bool, |a| a == 0),
             RefFunc(x) => push!(store.instances[f.inst.0 as usize].funcs[*x as usize].0 as u64 + 1),
 
@@ -620,7 +602,7 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
             // ---- Tables (spec 4.4.6) ----
             TableGet(x) => {
                 let t = table_addr(store, &f, *x);
-                let k = vals[sp - 1];
+                let k = vals[sp - 1] as u64;
                 let elems = &store.tables[t.0 as usize].elems;
                 let Some(&v) = usize::try_from(k).ok().and_then(|k| elems.get(k)) else {
                     trap!(Trap::TableOutOfBounds)
@@ -630,7 +612,7 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
             TableSet(x) => {
                 let t = table_addr(store, &f, *x);
                 let v = pop!();
-                let k = pop!();
+                let k = pop!() as u64;
                 let elems = &mut store.tables[t.0 as usize].elems;
                 let Some(e) = usize::try_from(k).ok().and_then(|k| elems.get_mut(k)) else {
                     trap!(Trap::TableOutOfBounds)
@@ -643,21 +625,21 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
             }
             TableGrow(x) => {
                 let t = table_addr(store, &f, *x);
-                let n = pop!();
+                let n = pop!() as u64;
                 let init = vals[sp - 1];
                 let is64 = store.tables[t.0 as usize].ty.addr == crate::syntax::AddrType::I64;
                 let n = if is64 { n } else { n as u32 as u64 };
                 vals[sp - 1] = match store.table_grow_slots(t, n, init) {
-                    Some(old) => old,
-                    None if is64 => u64::MAX,
-                    None => u32::MAX as u64,
+                    Some(old) => old as Slot,
+                    None if is64 => u64::MAX as Slot,
+                    None => u32::MAX as Slot,
                 };
             }
             TableFill(x) => {
                 let t = table_addr(store, &f, *x);
-                let n = pop!();
+                let n = pop!() as u64;
                 let v = pop!();
-                let d = pop!();
+                let d = pop!() as u64;
                 let elems = &mut store.tables[t.0 as usize].elems;
                 match d.checked_add(n).filter(|&e| e <= elems.len() as u64) {
                     Some(e) => elems[d as usize..e as usize].fill(v),
@@ -666,9 +648,9 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
             }
             TableCopy { dst, src } => {
                 let (td, ts) = (table_addr(store, &f, *dst), table_addr(store, &f, *src));
-                let n = pop!();
-                let s = pop!();
-                let d = pop!();
+                let n = pop!() as u64;
+                let s = pop!() as u64;
+                let d = pop!() as u64;
                 tri!(table_copy(store, td, ts, d, s, n));
             }
             TableInit { table, elem } => {
@@ -676,7 +658,7 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
                 let e = store.instances[f.inst.0 as usize].elems[*elem as usize];
                 let n = pop!() as u32 as u64;
                 let s = pop!() as u32 as u64;
-                let d = pop!();
+                let d = pop!() as u64;
                 tri!(table_init(store, t, e, d, s, n));
             }
             ElemDrop(x) => {
@@ -700,7 +682,7 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
             I64Load32S(a) => load!(a, 4, |b| i32::from_le_bytes(b) as i64 as u64),
             I64Load32U(a) => load!(a, 4, |b| u32::from_le_bytes(b) as u64),
             I32Store(a) | F32Store(a) => store_!(a, 4, |v| (v as u32).to_le_bytes()),
-            I64Store(a) | F64Store(a) => store_!(a, 8, |v| v.to_le_bytes()),
+            I64Store(a) | F64Store(a) => store_!(a, 8, |v| (v as u64).to_le_bytes()),
             I32Store8(a) | I64Store8(a) => store_!(a, 1, |v| [v as u8]),
             I32Store16(a) | I64Store16(a) => store_!(a, 2, |v| (v as u16).to_le_bytes()),
             I64Store32(a) => store_!(a, 4, |v| (v as u32).to_le_bytes()),
@@ -712,20 +694,20 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
                 let a = mem_addr(store, &f, *m);
                 let is64 = store.mems[a.0 as usize].ty.addr == crate::syntax::AddrType::I64;
                 let n = if is64 {
-                    vals[sp - 1]
+                    vals[sp - 1] as u64
                 } else {
                     vals[sp - 1] as u32 as u64
                 };
                 vals[sp - 1] = match store.mem_grow(a, n) {
-                    Some(old) => old,
-                    None if is64 => u64::MAX,
-                    None => u32::MAX as u64,
+                    Some(old) => old as Slot,
+                    None if is64 => u64::MAX as Slot,
+                    None => u32::MAX as Slot,
                 };
             }
             MemoryFill(m) => {
-                let n = pop!();
+                let n = pop!() as u64;
                 let v = pop!() as u8;
-                let d = pop!();
+                let d = pop!() as u64;
                 let data = mem!(*m);
                 match d.checked_add(n).filter(|&e| e <= data.len() as u64) {
                     Some(e) => data[d as usize..e as usize].fill(v),
@@ -733,16 +715,16 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
                 }
             }
             MemoryCopy { dst, src } => {
-                let n = pop!();
-                let s = pop!();
-                let d = pop!();
+                let n = pop!() as u64;
+                let s = pop!() as u64;
+                let d = pop!() as u64;
                 let (md, ms) = (mem_addr(store, &f, *dst), mem_addr(store, &f, *src));
                 tri!(memory_copy(store, md, ms, d, s, n));
             }
             MemoryInit { mem, data } => {
                 let n = pop!() as u32 as u64;
                 let s = pop!() as u32 as u64;
-                let d = pop!();
+                let d = pop!() as u64;
                 let m = mem_addr(store, &f, *mem);
                 let da = store.instances[f.inst.0 as usize].datas[*data as usize];
                 tri!(memory_init(store, m, da, d, s, n));
@@ -757,6 +739,52 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
             I64Const(c) => push!(from_i64(*c)),
             F32Const(b) => push!(*b as u64),
             F64Const(b) => push!(*b),
+            V128Const(b) => push!(u128::from_le_bytes(*b)),
+
+            // ---- Vector instructions (spec 4.4.3, 4.4.7; lanes in `simd`) ----
+            V128Load(k, a) => {
+                let addr = vals[sp - 1] as u64;
+                let data = mem!(a.mem);
+                let r = tri!(mem_range(data, addr, a.offset, k.bytes() as usize));
+                vals[sp - 1] = simd::load(*k, &data[r]);
+            }
+            V128Store(a) => store_!(a, 16, |v| v.to_le_bytes()),
+            V128LoadLane { bits, lane, arg } => {
+                let v = pop!();
+                let addr = vals[sp - 1] as u64;
+                let data = mem!(arg.mem);
+                let r = tri!(mem_range(data, addr, arg.offset, *bits as usize / 8));
+                let mut b = [0u8; 16];
+                b[..r.len()].copy_from_slice(&data[r]);
+                let x = u128::from_le_bytes(b);
+                vals[sp - 1] = simd::replace_lane_bits(v, *bits, *lane, x);
+            }
+            V128StoreLane { bits, lane, arg } => {
+                let v = pop!();
+                let addr = pop!() as u64;
+                let n = *bits as usize / 8;
+                let data = mem!(arg.mem);
+                let r = tri!(mem_range(data, addr, arg.offset, n));
+                let x = v >> (*lane as u32 * *bits as u32);
+                data[r].copy_from_slice(&x.to_le_bytes()[..n]);
+            }
+            I8x16Shuffle(lanes) => {
+                let b = pop!();
+                vals[sp - 1] = simd::shuffle(vals[sp - 1], b, lanes);
+            }
+            ExtractLane(e) => {
+                vals[sp - 1] = simd::extract_lane(vals[sp - 1], e.shape, e.signed, e.lane)
+            }
+            ReplaceLane(shape, lane) => {
+                let x = pop!();
+                vals[sp - 1] = simd::replace_lane(vals[sp - 1], *shape, *lane, x);
+            }
+            Simd(op) => {
+                let n = op.arity();
+                let r = simd::eval(*op, &vals[sp - n..sp]);
+                sp -= n - 1;
+                vals[sp - 1] = r;
+            }
 
             I32Eqz => un!(u32_, from_bool, |a| a == 0),
             I32Eq => bin!(u32_, from_bool, |a, b| a == b),
@@ -922,7 +950,7 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
                 pc += 3;
             }
             BrIfLocalConstI32Eq(a, c, t) => {
-                if u32_(vals[base + *a as usize]) == u32_(*c as u32 as u64) {
+                if u32_(vals[base + *a as usize]) == (*c as u32) {
                     branch!(t)
                 }
                 pc += 3;
@@ -934,7 +962,7 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
                 pc += 3;
             }
             BrIfLocalConstI32Ne(a, c, t) => {
-                if u32_(vals[base + *a as usize]) != u32_(*c as u32 as u64) {
+                if u32_(vals[base + *a as usize]) != (*c as u32) {
                     branch!(t)
                 }
                 pc += 3;
@@ -946,7 +974,7 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
                 pc += 3;
             }
             BrIfLocalConstI32LtS(a, c, t) => {
-                if i32_(vals[base + *a as usize]) < i32_(*c as u32 as u64) {
+                if i32_(vals[base + *a as usize]) < *c {
                     branch!(t)
                 }
                 pc += 3;
@@ -958,7 +986,7 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
                 pc += 3;
             }
             BrIfLocalConstI32LtU(a, c, t) => {
-                if u32_(vals[base + *a as usize]) < u32_(*c as u32 as u64) {
+                if u32_(vals[base + *a as usize]) < (*c as u32) {
                     branch!(t)
                 }
                 pc += 3;
@@ -970,7 +998,7 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
                 pc += 3;
             }
             BrIfLocalConstI32GeS(a, c, t) => {
-                if i32_(vals[base + *a as usize]) >= i32_(*c as u32 as u64) {
+                if i32_(vals[base + *a as usize]) >= *c {
                     branch!(t)
                 }
                 pc += 3;
@@ -982,7 +1010,7 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
                 pc += 3;
             }
             BrIfLocalConstI32GeU(a, c, t) => {
-                if u32_(vals[base + *a as usize]) >= u32_(*c as u32 as u64) {
+                if u32_(vals[base + *a as usize]) >= (*c as u32) {
                     branch!(t)
                 }
                 pc += 3;
@@ -1206,7 +1234,7 @@ fn unwind(
         }
         if let Some((kind, t, hk)) = hit.filter(|_| !leave) {
             if let HandlerKind::Legacy { exn_local } = hk {
-                vals[*base + exn_local as usize] = exn.0 as u64 + 1;
+                vals[*base + exn_local as usize] = exn.0 as Slot + 1;
             }
             *sp = *base + t.height as usize;
             if let CatchKind::Catch(_) | CatchKind::CatchRef(_) = kind {
@@ -1216,7 +1244,7 @@ fn unwind(
                 }
             }
             if let CatchKind::CatchRef(_) | CatchKind::CatchAllRef = kind {
-                vals[*sp] = exn.0 as u64 + 1;
+                vals[*sp] = exn.0 as Slot + 1;
                 *sp += 1;
             }
             *pc = t.pc as usize;

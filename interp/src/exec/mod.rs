@@ -10,6 +10,7 @@ pub(crate) mod fuse;
 pub(crate) mod instantiate;
 pub(crate) mod interp;
 pub mod numeric;
+pub(crate) mod simd;
 pub(crate) mod stack;
 
 use crate::api::*;

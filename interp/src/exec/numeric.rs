@@ -254,3 +254,25 @@ mod tests {
         );
     }
 }
+
+/// A float operation's result with the quiet bit forced on NaNs, so an
+/// operation on a signalling NaN gives an arithmetic NaN (spec 4.3.3) even
+/// where the platform's routine passes the input through.
+#[inline(always)]
+pub(crate) fn q32(r: f32) -> f32 {
+    if r.is_nan() {
+        f32::from_bits(r.to_bits() | 0x0040_0000)
+    } else {
+        r
+    }
+}
+
+/// [`q32`] for `f64`.
+#[inline(always)]
+pub(crate) fn q64(r: f64) -> f64 {
+    if r.is_nan() {
+        f64::from_bits(r.to_bits() | 0x0008_0000_0000_0000)
+    } else {
+        r
+    }
+}

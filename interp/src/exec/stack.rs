@@ -42,7 +42,9 @@ pub(crate) struct Stack {
 impl Stack {
     pub(crate) fn new(results: Vec<ValType>) -> Self {
         Stack {
-            vals: Vec::with_capacity(64),
+            // 32 slots (512 bytes) to start: a call that suspends at its
+            // first host call holds little more (decision D2).
+            vals: Vec::with_capacity(32),
             sp: 0,
             frames: Vec::new(),
             results,

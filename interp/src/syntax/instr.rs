@@ -12,6 +12,7 @@
 //! the Wizard engine, stored inline. Targets filled by the decoder are
 //! `Target::UNRESOLVED` and must not be executed before validation.
 
+use super::simd::*;
 use super::types::*;
 
 /// Where a taken branch goes (filled in by validation, spec 3.3.8 "Control
@@ -226,6 +227,35 @@ pub enum Instr {
     CallRef(TypeIdx),
     /// `return_call_ref x`: the tail-call form.
     ReturnCallRef(TypeIdx),
+
+    // ---- Vector instructions (spec 2.4.1, SIMD) ----
+    /// `v128.const`: the 16 bytes, lane 0 first.
+    V128Const([u8; 16]),
+    /// `v128.load` and its extending, splatting and zeroing forms.
+    V128Load(V128LoadKind, MemArg),
+    /// `v128.store`.
+    V128Store(MemArg),
+    /// `v128.loadN_lane`: `bits` bits from memory replace lane `lane`.
+    V128LoadLane {
+        bits: u8,
+        lane: u8,
+        arg: MemArg,
+    },
+    /// `v128.storeN_lane`: lane `lane` (`bits` wide) is stored.
+    V128StoreLane {
+        bits: u8,
+        lane: u8,
+        arg: MemArg,
+    },
+    /// `i8x16.shuffle`: byte `k` of the result is byte `lanes[k]` of the two
+    /// operands taken as one 32-byte sequence.
+    I8x16Shuffle([u8; 16]),
+    /// `shape.extract_lane[_s|_u] lane`.
+    ExtractLane(ExtractLane),
+    /// `shape.replace_lane lane`.
+    ReplaceLane(Shape, u8),
+    /// Every other vector instruction (no immediates).
+    Simd(SimdOp),
 
     // ---- Parametric instructions (spec 2.4.3) ----
     Drop,
@@ -517,4 +547,20 @@ pub enum Instr {
     BrIfI32GeS(Target),
     /// `i32.ge_u; br_if`.
     BrIfI32GeU(Target),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The executor walks `Vec<Instr>`: the SIMD instructions (16-byte
+    /// immediates) must not make every instruction bigger than before.
+    #[test]
+    fn instructions_stay_32_bytes() {
+        assert!(
+            std::mem::size_of::<Instr>() <= 32,
+            "{}",
+            std::mem::size_of::<Instr>()
+        );
+    }
 }

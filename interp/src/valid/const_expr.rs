@@ -25,6 +25,7 @@ pub(crate) fn check(
             Instr::I64Const(_) => ValType::I64,
             Instr::F32Const(_) => ValType::F32,
             Instr::F64Const(_) => ValType::F64,
+            Instr::V128Const(_) => ValType::V128,
             Instr::RefNull(h) => {
                 let r = RefType {
                     nullable: true,

@@ -390,7 +390,7 @@ impl Checker<'_, '_> {
     /// Validates the instruction at `pc` (spec 3.3), annotating it.
     fn instr(&mut self, body: &mut [Instr], pc: usize) -> Result<(), Error> {
         use Instr::*;
-        use ValType::{F32, F64, I32, I64};
+        use ValType::{F32, F64, I32, I64, V128};
         let c = self.c;
         match &body[pc] {
             Unreachable => self.unreachable(),
@@ -928,6 +928,46 @@ impl Checker<'_, '_> {
             I64Const(_) => self.push(Some(I64)),
             F32Const(_) => self.push(Some(F32)),
             F64Const(_) => self.push(Some(F64)),
+
+            // ---- Vector instructions (spec 3.3.1, 3.3.7) ----
+            V128Const(_) => self.push(Some(V128)),
+            V128Load(k, a) => self.load(a, k.bytes().trailing_zeros(), V128)?,
+            V128Store(a) => self.store(a, 4, V128)?,
+            V128LoadLane { bits, lane, arg } | V128StoreLane { bits, lane, arg } => {
+                // The lane index is below the lane count of a `bits`-wide shape.
+                if u32::from(*lane) >= 128 / u32::from(*bits) {
+                    return Err(invalid("invalid lane index"));
+                }
+                let at = self.mem_access(arg, (u32::from(*bits) / 8).trailing_zeros())?;
+                self.pop_expect(V128)?;
+                self.pop_expect(at)?;
+                if matches!(body[pc], V128LoadLane { .. }) {
+                    self.push(Some(V128));
+                }
+            }
+            I8x16Shuffle(lanes) => {
+                if lanes.iter().any(|&l| l >= 32) {
+                    return Err(invalid("invalid lane index"));
+                }
+                self.op(&[V128, V128], Some(V128))?;
+            }
+            ExtractLane(e) => {
+                if e.lane >= e.shape.lanes() {
+                    return Err(invalid("invalid lane index"));
+                }
+                self.op(&[V128], Some(e.shape.scalar()))?;
+            }
+            ReplaceLane(shape, lane) => {
+                if *lane >= shape.lanes() {
+                    return Err(invalid("invalid lane index"));
+                }
+                self.op(&[V128, shape.scalar()], Some(V128))?;
+            }
+            Simd(op) => {
+                let (ins, out) = op.sig().types();
+                self.op(ins, Some(out))?;
+            }
+
             other => match numeric_type(other) {
                 Some((ins, out)) => self.op(ins, Some(out))?,
                 // Fused instructions exist only in executable copies made

@@ -47,6 +47,7 @@ pub(crate) fn to_js(st: &WasmState, v: Value, ctx: &mut Context) -> JsResult<JsV
         Value::FuncRef(Some(f)) => st.func_object(f, ctx).into(),
         Value::ExternRef(Some(a)) => st.extern_value(a),
         Value::ExnRef(_) => return Err(type_error("an exnref cannot be passed to JavaScript")),
+        Value::V128(_) => return Err(type_error("a v128 value cannot be passed to JavaScript")),
     })
 }
 
