@@ -14,7 +14,8 @@ pub struct Kernel {
     pub arg: i32,
     /// What `run(arg)` must return.
     pub expect: i64,
-    /// Whether wasmi can run it (wasmi 2.0 has no exception handling).
+    /// Whether wasmi can run it (wasmi 2.0 has no exception handling; its
+    /// SIMD is the `simd` feature, which the bench turns on).
     pub in_wasmi: bool,
 }
 
@@ -162,5 +163,39 @@ pub const KERNELS: &[Kernel] = &[
         arg: 300_000,
         expect: 74_999_850_000,
         in_wasmi: false,
+    },
+    Kernel {
+        name: "simd dot product",
+        wat: r#"(module
+  (memory 2)
+  ;; Two arrays of 32768 i16 at 0 and 65536, bytes k and 7k; the dot
+  ;; product of the two, 8 lanes at a time with i32x4.dot_i16x8_s into an
+  ;; i32x4 accumulator, `reps` times over; the sum of the accumulator's lanes.
+  (func (export "run") (param $reps i32) (result i64)
+    (local $i i32) (local $r i32) (local $acc v128)
+    (loop $fill
+      (i32.store8 (local.get $i) (local.get $i))
+      (i32.store8 offset=65536 (local.get $i) (i32.mul (local.get $i) (i32.const 7)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $fill (i32.lt_u (local.get $i) (i32.const 65536))))
+    (loop $rep
+      (local.set $i (i32.const 0))
+      (loop $dot
+        (local.set $acc
+          (i32x4.add (local.get $acc)
+            (i32x4.dot_i16x8_s (v128.load (local.get $i))
+                               (v128.load offset=65536 (local.get $i)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br_if $dot (i32.lt_u (local.get $i) (i32.const 65536))))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br_if $rep (i32.lt_u (local.get $r) (local.get $reps))))
+    (i64.add
+      (i64.add (i64.extend_i32_s (i32x4.extract_lane 0 (local.get $acc)))
+               (i64.extend_i32_s (i32x4.extract_lane 1 (local.get $acc))))
+      (i64.add (i64.extend_i32_s (i32x4.extract_lane 2 (local.get $acc)))
+               (i64.extend_i32_s (i32x4.extract_lane 3 (local.get $acc)))))))"#,
+        arg: 200,
+        expect: 258_473_984,
+        in_wasmi: true,
     },
 ];
