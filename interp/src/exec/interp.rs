@@ -128,19 +128,11 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
     let mut mem0 = default_mem(store, &f);
     if let Some(exn) = stack.pending_throw.take() {
         // Resumed with an exception at the call site of the paused call.
-        if !unwind(
-            store,
-            &mut stack.frames,
-            &mut f,
-            &mut pc,
-            &mut base,
-            &mut sp,
-            &mut vals,
-            exn,
-        ) {
+        let Some(c) = unwind(store, &mut stack.frames, &f, pc, base, &mut vals, exn) else {
             stack.vals = vals;
             return Outcome::Thrown(exn);
-        }
+        };
+        (f, pc, base, sp) = (c.f, c.pc, c.base, c.sp);
         code = f.code.clone();
         mem0 = default_mem(store, &f);
     }
@@ -173,21 +165,16 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
     macro_rules! throw {
         ($e:expr) => {{
             let exn: ExnAddr = $e;
-            if no_frame
-                || !unwind(
-                    store,
-                    &mut stack.frames,
-                    &mut f,
-                    &mut pc,
-                    &mut base,
-                    &mut sp,
-                    &mut vals,
-                    exn,
-                )
-            {
+            let caught = if no_frame {
+                None
+            } else {
+                unwind(store, &mut stack.frames, &f, pc, base, &mut vals, exn)
+            };
+            let Some(c) = caught else {
                 stack.vals = std::mem::take(&mut vals);
                 return Outcome::Thrown(exn);
-            }
+            };
+            (f, pc, base, sp) = (c.f, c.pc, c.base, c.sp);
             code = f.code.clone();
             mem0 = default_mem(store, &f);
             continue;
@@ -1179,25 +1166,35 @@ fn indirect(store: &Store, f: &WasmFunc, ty: u32, table: u32, k: u64) -> Result<
     Ok(a)
 }
 
+/// Where execution goes on when `unwind` found the handler of an exception:
+/// the handler's frame, its target, and the operand height after the
+/// clause's values. (Returned by value so that the interpreter loop's `pc`,
+/// `sp` and `base` never have their address taken and stay in registers.)
+struct Caught {
+    f: Rc<WasmFunc>,
+    pc: usize,
+    base: usize,
+    sp: usize,
+}
+
 /// Finds where exception `exn`, raised by the instruction before `pc` in
 /// the running frame `f`, is caught (exception handling: the innermost
 /// `try_table` around it whose clause matches, in this frame or the frames
 /// that called it). On success the frames above the handler's are popped,
-/// the clause's values are pushed at its label's height, and `f`, `pc`,
-/// `base` and `sp` say where to go on; `false` if nothing catches it.
-#[allow(clippy::too_many_arguments)]
+/// the clause's values are pushed at its label's height, and the [`Caught`]
+/// says where to go on; `None` if nothing catches it.
 fn unwind(
     store: &Store,
     frames: &mut Vec<Frame>,
-    f: &mut Rc<WasmFunc>,
-    pc: &mut usize,
-    base: &mut usize,
-    sp: &mut usize,
+    f: &Rc<WasmFunc>,
+    pc: usize,
+    base: usize,
     vals: &mut [Slot],
     exn: ExnAddr,
-) -> bool {
+) -> Option<Caught> {
+    let (mut f, mut base) = (f.clone(), base);
     let tag = store.exns[exn.0 as usize].tag;
-    let mut at = *pc - 1;
+    let mut at = pc - 1;
     loop {
         let tags = &store.instances[f.inst.0 as usize].tags;
         // Inner entries come later in the table; a `delegate` moves the
@@ -1234,29 +1231,32 @@ fn unwind(
         }
         if let Some((kind, t, hk)) = hit.filter(|_| !leave) {
             if let HandlerKind::Legacy { exn_local } = hk {
-                vals[*base + exn_local as usize] = exn.0 as Slot + 1;
+                vals[base + exn_local as usize] = exn.0 as Slot + 1;
             }
-            *sp = *base + t.height as usize;
+            let mut sp = base + t.height as usize;
             if let CatchKind::Catch(_) | CatchKind::CatchRef(_) = kind {
                 for v in &store.exns[exn.0 as usize].fields {
-                    vals[*sp] = *v;
-                    *sp += 1;
+                    vals[sp] = *v;
+                    sp += 1;
                 }
             }
             if let CatchKind::CatchRef(_) | CatchKind::CatchAllRef = kind {
-                vals[*sp] = exn.0 as Slot + 1;
-                *sp += 1;
+                vals[sp] = exn.0 as Slot + 1;
+                sp += 1;
             }
-            *pc = t.pc as usize;
-            return true;
+            return Some(Caught {
+                f,
+                pc: t.pc as usize,
+                base,
+                sp,
+            });
         }
         match frames.pop() {
-            None => return false,
+            None => return None,
             Some(caller) => {
-                *f = caller.func;
-                *pc = caller.pc as usize;
-                *base = caller.base as usize;
-                at = *pc - 1;
+                f = caller.func;
+                base = caller.base as usize;
+                at = caller.pc as usize - 1;
             }
         }
     }
