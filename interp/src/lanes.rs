@@ -22,37 +22,43 @@ impl V128Text {
 
 impl fmt::Display for V128Text {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = self.shape.lanes() as u32;
-        let w = 128 / n;
         write!(f, "{}", self.shape.name())?;
-        for i in 0..n {
-            let b = (self.bits >> (i * w)) & (u128::MAX >> (128 - w));
+        for i in 0..self.shape.lanes() as u32 {
+            let b = lane(self.bits, self.shape, i);
             match self.shape {
                 Shape::I8x16 => write!(f, " {}", b as u8 as i8)?,
                 Shape::I16x8 => write!(f, " {}", b as u16 as i16)?,
                 Shape::I32x4 => write!(f, " {}", b as u32 as i32)?,
                 Shape::I64x2 => write!(f, " {}", b as u64 as i64)?,
-                Shape::F32x4 => {
-                    let x = f32::from_bits(b as u32);
-                    if x.is_nan() {
-                        let sign = if x.is_sign_negative() { "-" } else { "" };
-                        write!(f, " {sign}nan:0x{:x}", b as u32 & 0x7f_ffff)?
-                    } else {
-                        write!(f, " {x:?}")?
-                    }
-                }
-                Shape::F64x2 => {
-                    let x = f64::from_bits(b as u64);
-                    if x.is_nan() {
-                        let sign = if x.is_sign_negative() { "-" } else { "" };
-                        write!(f, " {sign}nan:0x{:x}", b as u64 & 0xf_ffff_ffff_ffff)?
-                    } else {
-                        write!(f, " {x:?}")?
-                    }
-                }
+                // A NaN as its sign and payload (the bits below the exponent).
+                Shape::F32x4 if f32::from_bits(b as u32).is_nan() => nan(f, b, 32)?,
+                Shape::F64x2 if f64::from_bits(b as u64).is_nan() => nan(f, b, 64)?,
+                Shape::F32x4 => write!(f, " {:?}", f32::from_bits(b as u32))?,
+                Shape::F64x2 => write!(f, " {:?}", f64::from_bits(b as u64))?,
             }
         }
         Ok(())
+    }
+}
+
+/// The bits of lane `i` of `v` in `shape`, zero-extended.
+pub fn lane(v: u128, shape: Shape, i: u32) -> u128 {
+    let w = shape.lane_bits();
+    (v >> (i * w)) & (u128::MAX >> (128 - w))
+}
+
+/// Writes a `w`-bit NaN lane `b` as ` [-]nan:0x<payload>`.
+fn nan(f: &mut fmt::Formatter<'_>, b: u128, w: u32) -> fmt::Result {
+    let sign = if b >> (w - 1) != 0 { "-" } else { "" };
+    let frac_bits = if w == 32 { 23 } else { 52 };
+    write!(f, " {sign}nan:0x{:x}", b & ((1u128 << frac_bits) - 1))
+}
+
+/// A lane's text without its sign, and whether it had a `-`.
+fn split_sign(s: &str) -> (bool, &str) {
+    match s.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, s.strip_prefix('+').unwrap_or(s)),
     }
 }
 
@@ -106,10 +112,7 @@ pub fn parse_v128(s: &str) -> Result<u128, String> {
 /// An integer lane of `w` bits, signed or unsigned, as its bits.
 fn parse_int(s: &str, w: u32) -> Result<u128, String> {
     let bad = || format!("cannot read {s:?} as a {w}-bit lane");
-    let (neg, digits) = match s.strip_prefix('-') {
-        Some(d) => (true, d),
-        None => (false, s.strip_prefix('+').unwrap_or(s)),
-    };
+    let (neg, digits) = split_sign(s);
     let digits = digits.replace('_', "");
     let m = match digits.strip_prefix("0x") {
         Some(h) => u128::from_str_radix(h, 16),
@@ -132,10 +135,7 @@ fn parse_int(s: &str, w: u32) -> Result<u128, String> {
 /// A float lane of `w` (32 or 64) bits, as its bits.
 fn parse_float(s: &str, w: u32) -> Result<u128, String> {
     let bad = || format!("cannot read {s:?} as an f{w} lane");
-    let (neg, body) = match s.strip_prefix('-') {
-        Some(b) => (true, b),
-        None => (false, s.strip_prefix('+').unwrap_or(s)),
-    };
+    let (neg, body) = split_sign(s);
     let sign = if neg { 1u128 << (w - 1) } else { 0 };
     if let Some(payload) = body.strip_prefix("nan:0x") {
         let p = u128::from_str_radix(payload, 16).map_err(|_| bad())?;

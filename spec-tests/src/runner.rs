@@ -4,7 +4,7 @@
 //! found.
 
 use crate::embedder::*;
-use interp::lanes::{Shape, V128Text};
+use interp::lanes::{self, Shape, V128Text};
 use std::collections::HashMap;
 use wast::core::{AbstractHeapType, HeapType, NanPattern, V128Pattern, WastArgCore, WastRetCore};
 use wast::token::{F32, F64};
@@ -482,14 +482,14 @@ fn f64_matches(p: &NanPattern<F64>, b: u64) -> bool {
 /// A `v128` result against its pattern, lane by lane in the pattern's shape
 /// (float lanes may be NaN patterns, each lane checked on its own).
 fn v128_matches(p: &V128Pattern, b: u128) -> bool {
-    let lane = |i: usize, bits: usize| (b >> (i * bits)) & ((1u128 << bits) - 1);
+    let lane = |i: usize| lanes::lane(b, pattern_shape(p), i as u32);
     match p {
-        V128Pattern::I8x16(ls) => (0..16).all(|i| lane(i, 8) == ls[i] as u8 as u128),
-        V128Pattern::I16x8(ls) => (0..8).all(|i| lane(i, 16) == ls[i] as u16 as u128),
-        V128Pattern::I32x4(ls) => (0..4).all(|i| lane(i, 32) == ls[i] as u32 as u128),
-        V128Pattern::I64x2(ls) => (0..2).all(|i| lane(i, 64) == ls[i] as u64 as u128),
-        V128Pattern::F32x4(ls) => (0..4).all(|i| f32_matches(&ls[i], lane(i, 32) as u32)),
-        V128Pattern::F64x2(ls) => (0..2).all(|i| f64_matches(&ls[i], lane(i, 64) as u64)),
+        V128Pattern::I8x16(ls) => (0..16).all(|i| lane(i) == ls[i] as u8 as u128),
+        V128Pattern::I16x8(ls) => (0..8).all(|i| lane(i) == ls[i] as u16 as u128),
+        V128Pattern::I32x4(ls) => (0..4).all(|i| lane(i) == ls[i] as u32 as u128),
+        V128Pattern::I64x2(ls) => (0..2).all(|i| lane(i) == ls[i] as u64 as u128),
+        V128Pattern::F32x4(ls) => (0..4).all(|i| f32_matches(&ls[i], lane(i) as u32)),
+        V128Pattern::F64x2(ls) => (0..2).all(|i| f64_matches(&ls[i], lane(i) as u64)),
     }
 }
 

@@ -323,7 +323,13 @@ fn simd(r: &mut Reader<'_>, f: &Features) -> Result<Instr, Error> {
     use Instr::*;
     let at = r.offset();
     let sub = r.u32()?;
-    let lane = |r: &mut Reader<'_>| r.byte();
+    let bytes16 = |r: &mut Reader<'_>| {
+        let mut b = [0u8; 16];
+        for x in &mut b {
+            *x = r.byte()?;
+        }
+        Ok::<_, Error>(b)
+    };
     let load = |k, r: &mut Reader<'_>| Ok::<_, Error>(V128Load(k, memarg(r, f)?));
     Ok(match sub {
         0x00 => load(V128LoadKind::Full, r)?,
@@ -338,20 +344,9 @@ fn simd(r: &mut Reader<'_>, f: &Features) -> Result<Instr, Error> {
         0x09 => load(V128LoadKind::Splat32, r)?,
         0x0a => load(V128LoadKind::Splat64, r)?,
         0x0b => V128Store(memarg(r, f)?),
-        0x0c => {
-            let mut b = [0u8; 16];
-            for x in &mut b {
-                *x = r.byte()?;
-            }
-            V128Const(b)
-        }
-        0x0d => {
-            let mut b = [0u8; 16];
-            for x in &mut b {
-                *x = lane(r)?;
-            }
-            I8x16Shuffle(b)
-        }
+        0x0c => V128Const(bytes16(r)?),
+        // The shuffle's immediates are 16 lane indices of one byte each.
+        0x0d => I8x16Shuffle(bytes16(r)?),
         0x15..=0x22 => {
             // Extract and replace, shape by shape: i8x16 and i16x8 have a
             // signed and an unsigned extract, the others one.
@@ -371,7 +366,7 @@ fn simd(r: &mut Reader<'_>, f: &Features) -> Result<Instr, Error> {
                 0x21 => (Shape::F64x2, Some(true)),
                 _ => (Shape::F64x2, None),
             };
-            let l = lane(r)?;
+            let l = r.byte()?; // the lane index
             match kind {
                 Some(signed) => ExtractLane(crate::syntax::ExtractLane {
                     shape,
@@ -384,7 +379,7 @@ fn simd(r: &mut Reader<'_>, f: &Features) -> Result<Instr, Error> {
         0x54..=0x5b => {
             let bits = 8u8 << ((sub - 0x54) % 4);
             let arg = memarg(r, f)?;
-            let l = lane(r)?;
+            let l = r.byte()?; // the lane index
             if sub < 0x58 {
                 V128LoadLane { bits, lane: l, arg }
             } else {

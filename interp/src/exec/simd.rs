@@ -498,17 +498,11 @@ pub(crate) fn extract_lane(v: u128, shape: Shape, signed: bool, l: u8) -> Slot {
 /// `v` with lane `l` replaced by the scalar `x` (spec 4.4.3 `replace_lane`:
 /// wrapped to the lane width).
 pub(crate) fn replace_lane(v: u128, shape: Shape, l: u8, x: Slot) -> u128 {
-    let l = l as u32;
-    match shape {
-        Shape::I8x16 => with_lane(v, l, x as u8),
-        Shape::I16x8 => with_lane(v, l, x as u16),
-        Shape::I32x4 | Shape::F32x4 => with_lane(v, l, x as u32),
-        Shape::I64x2 | Shape::F64x2 => with_lane(v, l, x as u64),
-    }
+    replace_lane_bits(v, shape.lane_bits() as u8, l, x)
 }
 
 /// `v` with the `bits`-wide lane `l` replaced by the low bits of `x`
-/// (`v128.loadN_lane`).
+/// (`v128.loadN_lane`, and `replace_lane` for every shape).
 pub(crate) fn replace_lane_bits(v: u128, bits: u8, l: u8, x: u128) -> u128 {
     match bits {
         8 => with_lane(v, l as u32, x as u8),

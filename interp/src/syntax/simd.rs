@@ -98,11 +98,7 @@ impl SimdOp {
 
     /// How many operands it takes.
     pub fn arity(self) -> usize {
-        match self.sig() {
-            SimdSig::Unary | SimdSig::Test | SimdSig::Splat(_) => 1,
-            SimdSig::Binary | SimdSig::Shift => 2,
-            SimdSig::Ternary => 3,
-        }
+        self.sig().types().0.len()
     }
 }
 
