@@ -14,7 +14,7 @@ use interp::syntax::ValType;
 ///
 /// # Errors
 /// A message naming the argument and the type.
-pub fn parse_value(s: &str, t: ValType) -> Result<Value, String> {
+pub fn parse_value(s: &str, t: ValType, store: &interp::Store) -> Result<Value, String> {
     let bad = || format!("cannot read {s:?} as {}", type_name(t));
     let int = |s: &str| -> Option<i128> {
         let (neg, digits) = match s.strip_prefix('-') {
@@ -58,7 +58,7 @@ pub fn parse_value(s: &str, t: ValType) -> Result<Value, String> {
             None => Ok(Value::F64(s.parse::<f64>().map_err(|_| bad())?.to_bits())),
         },
         ValType::V128 => interp::lanes::parse_v128(s).map(Value::V128),
-        ValType::Ref(_) if s == "null" => Value::default_of(t).ok_or_else(bad),
+        ValType::Ref(_) if s == "null" => store.default_value(t).ok_or_else(bad),
         _ => Err(bad()),
     }
 }
@@ -80,9 +80,12 @@ pub fn show_value_in(v: &Value, shape: Shape) -> String {
         Value::FuncRef(None) => "null : funcref".into(),
         Value::FuncRef(Some(a)) => format!("function {} : funcref", a.0),
         Value::ExternRef(None) => "null : externref".into(),
-        Value::ExternRef(Some(a)) => format!("extern {} : externref", a.0),
+        Value::ExternRef(Some(interp::AnyRef::Host(a))) => format!("extern {} : externref", a.0),
+        Value::ExternRef(Some(_)) => format!("({v}) : externref"),
         Value::ExnRef(None) => "null : exnref".into(),
         Value::ExnRef(Some(a)) => format!("exception {} : exnref", a.0),
+        Value::AnyRef(None) => "null : anyref".into(),
+        Value::AnyRef(Some(_)) => format!("({v}) : anyref"),
     }
 }
 
@@ -97,7 +100,7 @@ pub fn type_name(t: ValType) -> String {
         ValType::Ref(r) if r == interp::syntax::RefType::FUNCREF => "funcref".into(),
         ValType::Ref(r) if r == interp::syntax::RefType::EXTERNREF => "externref".into(),
         ValType::Ref(r) if r == interp::syntax::RefType::EXNREF => "exnref".into(),
-        ValType::Ref(r) => format!("{r:?}"),
+        ValType::Ref(r) => r.to_string(),
     }
 }
 
@@ -107,24 +110,52 @@ mod tests {
 
     #[test]
     fn parses_values() {
-        assert_eq!(parse_value("42", ValType::I32), Ok(Value::I32(42)));
-        assert_eq!(parse_value("0xffffffff", ValType::I32), Ok(Value::I32(-1)));
-        assert_eq!(parse_value("-1", ValType::I64), Ok(Value::I64(-1)));
-        assert!(parse_value("0x100000000", ValType::I32).is_err());
         assert_eq!(
-            parse_value("1.5", ValType::F64),
+            parse_value("42", ValType::I32, &interp::Store::new(Default::default())),
+            Ok(Value::I32(42))
+        );
+        assert_eq!(
+            parse_value(
+                "0xffffffff",
+                ValType::I32,
+                &interp::Store::new(Default::default())
+            ),
+            Ok(Value::I32(-1))
+        );
+        assert_eq!(
+            parse_value("-1", ValType::I64, &interp::Store::new(Default::default())),
+            Ok(Value::I64(-1))
+        );
+        assert!(
+            parse_value(
+                "0x100000000",
+                ValType::I32,
+                &interp::Store::new(Default::default())
+            )
+            .is_err()
+        );
+        assert_eq!(
+            parse_value("1.5", ValType::F64, &interp::Store::new(Default::default())),
             Ok(Value::F64(1.5f64.to_bits()))
         );
         assert_eq!(
-            parse_value("bits:0x7fc00001", ValType::F32),
+            parse_value(
+                "bits:0x7fc00001",
+                ValType::F32,
+                &interp::Store::new(Default::default())
+            ),
             Ok(Value::F32(0x7fc0_0001))
         );
         assert!(
-            matches!(parse_value("inf", ValType::F32), Ok(Value::F32(b)) if b == f32::INFINITY.to_bits())
+            matches!(parse_value("inf", ValType::F32, &interp::Store::new(Default::default())), Ok(Value::F32(b)) if b == f32::INFINITY.to_bits())
         );
-        assert!(parse_value("x", ValType::I32).is_err());
+        assert!(parse_value("x", ValType::I32, &interp::Store::new(Default::default())).is_err());
         assert_eq!(
-            parse_value("i16x8:1,2,3,4,5,6,7,-1", ValType::V128),
+            parse_value(
+                "i16x8:1,2,3,4,5,6,7,-1",
+                ValType::V128,
+                &interp::Store::new(Default::default())
+            ),
             Ok(Value::V128(0xffff_0007_0006_0005_0004_0003_0002_0001))
         );
         assert_eq!(
@@ -132,7 +163,11 @@ mod tests {
             "i64x2 1 0 : v128"
         );
         assert_eq!(
-            parse_value("null", ValType::FUNCREF),
+            parse_value(
+                "null",
+                ValType::FUNCREF,
+                &interp::Store::new(Default::default())
+            ),
             Ok(Value::FuncRef(None))
         );
     }

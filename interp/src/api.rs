@@ -26,11 +26,39 @@ pub struct TagAddr(pub u32);
 /// The address of an exception in a store (exception handling `exnaddr`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ExnAddr(pub u32);
-/// An external reference (spec 4.2.3 `externaddr`): an opaque handle chosen by
+/// A host reference (spec 4.2.3 `hostaddr`): an opaque handle chosen by
 /// the embedder. The interpreter never looks inside; the `.wast` runner uses
-/// the number of `ref.extern N`, the JS API an index into its table of values.
+/// the number of `ref.extern N` and `ref.host N`, the JS API an index into
+/// its table of values. After a garbage collection,
+/// [`Store::host_ref_reachable`](crate::Store::host_ref_reachable) says
+/// whether wasm can still reach one, so that an embedder can release what
+/// it stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ExternAddr(pub u32);
+/// The address of a structure in a store's heap (spec 4.2.3 `structaddr`,
+/// GC). Valid while the structure is reachable: see [`Store::root`](crate::Store::root).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StructAddr(pub u32);
+/// The address of an array in a store's heap (spec 4.2.3 `arrayaddr`, GC).
+/// Valid while the array is reachable: see [`Store::root`](crate::Store::root).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ArrayAddr(pub u32);
+
+/// A non-null reference of the `any` hierarchy (GC): what an `anyref`
+/// holds, and what an `externref` holds (spec 4.2.1: `ref.extern` wraps a
+/// value of the `any` hierarchy; a host reference from the embedder is
+/// `ref.extern (ref.host a)`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AnyRef {
+    /// `ref.i31`: a 31-bit integer (the low 31 bits; read as unsigned).
+    I31(u32),
+    /// `ref.struct a`.
+    Struct(StructAddr),
+    /// `ref.array a`.
+    Array(ArrayAddr),
+    /// `ref.host a`: a host reference.
+    Host(ExternAddr),
+}
 
 /// A value (spec 4.2.1), as it crosses the embedding API.
 ///
@@ -47,63 +75,77 @@ pub enum Value {
     F64(u64),
     /// A `v128` (SIMD): its 16 bytes, lane 0 in the low byte (little-endian).
     V128(u128),
-    /// A `funcref`: null or a function.
+    /// A reference of the func hierarchy: null or a function.
     FuncRef(Option<FuncAddr>),
-    /// An `externref`: null or a host handle.
-    ExternRef(Option<ExternAddr>),
-    /// An `exnref`: null or an exception.
+    /// A reference of the extern hierarchy: null, a host reference
+    /// (`AnyRef::Host`), or an internalised value of the any hierarchy.
+    ExternRef(Option<AnyRef>),
+    /// A reference of the exn hierarchy: null or an exception.
     ExnRef(Option<ExnAddr>),
+    /// A reference of the any hierarchy (GC): null, an `i31`, a structure,
+    /// an array or a host reference.
+    AnyRef(Option<AnyRef>),
 }
 
 impl Value {
-    /// The zero or null value of a type (spec 4.2.1 "default value"), if the
-    /// type has one.
-    pub fn default_of(ty: ValType) -> Option<Value> {
-        use crate::syntax::HeapType;
-        Some(match ty {
-            ValType::I32 => Value::I32(0),
-            ValType::I64 => Value::I64(0),
-            ValType::F32 => Value::F32(0),
-            ValType::F64 => Value::F64(0),
-            ValType::V128 => Value::V128(0),
-            ValType::Ref(r) if !r.nullable => return None,
-            ValType::Ref(r) => match r.heap {
-                HeapType::Extern | HeapType::NoExtern => Value::ExternRef(None),
-                HeapType::Func | HeapType::NoFunc | HeapType::Concrete(_) => Value::FuncRef(None),
-                HeapType::Exn | HeapType::NoExn => Value::ExnRef(None),
-                _ => return None,
-            },
-        })
+    /// An `externref` to host reference `a`.
+    pub fn host_extern(a: ExternAddr) -> Value {
+        Value::ExternRef(Some(AnyRef::Host(a)))
     }
+}
 
-    /// Whether this value belongs to type `ty` (for 2.0's types; a
-    /// typed-reference-aware check needs the store and comes with that
-    /// proposal).
+impl Value {
+    /// Whether this value can be of type `ty` as far as the value alone
+    /// tells: the right number type, or a reference of the right hierarchy
+    /// that is null only if the type allows it, of the right abstract kind
+    /// (an `i31` is not a `struct`). Whether a function, structure or array
+    /// is of a concrete type needs the store:
+    /// [`Store::has_type`](crate::Store::has_type) checks that too.
     pub fn has_type(&self, ty: ValType) -> bool {
-        use crate::syntax::HeapType;
+        use crate::syntax::HeapType as H;
+        let nullable = |r: crate::syntax::RefType, some: bool| some || r.nullable;
         match (self, ty) {
             (Value::I32(_), ValType::I32)
             | (Value::I64(_), ValType::I64)
             | (Value::F32(_), ValType::F32)
             | (Value::F64(_), ValType::F64)
             | (Value::V128(_), ValType::V128) => true,
-            // A concrete function type is accepted here without checking the
-            // function's type, which needs the store: an approximation at the
-            // API boundary only (wasm code is checked by validation).
             (Value::FuncRef(f), ValType::Ref(r)) => {
-                matches!(
-                    r.heap,
-                    HeapType::Func | HeapType::NoFunc | HeapType::Concrete(_)
-                ) && (r.nullable || f.is_some())
-                    && (f.is_none() || r.heap != HeapType::NoFunc)
+                nullable(r, f.is_some())
+                    && match r.heap {
+                        H::Func | H::Concrete(_) => true,
+                        H::NoFunc => f.is_none(),
+                        _ => false,
+                    }
             }
             (Value::ExternRef(e), ValType::Ref(r)) => {
-                matches!(r.heap, HeapType::Extern | HeapType::NoExtern)
-                    && (r.nullable || e.is_some())
-                    && (e.is_none() || r.heap != HeapType::NoExtern)
+                nullable(r, e.is_some())
+                    && match r.heap {
+                        H::Extern => true,
+                        H::NoExtern => e.is_none(),
+                        _ => false,
+                    }
             }
             (Value::ExnRef(e), ValType::Ref(r)) => {
-                matches!(r.heap, HeapType::Exn) && (r.nullable || e.is_some())
+                nullable(r, e.is_some())
+                    && match r.heap {
+                        H::Exn => true,
+                        H::NoExn => e.is_none(),
+                        _ => false,
+                    }
+            }
+            (Value::AnyRef(a), ValType::Ref(r)) => {
+                nullable(r, a.is_some())
+                    && match (a, r.heap) {
+                        (_, H::Any) | (None, H::Eq | H::I31 | H::Struct | H::Array | H::None) => {
+                            true
+                        }
+                        (None, H::Concrete(_)) => true,
+                        (Some(AnyRef::I31(_)), H::Eq | H::I31) => true,
+                        (Some(AnyRef::Struct(_)), H::Eq | H::Struct | H::Concrete(_)) => true,
+                        (Some(AnyRef::Array(_)), H::Eq | H::Array | H::Concrete(_)) => true,
+                        _ => false,
+                    }
             }
             _ => false,
         }
@@ -121,9 +163,26 @@ impl fmt::Display for Value {
             Value::FuncRef(None) => write!(f, "ref.null func"),
             Value::FuncRef(Some(a)) => write!(f, "ref.func {}", a.0),
             Value::ExternRef(None) => write!(f, "ref.null extern"),
-            Value::ExternRef(Some(a)) => write!(f, "ref.extern {}", a.0),
+            Value::ExternRef(Some(AnyRef::Host(a))) => write!(f, "ref.extern {}", a.0),
+            Value::ExternRef(Some(r)) => write!(f, "ref.extern ({})", AnyText(*r)),
             Value::ExnRef(None) => write!(f, "ref.null exn"),
             Value::ExnRef(Some(a)) => write!(f, "ref.exn {}", a.0),
+            Value::AnyRef(None) => write!(f, "ref.null any"),
+            Value::AnyRef(Some(r)) => write!(f, "{}", AnyText(*r)),
+        }
+    }
+}
+
+/// A reference of the any hierarchy as the text format writes its value.
+struct AnyText(AnyRef);
+
+impl fmt::Display for AnyText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            AnyRef::I31(v) => write!(f, "ref.i31 {v}"),
+            AnyRef::Struct(a) => write!(f, "ref.struct {}", a.0),
+            AnyRef::Array(a) => write!(f, "ref.array {}", a.0),
+            AnyRef::Host(a) => write!(f, "ref.host {}", a.0),
         }
     }
 }
@@ -156,6 +215,20 @@ pub enum Trap {
     NullExceptionReference,
     /// `call_ref` of a null reference.
     NullFunctionReference,
+    /// A structure instruction on a null reference (GC).
+    NullStructureReference,
+    /// An array instruction on a null reference (GC).
+    NullArrayReference,
+    /// `i31.get_s`/`i31.get_u` of a null reference (GC).
+    NullI31Reference,
+    /// An array access out of its bounds (GC).
+    ArrayOutOfBounds,
+    /// `ref.cast` of a value not of the type, with the reference
+    /// interpreter's description of both types.
+    CastFailure(String),
+    /// An allocation the heap budget cannot hold (GC): a resource
+    /// exhaustion, like running out of stack.
+    OutOfMemory,
     /// The call depth limit was reached (an exhaustion, spec 4.4.10).
     CallStackExhausted,
     /// The operand stack limit was reached (an exhaustion).
@@ -172,7 +245,10 @@ impl Trap {
     /// Whether this is a resource exhaustion (`assert_exhaustion`) rather
     /// than a trap (`assert_trap`).
     pub fn is_exhaustion(&self) -> bool {
-        matches!(self, Trap::CallStackExhausted | Trap::ValueStackExhausted)
+        matches!(
+            self,
+            Trap::CallStackExhausted | Trap::ValueStackExhausted | Trap::OutOfMemory
+        )
     }
 }
 
@@ -193,6 +269,12 @@ impl fmt::Display for Trap {
             Trap::NullReference => "null reference",
             Trap::NullExceptionReference => "null exception reference",
             Trap::NullFunctionReference => "null function reference",
+            Trap::NullStructureReference => "null structure reference",
+            Trap::NullArrayReference => "null array reference",
+            Trap::NullI31Reference => "null i31 reference",
+            Trap::ArrayOutOfBounds => "out of bounds array access",
+            Trap::CastFailure(m) => return write!(f, "cast failure, {m}"),
+            Trap::OutOfMemory => "out of memory",
             Trap::CallStackExhausted => "call stack exhausted",
             Trap::ValueStackExhausted => "value stack exhausted",
             Trap::SuspendThroughHost => "cannot suspend through a host frame",
@@ -270,6 +352,10 @@ pub struct Limits {
     pub max_stack_slots: u32,
     /// Greatest nesting of host functions that call back into wasm.
     pub max_host_nesting: u32,
+    /// Greatest number of bytes the GC heap (structures, arrays and
+    /// exceptions, with their headers) may hold; an allocation past it, once
+    /// garbage has been collected, traps with [`Trap::OutOfMemory`].
+    pub max_heap_bytes: u64,
 }
 
 impl Default for Limits {
@@ -278,6 +364,7 @@ impl Default for Limits {
             max_call_depth: 100_000,
             max_stack_slots: 4 << 20,
             max_host_nesting: 100,
+            max_heap_bytes: 1 << 30,
         }
     }
 }
@@ -307,23 +394,4 @@ pub enum ExternVal {
     Global(GlobalAddr),
     /// A tag.
     Tag(TagAddr),
-}
-
-/// Checks `vs` against `ts` for an argument or result list.
-pub(crate) fn check_values(what: &str, vs: &[Value], ts: &[ValType]) -> Result<(), Error> {
-    if vs.len() != ts.len() {
-        return Err(Error::Api(format!(
-            "{what}: expected {} values, got {}",
-            ts.len(),
-            vs.len()
-        )));
-    }
-    for (i, (v, t)) in vs.iter().zip(ts).enumerate() {
-        if !v.has_type(*t) {
-            return Err(Error::Api(format!(
-                "{what}: value {i} ({v}) is not of type {t:?}"
-            )));
-        }
-    }
-    Ok(())
 }

@@ -77,7 +77,7 @@ impl Features {
         }
     }
 
-    /// Every feature this interpreter implements today.
+    /// Every feature this interpreter implements today: WebAssembly 3.0.
     pub const fn implemented() -> Self {
         Features {
             extended_const: true,
@@ -86,6 +86,7 @@ impl Features {
             tail_call: true,
             exceptions: true,
             function_references: true,
+            gc: true,
             relaxed_simd: true,
             ..Self::wasm2()
         }

@@ -66,11 +66,11 @@ impl Module {
             .iter()
             .map(|i| {
                 let t = match i.desc {
-                    ImportDesc::Func(x) => ExternType::Func(m.types[x as usize].clone()),
+                    ImportDesc::Func(x) => ExternType::Func(func_type(m, x)),
                     ImportDesc::Table(t) => ExternType::Table(t),
                     ImportDesc::Mem(t) => ExternType::Mem(t),
                     ImportDesc::Global(t) => ExternType::Global(t),
-                    ImportDesc::Tag(t) => ExternType::Tag(m.types[t.type_idx as usize].clone()),
+                    ImportDesc::Tag(t) => ExternType::Tag(func_type(m, t.type_idx)),
                 };
                 (i.module.clone(), i.name.clone(), t)
             })
@@ -100,7 +100,7 @@ impl Module {
                             },
                             None => m.funcs[x as usize - funcs.len()].type_idx,
                         };
-                        ExternType::Func(m.types[ti as usize].clone())
+                        ExternType::Func(func_type(m, ti))
                     }
                     ExportDesc::Table(x) => ExternType::Table(match tables.get(x as usize) {
                         Some(i) => match i.desc {
@@ -131,7 +131,7 @@ impl Module {
                             },
                             None => m.tags[x as usize - tags.len()],
                         };
-                        ExternType::Tag(m.types[tt.type_idx as usize].clone())
+                        ExternType::Tag(func_type(m, tt.type_idx))
                     }
                 };
                 (e.name.clone(), t)
@@ -147,4 +147,11 @@ impl Module {
             .filter(move |c| c.name == name)
             .map(|c| c.data.as_slice())
     }
+}
+
+/// The function type at index `x` of a validated module.
+fn func_type(m: &syntax::Module, x: u32) -> syntax::FuncType {
+    m.func_type(x)
+        .expect("a validated module's function and tag types are function types")
+        .clone()
 }

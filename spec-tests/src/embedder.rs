@@ -30,6 +30,19 @@ pub enum Val {
     NullExn,
     /// A non-null `exnref`.
     Exn,
+    /// A null reference of the `any` hierarchy (GC).
+    NullAny,
+    /// A host reference of the `any` hierarchy (`ref.host N`).
+    Host(u32),
+    /// An `i31ref`.
+    I31(u32),
+    /// A structure reference (scripts cannot name which).
+    Struct,
+    /// An array reference.
+    Array,
+    /// A non-null `externref` that is not a host reference: an
+    /// externalised `i31`, structure or array.
+    ExternAny,
 }
 
 impl fmt::Display for Val {
@@ -50,6 +63,12 @@ impl fmt::Display for Val {
             Val::Extern(n) => write!(f, "(ref.extern {n})"),
             Val::NullExn => write!(f, "(ref.null exn)"),
             Val::Exn => write!(f, "(ref.exn)"),
+            Val::NullAny => write!(f, "(ref.null any)"),
+            Val::Host(n) => write!(f, "(ref.host {n})"),
+            Val::I31(v) => write!(f, "(ref.i31 {v})"),
+            Val::Struct => write!(f, "(ref.struct)"),
+            Val::Array => write!(f, "(ref.array)"),
+            Val::ExternAny => write!(f, "(ref.extern)"),
         }
     }
 }

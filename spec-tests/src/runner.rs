@@ -360,19 +360,20 @@ fn arg(a: &WastArg<'_>) -> Result<Val, String> {
         WastArgCore::F32(F32 { bits }) => Val::F32(*bits),
         WastArgCore::F64(F64 { bits }) => Val::F64(*bits),
         WastArgCore::V128(c) => Val::V128(u128::from_le_bytes(c.to_le_bytes())),
-        WastArgCore::RefNull(HeapType::Abstract {
-            ty: AbstractHeapType::Func,
-            ..
-        }) => Val::NullFunc,
-        WastArgCore::RefNull(HeapType::Abstract {
-            ty: AbstractHeapType::Extern,
-            ..
-        }) => Val::NullExtern,
+        WastArgCore::RefNull(HeapType::Abstract { ty, .. }) => match ty {
+            AbstractHeapType::Func | AbstractHeapType::NoFunc => Val::NullFunc,
+            AbstractHeapType::Extern | AbstractHeapType::NoExtern => Val::NullExtern,
+            AbstractHeapType::Exn | AbstractHeapType::NoExn => Val::NullExn,
+            AbstractHeapType::Any
+            | AbstractHeapType::Eq
+            | AbstractHeapType::I31
+            | AbstractHeapType::Struct
+            | AbstractHeapType::Array
+            | AbstractHeapType::None => Val::NullAny,
+            other => return Err(format!("argument (ref.null {other:?}) is not supported")),
+        },
         WastArgCore::RefExtern(n) => Val::Extern(*n),
-        WastArgCore::RefNull(HeapType::Abstract {
-            ty: AbstractHeapType::Exn | AbstractHeapType::NoExn,
-            ..
-        }) => Val::NullExn,
+        WastArgCore::RefHost(n) => Val::Host(*n),
         other => return Err(format!("argument {other:?} is not supported yet")),
     })
 }
@@ -424,7 +425,22 @@ fn result_matches(w: &WastRetCore<'_>, g: &Val) -> Result<bool, String> {
         (WastRetCore::F32(p), Val::F32(b)) => f32_matches(p, *b),
         (WastRetCore::F64(p), Val::F64(b)) => f64_matches(p, *b),
         (WastRetCore::V128(p), Val::V128(b)) => v128_matches(p, *b),
-        (WastRetCore::RefNull(None), Val::NullFunc | Val::NullExtern | Val::NullExn) => true,
+        (
+            WastRetCore::RefNull(None),
+            Val::NullFunc | Val::NullExtern | Val::NullExn | Val::NullAny,
+        ) => true,
+        // A null of a concrete type: any null (the script cannot say which
+        // hierarchy its index names without the module).
+        (WastRetCore::RefNull(Some(HeapType::Concrete(_))), Val::NullFunc | Val::NullAny) => true,
+        (WastRetCore::RefNull(Some(HeapType::Abstract { ty, .. })), Val::NullAny) => matches!(
+            ty,
+            AbstractHeapType::Any
+                | AbstractHeapType::Eq
+                | AbstractHeapType::I31
+                | AbstractHeapType::Struct
+                | AbstractHeapType::Array
+                | AbstractHeapType::None
+        ),
         (WastRetCore::RefNull(Some(HeapType::Abstract { ty, .. })), Val::NullExn) => {
             matches!(ty, AbstractHeapType::Exn | AbstractHeapType::NoExn)
         }
@@ -434,9 +450,27 @@ fn result_matches(w: &WastRetCore<'_>, g: &Val) -> Result<bool, String> {
         (WastRetCore::RefNull(Some(HeapType::Abstract { ty, .. })), Val::NullExtern) => {
             matches!(ty, AbstractHeapType::Extern | AbstractHeapType::NoExtern)
         }
-        (WastRetCore::RefExtern(None), Val::Extern(_)) => true,
+        (WastRetCore::RefExtern(None), Val::Extern(_) | Val::ExternAny) => true,
         (WastRetCore::RefExtern(Some(n)), Val::Extern(m)) => n == m,
         (WastRetCore::RefFunc(_), Val::Func) => true,
+        (WastRetCore::RefHost(n), Val::Host(m)) => n == m,
+        // The abstract patterns (spec interpreter `script/run.ml`): `any`
+        // takes every non-null reference but a function, `eq` the `i31`s,
+        // structures and arrays.
+        (WastRetCore::RefAny, g) => matches!(
+            g,
+            Val::Host(_)
+                | Val::I31(_)
+                | Val::Struct
+                | Val::Array
+                | Val::Extern(_)
+                | Val::ExternAny
+                | Val::Exn
+        ),
+        (WastRetCore::RefEq, g) => matches!(g, Val::I31(_) | Val::Struct | Val::Array),
+        (WastRetCore::RefI31, g) => matches!(g, Val::I31(_)),
+        (WastRetCore::RefStruct, g) => matches!(g, Val::Struct),
+        (WastRetCore::RefArray, g) => matches!(g, Val::Array),
         (WastRetCore::Either(cases), g) => {
             for c in cases {
                 if result_matches(c, g)? {
@@ -445,16 +479,9 @@ fn result_matches(w: &WastRetCore<'_>, g: &Val) -> Result<bool, String> {
             }
             false
         }
-        (
-            WastRetCore::RefHost(_)
-            | WastRetCore::RefAny
-            | WastRetCore::RefEq
-            | WastRetCore::RefArray
-            | WastRetCore::RefStruct
-            | WastRetCore::RefI31
-            | WastRetCore::RefI31Shared,
-            _,
-        ) => return Err(format!("result pattern {w:?} is not supported yet")),
+        (WastRetCore::RefI31Shared, _) => {
+            return Err(format!("result pattern {w:?} is not supported yet"));
+        }
         _ => false,
     })
 }

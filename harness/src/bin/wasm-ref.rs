@@ -245,7 +245,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     let values = call_args
         .iter()
         .zip(&ty.params)
-        .map(|(a, t)| parse_value(a, *t))
+        .map(|(a, t)| parse_value(a, *t, &store))
         .collect::<Result<Vec<_>, _>>()?;
     match store.invoke(f, &values).map_err(|e| e.to_string())? {
         Exit::Returned(vs) => {

@@ -12,7 +12,13 @@ use crate::{Error, Features};
 
 /// Whether an instruction needs the data count section (spec 5.5.13).
 pub(crate) fn uses_data_count(i: &Instr) -> bool {
-    matches!(i, Instr::MemoryInit { .. } | Instr::DataDrop(_))
+    matches!(
+        i,
+        Instr::MemoryInit { .. }
+            | Instr::DataDrop(_)
+            | Instr::ArrayNewData { .. }
+            | Instr::ArrayInitData { .. }
+    )
 }
 
 /// Decodes instructions up to and including the `end` that closes the
@@ -60,6 +66,102 @@ pub(crate) fn expr(r: &mut Reader<'_>, f: &Features) -> Result<Vec<Instr>, Error
         }
         code.push(i);
     }
+}
+
+/// The GC instructions (spec 5.4.3 "Aggregate instructions" and the cast
+/// and i31 instructions): prefix `0xfb`, then a `u32` sub-opcode.
+fn gc(r: &mut Reader<'_>, f: &Features) -> Result<Instr, Error> {
+    use Instr::*;
+    let at = r.offset() - 1;
+    let sub = r.u32()?;
+    let heap = |r: &mut Reader<'_>, nullable| {
+        Ok::<_, Error>(RefType {
+            nullable,
+            heap: super::types::heap_type(r, f)?,
+        })
+    };
+    Ok(match sub {
+        0x00 => StructNew(r.u32()?),
+        0x01 => StructNewDefault(r.u32()?),
+        0x02..=0x04 => StructGet {
+            ty: r.u32()?,
+            field: r.u32()?,
+            pack: [Pack::Full, Pack::Signed, Pack::Unsigned][sub as usize - 2],
+        },
+        0x05 => StructSet {
+            ty: r.u32()?,
+            field: r.u32()?,
+            pack: Pack::Full,
+        },
+        0x06 => ArrayNew(r.u32()?),
+        0x07 => ArrayNewDefault(r.u32()?),
+        0x08 => ArrayNewFixed {
+            ty: r.u32()?,
+            n: r.u32()?,
+        },
+        0x09 => ArrayNewData {
+            ty: r.u32()?,
+            data: r.u32()?,
+        },
+        0x0a => ArrayNewElem {
+            ty: r.u32()?,
+            elem: r.u32()?,
+        },
+        0x0b..=0x0d => ArrayGet {
+            ty: r.u32()?,
+            pack: [Pack::Full, Pack::Signed, Pack::Unsigned][sub as usize - 0x0b],
+        },
+        0x0e => ArraySet(r.u32()?),
+        0x0f => ArrayLen,
+        0x10 => ArrayFill(r.u32()?),
+        0x11 => ArrayCopy {
+            dst: r.u32()?,
+            src: r.u32()?,
+        },
+        0x12 => ArrayInitData {
+            ty: r.u32()?,
+            data: r.u32()?,
+        },
+        0x13 => ArrayInitElem {
+            ty: r.u32()?,
+            elem: r.u32()?,
+        },
+        0x14 | 0x15 => RefTest(heap(r, sub == 0x15)?),
+        0x16 | 0x17 => RefCast(heap(r, sub == 0x17)?),
+        0x18 | 0x19 => {
+            // Bit 0 of the flags: the operand type is nullable; bit 1: the
+            // target type is.
+            let flags_at = r.offset();
+            let flags = r.byte()?;
+            if flags & !3 != 0 {
+                return Err(super::reader::malformed(
+                    flags_at,
+                    "malformed br_on_cast flags",
+                ));
+            }
+            let label = r.u32()?;
+            let from = heap(r, flags & 1 != 0)?;
+            let to = heap(r, flags & 2 != 0)?;
+            BrOnCast(Box::new(crate::syntax::BrOnCast {
+                fail: sub == 0x19,
+                label,
+                target: Target::UNRESOLVED,
+                from,
+                to,
+            }))
+        }
+        0x1a => AnyConvertExtern,
+        0x1b => ExternConvertAny,
+        0x1c => RefI31,
+        0x1d => I31GetS,
+        0x1e => I31GetU,
+        _ => {
+            return Err(super::reader::malformed(
+                at,
+                format!("illegal opcode 0xfb 0x{sub:x}"),
+            ));
+        }
+    })
 }
 
 fn memarg(r: &mut Reader<'_>, f: &Features) -> Result<MemArg, Error> {
@@ -241,6 +343,7 @@ pub(crate) fn instr(r: &mut Reader<'_>, f: &Features) -> Result<Instr, Error> {
         0xd0 if f.reference_types => RefNull(super::types::heap_type(r, f)?),
         0xd1 if f.reference_types => RefIsNull,
         0xd2 if f.reference_types => RefFunc(r.u32()?),
+        0xd3 if f.gc => RefEq,
         0xd4 if f.function_references => RefAsNonNull,
         0xd5 if f.function_references => {
             let label = r.u32()?;
@@ -258,6 +361,7 @@ pub(crate) fn instr(r: &mut Reader<'_>, f: &Features) -> Result<Instr, Error> {
         }
         0x14 if f.function_references => CallRef(r.u32()?),
         0x15 if f.function_references && f.tail_call => ReturnCallRef(r.u32()?),
+        0xfb if f.gc => gc(r, f)?,
         0xfc => {
             let sub = r.u32()?;
             match sub {

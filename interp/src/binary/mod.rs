@@ -65,7 +65,14 @@ pub fn decode(bytes: &[u8], features: &Features) -> Result<Module, Error> {
         }
         last_pos = Some(pos);
         match id {
-            1 => m.types = s.vec(|s| func_type(s, f))?,
+            1 => {
+                // spec 5.5.4: a vector of recursive groups, flattened.
+                let groups = s.vec(|s| rec_type(s, f))?;
+                for g in groups {
+                    m.rec_groups.push(g.len() as u32);
+                    m.types.extend(g);
+                }
+            }
             2 => m.imports = s.vec(|s| import(s, f))?,
             3 => func_types = s.vec(|s| s.u32())?,
             4 => {

@@ -90,14 +90,91 @@ pub(crate) fn val_type(r: &mut Reader<'_>, f: &Features) -> Result<ValType, Erro
     val_type_from(r, b, f)
 }
 
-/// A function type (spec 5.3.6): `0x60` then parameter and result vectors.
-pub(crate) fn func_type(r: &mut Reader<'_>, f: &Features) -> Result<FuncType, Error> {
-    if r.byte()? != 0x60 {
-        return Err(malformed_at(r, "malformed functype"));
-    }
+/// A function type's parameters and results (spec 5.3.6), after `0x60`.
+fn func_type_body(r: &mut Reader<'_>, f: &Features) -> Result<FuncType, Error> {
     let params = r.vec(|r| val_type(r, f))?;
     let results = r.vec(|r| val_type(r, f))?;
     Ok(FuncType { params, results })
+}
+
+/// A storage type (spec 5.3.8): a value type, or `0x78` (`i8`) or `0x77`
+/// (`i16`).
+fn storage_type(r: &mut Reader<'_>, f: &Features) -> Result<StorageType, Error> {
+    match r.peek() {
+        Some(0x78) => {
+            r.byte()?;
+            Ok(StorageType::Packed(PackedType::I8))
+        }
+        Some(0x77) => {
+            r.byte()?;
+            Ok(StorageType::Packed(PackedType::I16))
+        }
+        _ => Ok(StorageType::Val(val_type(r, f)?)),
+    }
+}
+
+/// A field type (spec 5.3.8): a storage type and a mutability byte.
+fn field_type(r: &mut Reader<'_>, f: &Features) -> Result<FieldType, Error> {
+    let storage = storage_type(r, f)?;
+    let mutability = mutability(r)?;
+    Ok(FieldType {
+        storage,
+        mutability,
+    })
+}
+
+/// A composite type (spec 5.3.8): `0x60` function, `0x5f` structure or
+/// `0x5e` array (the last two with GC only).
+fn comp_type(r: &mut Reader<'_>, f: &Features) -> Result<CompType, Error> {
+    match r.byte()? {
+        0x60 => Ok(CompType::Func(func_type_body(r, f)?)),
+        0x5f if f.gc => Ok(CompType::Struct(r.vec(|r| field_type(r, f))?)),
+        0x5e if f.gc => Ok(CompType::Array(field_type(r, f)?)),
+        _ if f.gc => Err(malformed_at(r, "malformed definition type")),
+        _ => Err(malformed_at(r, "malformed functype")),
+    }
+}
+
+/// A sub type (spec 5.3.9): `0x50` (`sub`) or `0x4f` (`sub final`), the
+/// supertype indices and a composite type; or a bare composite type, which
+/// is final and has no supertypes.
+fn sub_type(r: &mut Reader<'_>, f: &Features) -> Result<SubType, Error> {
+    match r.peek() {
+        Some(b @ (0x50 | 0x4f)) if f.gc => {
+            r.byte()?;
+            let supertypes = r.vec(|r| r.u32())?;
+            Ok(SubType {
+                is_final: b == 0x4f,
+                supertypes,
+                comp: comp_type(r, f)?,
+            })
+        }
+        _ => Ok(SubType {
+            is_final: true,
+            supertypes: Vec::new(),
+            comp: comp_type(r, f)?,
+        }),
+    }
+}
+
+/// A recursive type (spec 5.3.10): `0x4e` and a vector of sub types, or one
+/// sub type alone (a group of one).
+pub(crate) fn rec_type(r: &mut Reader<'_>, f: &Features) -> Result<Vec<SubType>, Error> {
+    if f.gc && r.peek() == Some(0x4e) {
+        r.byte()?;
+        r.vec(|r| sub_type(r, f))
+    } else {
+        Ok(vec![sub_type(r, f)?])
+    }
+}
+
+/// A mutability byte (spec 5.3.10): 0 immutable, 1 mutable.
+fn mutability(r: &mut Reader<'_>) -> Result<Mut, Error> {
+    match r.byte()? {
+        0 => Ok(Mut::Const),
+        1 => Ok(Mut::Var),
+        _ => Err(malformed_at(r, "malformed mutability")),
+    }
 }
 
 fn malformed_at(r: &Reader<'_>, m: &str) -> Error {
@@ -156,11 +233,7 @@ pub(crate) fn mem_type(r: &mut Reader<'_>, f: &Features) -> Result<MemType, Erro
 /// A global type (spec 5.3.10).
 pub(crate) fn global_type(r: &mut Reader<'_>, f: &Features) -> Result<GlobalType, Error> {
     let val = val_type(r, f)?;
-    let mutability = match r.byte()? {
-        0 => Mut::Const,
-        1 => Mut::Var,
-        _ => return Err(malformed_at(r, "malformed mutability")),
-    };
+    let mutability = mutability(r)?;
     Ok(GlobalType { mutability, val })
 }
 

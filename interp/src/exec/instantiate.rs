@@ -1,14 +1,16 @@
 //! Instantiation (spec 4.5.4): matching imports, allocating a module's
 //! instances, evaluating initialisers and applying active segments.
 
+use super::gc;
 use crate::api::*;
 use crate::module::Module;
-use crate::runtime::slot::Slot;
+use crate::runtime::slot::{self, Kind, Slot};
 use crate::runtime::store::*;
 use crate::syntax::{
-    self, AddrType, ConstExpr, DataMode, ElemMode, ExternType, FuncType, GlobalType, HeapType,
-    ImportDesc, Instr, Limits, RefType, TableType, ValType,
+    self, AddrType, ConstExpr, DataMode, ElemMode, ExternType, GlobalType, HeapType, ImportDesc,
+    Instr, Limits, RefType, TableType, ValType,
 };
+use crate::valid::canon::{TypeRef, Types};
 use std::rc::Rc;
 
 #[cold]
@@ -27,10 +29,14 @@ fn limits_match(got: &Limits, want: &Limits) -> bool {
         }
 }
 
-/// Checks one import against its declared type (spec 4.5.2 "Import Matching").
+/// Checks one import against its declared type (spec 4.5.2 "Import
+/// Matching", with the 3.0 rules: a function of a subtype, an immutable
+/// global of a subtype; tables, mutable globals and tags of the same type).
 fn check_import(store: &Store, ids: &[u32], i: &syntax::Import, v: ExternVal) -> Result<(), Error> {
     let ok = match (&i.desc, v) {
-        (ImportDesc::Func(x), ExternVal::Func(f)) => store.func_type_id(f) == ids[*x as usize],
+        (ImportDesc::Func(x), ExternVal::Func(f)) => store
+            .types
+            .is_subtype(store.func_type_id(f), ids[*x as usize]),
         (ImportDesc::Tag(t), ExternVal::Tag(a)) => {
             store.tags[a.0 as usize].type_id == ids[t.type_idx as usize]
         }
@@ -45,13 +51,13 @@ fn check_import(store: &Store, ids: &[u32], i: &syntax::Import, v: ExternVal) ->
                     && want.shared == t.shared
                     && limits_match(&t.limits, &want.limits)
             }
-            // spec 4.5.2 (3.0): an immutable global may be of a subtype.
             (ImportDesc::Global(want), ExternType::Global(t)) => {
                 let want = canon_global(*want, ids);
-                want == t
-                    || (want.mutability == syntax::Mut::Const
-                        && t.mutability == syntax::Mut::Const
-                        && val_subtype(t.val, want.val))
+                want.mutability == t.mutability
+                    && match t.mutability {
+                        syntax::Mut::Const => store.types.val_sub(t.val, want.val),
+                        syntax::Mut::Var => t.val == want.val,
+                    }
             }
             _ => false,
         },
@@ -66,31 +72,10 @@ fn check_import(store: &Store, ids: &[u32], i: &syntax::Import, v: ExternVal) ->
     }
 }
 
-/// Value subtyping on the store's canonical types (spec 3.3.1, without GC
-/// hierarchies): equal types, and references by nullability and heap type.
-fn val_subtype(a: ValType, b: ValType) -> bool {
-    use HeapType::*;
-    match (a, b) {
-        (ValType::Ref(a), ValType::Ref(b)) => {
-            (b.nullable || !a.nullable)
-                && (a.heap == b.heap
-                    || matches!(
-                        (a.heap, b.heap),
-                        (Concrete(_), Func)
-                            | (NoFunc, Concrete(_))
-                            | (NoFunc, Func)
-                            | (NoExtern, Extern)
-                            | (NoExn, Exn)
-                    ))
-        }
-        _ => a == b,
-    }
-}
-
 /// A module's reference type in the store's terms: a concrete type index
 /// becomes the store's id of that type, so types from different modules
 /// compare equal exactly when their definitions are equivalent.
-fn canon_ref(r: RefType, ids: &[u32]) -> RefType {
+pub(crate) fn canon_ref(r: RefType, ids: &[u32]) -> RefType {
     match r.heap {
         HeapType::Concrete(x) => RefType {
             heap: HeapType::Concrete(ids[x as usize]),
@@ -114,24 +99,49 @@ fn canon_global(g: GlobalType, ids: &[u32]) -> GlobalType {
     }
 }
 
-/// Interns a module's types in the store, in order (a type may only refer
-/// to earlier ones), returning their ids.
+/// Interns a module's recursive type groups in the store, in order (a
+/// group may refer to earlier ones and to itself), returning the store id
+/// of each type.
 fn intern_types(store: &mut Store, m: &syntax::Module) -> Vec<u32> {
-    let mut ids = Vec::with_capacity(m.types.len());
-    for t in &m.types {
-        let canon = FuncType {
-            params: t.params.iter().map(|v| canon_val(*v, &ids)).collect(),
-            results: t.results.iter().map(|v| canon_val(*v, &ids)).collect(),
-        };
-        ids.push(store.intern(&canon));
+    let mut ids: Vec<u32> = Vec::with_capacity(m.types.len());
+    let mut first = 0;
+    let singletons;
+    let groups: &[u32] = if m.rec_groups.is_empty() {
+        singletons = vec![1; m.types.len()];
+        &singletons
+    } else {
+        &m.rec_groups
+    };
+    for &n in groups {
+        let n = n as usize;
+        let group = &m.types[first..first + n];
+        let got = store
+            .types
+            .intern_group(group, |x| {
+                let x = x as usize;
+                Ok(if x < first {
+                    TypeRef::Id(ids[x])
+                } else {
+                    TypeRef::InGroup((x - first) as u32)
+                })
+            })
+            .expect("a validated module's types resolve");
+        ids.extend(got);
+        first += n;
     }
     ids
 }
 
 /// Evaluates a constant expression (spec 4.4.10 / 3.3.10) in the context of a
-/// partly built instance.
-pub(crate) fn eval_const(store: &Store, inst: &ModuleInst, e: &ConstExpr) -> Slot {
+/// partly built instance. GC instructions allocate (nothing is collected
+/// while an instance is made); an allocation past the heap budget traps.
+pub(crate) fn eval_const(
+    store: &mut Store,
+    inst: &ModuleInst,
+    e: &ConstExpr,
+) -> Result<Slot, Trap> {
     let mut stack: Vec<Slot> = Vec::with_capacity(2);
+    let pop = |stack: &mut Vec<Slot>| stack.pop().expect("validated");
     for i in &e.0 {
         let v = match i {
             Instr::I32Const(x) => *x as u32 as Slot,
@@ -140,11 +150,11 @@ pub(crate) fn eval_const(store: &Store, inst: &ModuleInst, e: &ConstExpr) -> Slo
             Instr::F64Const(b) => *b as Slot,
             Instr::V128Const(b) => u128::from_le_bytes(*b),
             Instr::RefNull(_) => 0,
-            Instr::RefFunc(x) => inst.funcs[*x as usize].0 as Slot + 1,
+            Instr::RefFunc(x) => slot::make(Kind::Func, inst.funcs[*x as usize].0),
             Instr::GlobalGet(x) => store.globals[inst.globals[*x as usize].0 as usize].value,
             Instr::I32Add | Instr::I32Sub | Instr::I32Mul => {
-                let b = stack.pop().expect("validated") as u32;
-                let a = stack.pop().expect("validated") as u32;
+                let b = pop(&mut stack) as u32;
+                let a = pop(&mut stack) as u32;
                 (match i {
                     Instr::I32Add => a.wrapping_add(b),
                     Instr::I32Sub => a.wrapping_sub(b),
@@ -152,22 +162,48 @@ pub(crate) fn eval_const(store: &Store, inst: &ModuleInst, e: &ConstExpr) -> Slo
                 }) as Slot
             }
             Instr::I64Add | Instr::I64Sub | Instr::I64Mul => {
-                let b = stack.pop().expect("validated") as u64;
-                let a = stack.pop().expect("validated") as u64;
+                let b = pop(&mut stack) as u64;
+                let a = pop(&mut stack) as u64;
                 (match i {
                     Instr::I64Add => a.wrapping_add(b),
                     Instr::I64Sub => a.wrapping_sub(b),
                     _ => a.wrapping_mul(b),
                 }) as Slot
             }
+            Instr::RefI31 => slot::i31(pop(&mut stack) as u32),
+            // The conversions change only the static type (decision D14).
+            Instr::AnyConvertExtern | Instr::ExternConvertAny => pop(&mut stack),
+            Instr::StructNew(x) => {
+                let ty = inst.types[*x as usize];
+                let n = match &store.types.get(ty).sub.comp {
+                    syntax::CompType::Struct(fs) => fs.len(),
+                    _ => unreachable!("validated structure type"),
+                };
+                let fields = stack.split_off(stack.len() - n);
+                gc::struct_new(store, ty, &fields, None)?
+            }
+            Instr::StructNewDefault(x) => {
+                gc::struct_new_default(store, inst.types[*x as usize], None)?
+            }
+            Instr::ArrayNew(x) => {
+                let n = pop(&mut stack) as u32;
+                let init = pop(&mut stack);
+                gc::array_new(store, inst.types[*x as usize], n, init, None)?
+            }
+            Instr::ArrayNewDefault(x) => {
+                let n = pop(&mut stack) as u32;
+                gc::array_new(store, inst.types[*x as usize], n, 0, None)?
+            }
+            Instr::ArrayNewFixed { ty, n } => {
+                let vals = stack.split_off(stack.len() - *n as usize);
+                gc::array_new_fixed(store, inst.types[*ty as usize], &vals, None)?
+            }
             Instr::End => break,
             other => unreachable!("validation admits only constant instructions, not {other:?}"),
         };
         stack.push(v);
     }
-    stack
-        .pop()
-        .expect("a validated constant expression leaves one value")
+    Ok(pop(&mut stack))
 }
 
 /// Instantiates `module` with `imports` (spec 4.5.4), returning the instance
@@ -221,7 +257,7 @@ pub(crate) fn instantiate(
         }
     }
     for (i, f) in m.funcs.iter().enumerate() {
-        let ty = &m.types[f.type_idx as usize];
+        let ty = m.func_type(f.type_idx).expect("validated function type");
         let num_locals: u64 =
             f.locals.iter().map(|(n, _)| *n as u64).sum::<u64>() + f.hidden_locals as u64;
         let w = WasmFunc {
@@ -240,7 +276,7 @@ pub(crate) fn instantiate(
     for t in &m.tables {
         // Initial elements: null, or the table's initialiser (typed references).
         let init = match &t.init {
-            Some(e) => eval_const(store, &inst, e),
+            Some(e) => eval_const(store, &inst, e).map_err(Error::Uninstantiable)?,
             None => 0,
         };
         if t.ty.limits.min > u32::MAX as u64 {
@@ -258,9 +294,12 @@ pub(crate) fn instantiate(
         inst.tables.push(a);
     }
     for t in &m.tags {
-        let ty = m.types[t.type_idx as usize].clone();
-        let a = store.alloc_tag(ty).map_err(|e| link_err(e.to_string()))?;
-        inst.tags.push(a);
+        // The tag's type is the module's defined type (its rec group
+        // included), which import matching compares exactly.
+        store.tags.push(TagInst {
+            type_id: ids[t.type_idx as usize],
+        });
+        inst.tags.push(TagAddr(store.tags.len() as u32 - 1));
     }
     for t in &m.mems {
         let a = store
@@ -270,12 +309,17 @@ pub(crate) fn instantiate(
     }
     // Globals see the imported and earlier globals.
     for g in &m.globals {
-        let v = eval_const(store, &inst, &g.init);
+        let v = eval_const(store, &inst, &g.init).map_err(Error::Uninstantiable)?;
         inst.globals
             .push(store.alloc_global_slot(canon_global(g.ty, &ids), v));
     }
     for e in &m.elems {
-        let elems: Vec<Slot> = e.init.iter().map(|x| eval_const(store, &inst, x)).collect();
+        let elems = e
+            .init
+            .iter()
+            .map(|x| eval_const(store, &inst, x))
+            .collect::<Result<Vec<Slot>, Trap>>()
+            .map_err(Error::Uninstantiable)?;
         store.elems.push(ElemInst { elems });
         inst.elems.push(store.elems.len() as u32 - 1);
     }
@@ -305,9 +349,8 @@ pub(crate) fn instantiate(
         let ea = store.instances[inst_addr.0 as usize].elems[i];
         match &e.mode {
             ElemMode::Active { table, offset } => {
-                let inst = &store.instances[inst_addr.0 as usize];
-                let ta = inst.tables[*table as usize];
-                let off = eval_const(store, inst, offset);
+                let ta = store.instances[inst_addr.0 as usize].tables[*table as usize];
+                let off = eval_offset(store, inst_addr, offset)?;
                 let off = addr_of(off, store.tables[ta.0 as usize].ty.addr);
                 let n = store.elems[ea as usize].elems.len() as u64;
                 crate::exec::interp::table_init(store, ta, ea, off, 0, n)
@@ -323,7 +366,7 @@ pub(crate) fn instantiate(
             let inst = &store.instances[inst_addr.0 as usize];
             let da = inst.datas[i];
             let ma = inst.mems[*mem as usize];
-            let off = eval_const(store, inst, offset);
+            let off = eval_offset(store, inst_addr, offset)?;
             let off = addr_of(off, store.mems[ma.0 as usize].ty.addr);
             let n = store.datas[da as usize].bytes.len() as u64;
             crate::exec::interp::memory_init(store, ma, da, off, 0, n)
@@ -332,6 +375,14 @@ pub(crate) fn instantiate(
         }
     }
     Ok((inst_addr, start))
+}
+
+/// A segment's offset, evaluated in the instance it belongs to.
+fn eval_offset(store: &mut Store, inst: InstanceAddr, e: &ConstExpr) -> Result<Slot, Error> {
+    let i = std::mem::take(&mut store.instances[inst.0 as usize]);
+    let r = eval_const(store, &i, e);
+    store.instances[inst.0 as usize] = i;
+    r.map_err(Error::Uninstantiable)
 }
 
 /// An address operand read at the address type of its memory or table.

@@ -11,16 +11,17 @@
 //! back into `stack.frames` whenever the computation leaves this function
 //! (suspension) or calls another function.
 
+use super::gc;
 use super::numeric as num;
 use super::numeric::{q32, q64};
 use super::simd;
 use super::stack::{Frame, Stack};
 use crate::api::{ExnAddr, FuncAddr, MemAddr, TableAddr};
-use crate::api::{HostOutcome, Trap, check_values};
+use crate::api::{HostOutcome, Trap};
 use crate::exec::SuspendReason;
-use crate::runtime::slot::{self, Slot};
+use crate::runtime::slot::{self, Kind, Slot};
 use crate::runtime::store::{FuncInst, PAGE_SIZE, Store, WasmFunc};
-use crate::syntax::{CatchKind, HandlerKind, Instr, Target};
+use crate::syntax::{CatchKind, CompType, HandlerKind, Instr, RefType, Target};
 use std::rc::Rc;
 
 /// How a run of the loop ended.
@@ -59,6 +60,10 @@ fn f32_(s: Slot) -> f32 {
 #[inline(always)]
 fn f64_(s: Slot) -> f64 {
     f64::from_bits(s as u64)
+}
+#[inline(always)]
+fn slot_(s: Slot) -> Slot {
+    s
 }
 #[inline(always)]
 fn from_i32(v: i32) -> Slot {
@@ -119,8 +124,7 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
     let Some(top) = stack.frames.pop() else {
         return Outcome::Returned;
     };
-    let mut vals = std::mem::take(&mut stack.vals);
-    let mut sp = stack.sp;
+    let (mut vals, mut sp) = stack.take();
     let mut f: Rc<WasmFunc> = top.func;
     let mut code: Rc<[Instr]> = f.code.clone();
     let mut pc = top.pc as usize;
@@ -129,7 +133,7 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
     if let Some(exn) = stack.pending_throw.take() {
         // Resumed with an exception at the call site of the paused call.
         let Some(c) = unwind(store, &mut stack.frames, &f, pc, base, &mut vals, exn) else {
-            stack.vals = vals;
+            stack.put(vals, sp);
             return Outcome::Thrown(exn);
         };
         (f, pc, base, sp) = (c.f, c.pc, c.base, c.sp);
@@ -150,13 +154,12 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
                     base: base as u32,
                 });
             }
-            stack.vals = std::mem::take(&mut vals);
-            stack.sp = sp;
+            stack.put(std::mem::take(&mut vals), sp);
         }};
     }
     macro_rules! trap {
         ($t:expr) => {{
-            stack.vals = std::mem::take(&mut vals);
+            stack.put(std::mem::take(&mut vals), sp);
             return Outcome::Trapped($t);
         }};
     }
@@ -171,7 +174,7 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
                 unwind(store, &mut stack.frames, &f, pc, base, &mut vals, exn)
             };
             let Some(c) = caught else {
-                stack.vals = std::mem::take(&mut vals);
+                stack.put(std::mem::take(&mut vals), sp);
                 return Outcome::Thrown(exn);
             };
             (f, pc, base, sp) = (c.f, c.pc, c.base, c.sp);
@@ -324,31 +327,36 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
                     }
                 }
                 FuncInst::Host { type_id, f: host } => {
-                    let (type_id, host) = (*type_id as usize, host.clone());
-                    let n = store.types[type_id].params.len();
+                    let (type_id, host) = (*type_id, host.clone());
+                    let n = store.func_type_of(type_id).params.len();
                     // One argument buffer for every host call of the computation.
                     let host_args = &mut stack.host_args;
                     host_args.clear();
                     host_args.extend(
-                        store.types[type_id]
+                        store
+                            .func_type_of(type_id)
                             .params
                             .iter()
                             .enumerate()
-                            .map(|(k, t)| slot::to_value(vals[sp - n + k], *t)),
+                            .map(|(k, t)| store.slot_value(vals[sp - n + k], *t)),
                     );
-                    sp -= n;
                     if store.host_depth >= limits.max_host_nesting || super::native_stack_low() {
                         trap!(Trap::CallStackExhausted);
                     }
+                    // While the host runs, the slots (arguments included)
+                    // wait where the collector finds them.
+                    stack.put(std::mem::take(&mut vals), sp);
+                    sp -= n;
                     store.host_depth += 1;
                     let out = host(store, &stack.host_args);
                     store.host_depth -= 1;
+                    vals = stack.take().0;
                     match out {
                         HostOutcome::Return(vs) => {
-                            if let Err(e) = check_values(
+                            if let Err(e) = store.check_values(
                                 "host function results",
                                 &vs,
-                                &store.types[type_id].results,
+                                &store.func_type_of(type_id).results,
                             ) {
                                 trap!(Trap::Host(e.to_string()));
                             }
@@ -357,7 +365,7 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
                             }
                         }
                         HostOutcome::Trap(t) => trap!(t),
-                        HostOutcome::Throw(e) if e.0 as usize >= store.exns.len() => {
+                        HostOutcome::Throw(e) if !store.is_exn(e) => {
                             trap!(Trap::Host(
                                 "a host function threw an exception of another store".into()
                             ))
@@ -381,7 +389,7 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
     macro_rules! tail_call {
         ($a:expr) => {{
             let a: FuncAddr = $a;
-            let n = store.types[store.func_type_id(a) as usize].params.len();
+            let n = store.func_type(a).params.len();
             vals.copy_within(sp - n..sp, base);
             sp = base + n;
             match &store.funcs[a.0 as usize] {
@@ -419,8 +427,7 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
                     None => {
                         no_frame = true;
                         call!(a);
-                        stack.vals = std::mem::take(&mut vals);
-                        stack.sp = sp;
+                        stack.put(std::mem::take(&mut vals), sp);
                         return Outcome::Returned;
                     }
                 },
@@ -468,8 +475,7 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
                 sp = base + n;
                 match stack.frames.pop() {
                     None => {
-                        stack.vals = std::mem::take(&mut vals);
-                        stack.sp = sp;
+                        stack.put(std::mem::take(&mut vals), sp);
                         return Outcome::Returned;
                     }
                     Some(caller) => {
@@ -492,16 +498,18 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
             Catch { end_pc, .. } | CatchAll { end_pc } => pc = *end_pc as usize,
             Rethrow { local, .. } => {
                 let e = vals[base + *local as usize];
-                throw!(ExnAddr((e - 1) as u32));
+                throw!(ExnAddr(slot::addr(e)));
             }
             Throw(x) => {
                 let tag = store.instances[f.inst.0 as usize].tags[*x as usize];
-                let n = store.types[store.tags[tag.0 as usize].type_id as usize]
-                    .params
-                    .len();
+                let n = store.tag_type(tag).params.len();
+                // Collect (if due) while the fields are still operands.
+                if store.heap.wants_collection((n * 16) as u64) {
+                    store.collect_with(&vals[..sp]);
+                }
                 let fields = vals[sp - n..sp].to_vec();
                 sp -= n;
-                let e = store.alloc_exn_slots(tag, fields);
+                let e = tri!(store.alloc_exn_slots(tag, fields));
                 throw!(e);
             }
             ThrowRef => {
@@ -509,7 +517,7 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
                 if e == 0 {
                     trap!(Trap::NullExceptionReference);
                 }
-                throw!(ExnAddr((e - 1) as u32));
+                throw!(ExnAddr(slot::addr(e)));
             }
             ReturnCall(x) => {
                 let a = store.instances[f.inst.0 as usize].funcs[*x as usize];
@@ -547,18 +555,162 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
                 if r == 0 {
                     trap!(Trap::NullFunctionReference);
                 }
-                call!(FuncAddr((r - 1) as u32));
+                call!(FuncAddr(slot::addr(r)));
             }
             ReturnCallRef(_) => {
                 let r = pop!();
                 if r == 0 {
                     trap!(Trap::NullFunctionReference);
                 }
-                tail_call!(FuncAddr((r - 1) as u32));
+                tail_call!(FuncAddr(slot::addr(r)));
             }
             RefNull(_) => push!(0u64),
-            RefIsNull => un!(u64_, from_bool, |a| a == 0),
-            RefFunc(x) => push!(store.instances[f.inst.0 as usize].funcs[*x as usize].0 as u64 + 1),
+            RefIsNull => vals[sp - 1] = from_bool(vals[sp - 1] == 0),
+            RefFunc(x) => push!(slot::make(
+                Kind::Func,
+                store.instances[f.inst.0 as usize].funcs[*x as usize].0
+            )),
+
+            // ---- Aggregates, casts and i31 (spec 4.4.x, GC) ----
+            RefEq => bin!(slot_, from_bool, |a, b| a == b),
+            RefTest(rt) => {
+                let rt = store_ref(store, &f, *rt);
+                vals[sp - 1] = from_bool(store.ref_matches(vals[sp - 1], rt));
+            }
+            RefCast(rt) => {
+                let rt = store_ref(store, &f, *rt);
+                tri!(gc::cast(store, vals[sp - 1], rt));
+            }
+            BrOnCast(b) => {
+                let to = store_ref(store, &f, b.to);
+                if store.ref_matches(vals[sp - 1], to) != b.fail {
+                    branch!(&b.target)
+                }
+            }
+            StructNew(x) => {
+                let ty = type_id(store, &f, *x);
+                let n = struct_len(store, ty);
+                let r = tri!(gc::struct_new(
+                    store,
+                    ty,
+                    &vals[sp - n..sp],
+                    Some(&vals[..sp])
+                ));
+                sp -= n;
+                push!(r);
+            }
+            StructNewDefault(x) => {
+                let ty = type_id(store, &f, *x);
+                let r = tri!(gc::struct_new_default(store, ty, Some(&vals[..sp])));
+                push!(r);
+            }
+            StructGet { field, pack, .. } => {
+                vals[sp - 1] = tri!(gc::struct_get(store, vals[sp - 1], *field, *pack));
+            }
+            StructSet { field, pack, .. } => {
+                let v = pop!();
+                let r = pop!();
+                tri!(gc::struct_set(store, r, *field, v, *pack));
+            }
+            ArrayNew(x) => {
+                let ty = type_id(store, &f, *x);
+                let n = u32_(vals[sp - 1]);
+                let r = tri!(gc::array_new(store, ty, n, vals[sp - 2], Some(&vals[..sp])));
+                sp -= 2;
+                push!(r);
+            }
+            ArrayNewDefault(x) => {
+                let ty = type_id(store, &f, *x);
+                let n = u32_(vals[sp - 1]);
+                let r = tri!(gc::array_new(store, ty, n, 0, Some(&vals[..sp])));
+                vals[sp - 1] = r;
+            }
+            ArrayNewFixed { ty, n } => {
+                let ty = type_id(store, &f, *ty);
+                let n = *n as usize;
+                let r = tri!(gc::array_new_fixed(
+                    store,
+                    ty,
+                    &vals[sp - n..sp],
+                    Some(&vals[..sp])
+                ));
+                sp -= n;
+                push!(r);
+            }
+            ArrayNewData { ty, data } => {
+                let ty = type_id(store, &f, *ty);
+                let da = store.instances[f.inst.0 as usize].datas[*data as usize];
+                let (s, n) = (u32_(vals[sp - 2]), u32_(vals[sp - 1]));
+                let r = tri!(gc::array_new_data(store, ty, da, s, n, Some(&vals[..sp])));
+                sp -= 1;
+                vals[sp - 1] = r;
+            }
+            ArrayNewElem { ty, elem } => {
+                let ty = type_id(store, &f, *ty);
+                let ea = store.instances[f.inst.0 as usize].elems[*elem as usize];
+                let (s, n) = (u32_(vals[sp - 2]), u32_(vals[sp - 1]));
+                let r = tri!(gc::array_new_elem(store, ty, ea, s, n, Some(&vals[..sp])));
+                sp -= 1;
+                vals[sp - 1] = r;
+            }
+            ArrayGet { pack, .. } => {
+                let i = u32_(pop!());
+                vals[sp - 1] = tri!(gc::array_get(store, vals[sp - 1], i, *pack));
+            }
+            ArraySet(_) => {
+                let v = pop!();
+                let i = u32_(pop!());
+                let r = pop!();
+                tri!(gc::array_set(store, r, i, v));
+            }
+            ArrayLen => vals[sp - 1] = from_u32(tri!(gc::array_len(store, vals[sp - 1]))),
+            ArrayFill(_) => {
+                let n = u32_(pop!());
+                let v = pop!();
+                let i = u32_(pop!());
+                let r = pop!();
+                tri!(gc::array_fill(store, r, i, v, n));
+            }
+            ArrayCopy { .. } => {
+                let n = u32_(pop!());
+                let s = u32_(pop!());
+                let src = pop!();
+                let d = u32_(pop!());
+                let dst = pop!();
+                tri!(gc::array_copy(store, dst, d, src, s, n));
+            }
+            ArrayInitData { data, .. } => {
+                let da = store.instances[f.inst.0 as usize].datas[*data as usize];
+                let n = u32_(pop!());
+                let s = u32_(pop!());
+                let d = u32_(pop!());
+                let r = pop!();
+                tri!(gc::array_init_data(store, r, d, da, s, n));
+            }
+            ArrayInitElem { elem, .. } => {
+                let ea = store.instances[f.inst.0 as usize].elems[*elem as usize];
+                let n = u32_(pop!());
+                let s = u32_(pop!());
+                let d = u32_(pop!());
+                let r = pop!();
+                tri!(gc::array_init_elem(store, r, d, ea, s, n));
+            }
+            RefI31 => vals[sp - 1] = slot::i31(u32_(vals[sp - 1])),
+            I31GetS | I31GetU => {
+                let r = vals[sp - 1];
+                if r == 0 {
+                    trap!(Trap::NullI31Reference);
+                }
+                let v = slot::addr(r);
+                // The 31 bits, sign- or zero-extended (spec 4.4.x `i31.get`).
+                vals[sp - 1] = if matches!(i, I31GetS) {
+                    from_i32(((v << 1) as i32) >> 1)
+                } else {
+                    from_u32(v)
+                };
+            }
+            // The conversions change only the static type (decision D14).
+            AnyConvertExtern | ExternConvertAny => {}
 
             // ---- Parametric (spec 4.4.4) ----
             Drop => sp -= 1,
@@ -1052,6 +1204,24 @@ fn default_mem(store: &Store, f: &WasmFunc) -> usize {
         .map_or(usize::MAX, |a| a.0 as usize)
 }
 
+/// The store's id of the running instance's type `x`.
+fn type_id(store: &Store, f: &WasmFunc, x: u32) -> u32 {
+    store.instances[f.inst.0 as usize].types[x as usize]
+}
+
+/// A reference type of the running instance in the store's terms.
+fn store_ref(store: &Store, f: &WasmFunc, rt: RefType) -> RefType {
+    super::instantiate::canon_ref(rt, &store.instances[f.inst.0 as usize].types)
+}
+
+/// The number of fields of structure type `ty` (a store id).
+fn struct_len(store: &Store, ty: u32) -> usize {
+    match &store.types.get(ty).sub.comp {
+        CompType::Struct(fs) => fs.len(),
+        _ => unreachable!("validated structure type"),
+    }
+}
+
 fn table_addr(store: &Store, f: &WasmFunc, x: u32) -> TableAddr {
     store.instances[f.inst.0 as usize].tables[x as usize]
 }
@@ -1159,8 +1329,11 @@ fn indirect(store: &Store, f: &WasmFunc, ty: u32, table: u32, k: u64) -> Result<
     if s == 0 {
         return Err(Trap::UninitializedElement);
     }
-    let a = FuncAddr((s - 1) as u32);
-    if store.func_type_id(a) != want {
+    let a = FuncAddr(slot::addr(s));
+    // spec 4.4.8: the function's type must match the expected one (be it
+    // or one of its subtypes).
+    let got = store.func_type_id(a);
+    if got != want && !store.types.is_subtype(got, want) {
         return Err(Trap::IndirectCallTypeMismatch);
     }
     Ok(a)
@@ -1193,7 +1366,7 @@ fn unwind(
     exn: ExnAddr,
 ) -> Option<Caught> {
     let (mut f, mut base) = (f.clone(), base);
-    let tag = store.exns[exn.0 as usize].tag;
+    let tag = store.exn_tag(exn);
     let mut at = pc - 1;
     loop {
         let tags = &store.instances[f.inst.0 as usize].tags;
@@ -1231,17 +1404,17 @@ fn unwind(
         }
         if let Some((kind, t, hk)) = hit.filter(|_| !leave) {
             if let HandlerKind::Legacy { exn_local } = hk {
-                vals[base + exn_local as usize] = exn.0 as Slot + 1;
+                vals[base + exn_local as usize] = slot::make(Kind::Exn, exn.0);
             }
             let mut sp = base + t.height as usize;
             if let CatchKind::Catch(_) | CatchKind::CatchRef(_) = kind {
-                for v in &store.exns[exn.0 as usize].fields {
+                for v in store.exn_slots(exn) {
                     vals[sp] = *v;
                     sp += 1;
                 }
             }
             if let CatchKind::CatchRef(_) | CatchKind::CatchAllRef = kind {
-                vals[sp] = exn.0 as Slot + 1;
+                vals[sp] = slot::make(Kind::Exn, exn.0);
                 sp += 1;
             }
             return Some(Caught {

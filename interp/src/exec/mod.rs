@@ -7,6 +7,7 @@
 //! once (decisions D3 and D4 in `proposal-notes/decisions.md`).
 
 pub(crate) mod fuse;
+pub(crate) mod gc;
 pub(crate) mod instantiate;
 pub(crate) mod interp;
 pub mod numeric;
@@ -14,7 +15,6 @@ pub(crate) mod simd;
 pub(crate) mod stack;
 
 use crate::api::*;
-use crate::runtime::slot;
 use crate::runtime::store::{FuncInst, Store, api_err};
 use stack::Stack;
 
@@ -59,7 +59,7 @@ impl std::fmt::Debug for Suspended {
         f.debug_struct("Suspended")
             .field("reason", &self.reason)
             .field("frames", &self.stack.frames.len())
-            .field("slots", &self.stack.sp)
+            .field("slots", &self.stack.height())
             .finish()
     }
 }
@@ -99,12 +99,12 @@ impl Suspended {
         self.check_store(store)?;
         match self.reason {
             SuspendReason::Host { func, .. } => {
-                let ty = store.func_type(func);
-                check_values("resume", values, &ty.results)?;
+                let ty = store.func_type(func).results.clone();
+                store.check_values("resume", values, &ty)?;
                 self.stack.push_values(values);
             }
             SuspendReason::OutOfFuel => {
-                check_values("resume after running out of fuel", values, &[])?
+                store.check_values("resume after running out of fuel", values, &[])?
             }
         }
         Ok(run(store, self.stack, fuel))
@@ -128,7 +128,7 @@ impl Suspended {
     /// fuel rather than at a host function.
     pub fn resume_throw(mut self, store: &mut Store, exn: ExnAddr) -> Result<Exit, Error> {
         self.check_store(store)?;
-        if exn.0 as usize >= store.exns.len() {
+        if !store.is_exn(exn) {
             return Err(api_err("no such exception in this store"));
         }
         if self.reason == SuspendReason::OutOfFuel {
@@ -177,7 +177,7 @@ pub(crate) fn native_stack_low() -> bool {
 /// Runs `stack` to its next exit, turning the loop's outcome into an [`Exit`].
 fn run(store: &mut Store, mut stack: Stack, fuel: u64) -> Exit {
     match interp::run(store, &mut stack, fuel) {
-        interp::Outcome::Returned => Exit::Returned(stack.results()),
+        interp::Outcome::Returned => Exit::Returned(stack.results(store)),
         interp::Outcome::Trapped(t) => Exit::Trapped(t),
         interp::Outcome::Thrown(e) => Exit::Thrown(e),
         interp::Outcome::Suspended(reason) => Exit::Suspended(Suspended {
@@ -198,15 +198,12 @@ pub(crate) fn invoke(
 ) -> Result<Exit, Error> {
     store.check_func(f)?;
     let ty = store.func_type(f).clone();
-    check_values("invoke", args, &ty.params)?;
+    store.check_values("invoke", args, &ty.params)?;
     if native_stack_low() {
         return Ok(Exit::Trapped(Trap::CallStackExhausted));
     }
-    let mut stack = Stack::new(ty.results.clone());
-    for a in args {
-        stack.vals.push(slot::from_value(*a));
-    }
-    stack.sp = args.len();
+    let mut stack = Stack::new(store, ty.results.clone());
+    stack.push_values(args);
     match &store.funcs[f.0 as usize] {
         FuncInst::Wasm(w) => {
             let w = w.clone();
@@ -222,11 +219,10 @@ pub(crate) fn invoke(
             store.host_depth += 1;
             let out = code(store, args);
             store.host_depth -= 1;
-            stack.vals.clear();
-            stack.sp = 0;
+            stack.clear();
             Ok(match out {
                 HostOutcome::Return(vs) => {
-                    match check_values("host function results", &vs, &ty.results) {
+                    match store.check_values("host function results", &vs, &ty.results) {
                         Ok(()) => Exit::Returned(vs),
                         Err(e) => Exit::Trapped(Trap::Host(e.to_string())),
                     }

@@ -1,7 +1,11 @@
-//! Runtime structure (spec 4.2): the store and the instances it owns.
+//! Runtime structure (spec 4.2): the store and the instances it owns, and
+//! the garbage-collected heap of structures, arrays and exceptions.
 //!
-//! Values in tables and globals are kept as the executor's raw 64-bit slots
+//! Values in tables and globals are kept as the executor's raw 128-bit slots
 //! (decision D2); [`slot`] converts between slots and API [`Value`](crate::Value)s.
 
+pub(crate) mod heap;
 pub mod slot;
 pub mod store;
+
+pub use heap::GcStats;

@@ -5,13 +5,16 @@
 //! refers into the store without borrowing it. Each store has a unique id,
 //! and a suspended computation remembers the id of the store it ran in.
 
-use super::slot::{self, Slot};
+use super::heap::{GcStats, Heap, Obj};
+use super::slot::{self, Kind, Slot};
 use crate::api::*;
 use crate::exec::Exit;
+use crate::exec::stack::Slots;
 use crate::module::Module;
-use crate::syntax::{FuncType, GlobalType, Instr, MemType, Mut, TableType, ValType};
-use std::collections::HashMap;
-use std::rc::Rc;
+use crate::syntax::{FuncType, GlobalType, HeapType, Instr, MemType, Mut, TableType, ValType};
+use crate::valid::canon::{TypeRegistry, Types};
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The size of a memory page (spec 4.2.8).
@@ -80,16 +83,10 @@ pub(crate) struct TagInst {
     pub(crate) type_id: u32,
 }
 
-/// An exception instance (exception handling): its tag and fields.
-pub(crate) struct ExnInst {
-    pub(crate) tag: TagAddr,
-    pub(crate) fields: Vec<Slot>,
-}
-
 /// A module instance (spec 4.2.5): the addresses behind each index space.
 #[derive(Default)]
 pub(crate) struct ModuleInst {
-    /// Interned type id of each of the module's types.
+    /// The store's id of each of the module's types.
     pub(crate) types: Vec<u32>,
     pub(crate) funcs: Vec<FuncAddr>,
     pub(crate) tables: Vec<TableAddr>,
@@ -109,10 +106,10 @@ static NEXT_STORE_ID: AtomicU64 = AtomicU64::new(1);
 pub struct Store {
     pub(crate) id: u64,
     config: Config,
-    /// Interned function types: equal types get equal ids, so
-    /// `call_indirect` compares two integers.
-    pub(crate) types: Vec<FuncType>,
-    type_ids: HashMap<FuncType, u32>,
+    /// Every defined type of every module instantiated here, and of every
+    /// host function and tag, canonicalised (spec 3.1.3): equivalent types
+    /// get equal ids, so `call_indirect` and casts compare integers.
+    pub(crate) types: TypeRegistry,
     pub(crate) funcs: Vec<FuncInst>,
     pub(crate) tables: Vec<TableInst>,
     pub(crate) mems: Vec<MemInst>,
@@ -121,9 +118,13 @@ pub struct Store {
     pub(crate) datas: Vec<DataInst>,
     pub(crate) instances: Vec<ModuleInst>,
     pub(crate) tags: Vec<TagInst>,
-    /// Every exception ever thrown. There is no garbage collection yet, so
-    /// they stay until the store is dropped.
-    pub(crate) exns: Vec<ExnInst>,
+    /// Structures, arrays and exceptions, garbage-collected (decision D14).
+    pub(crate) heap: Heap,
+    /// The slots of every computation started in this store, weakly: the
+    /// collector's roots on operand stacks (`exec::stack`).
+    comps: Vec<Weak<RefCell<Slots>>>,
+    /// The number of entries of `comps` alive at its last pruning.
+    comps_alive: usize,
     /// How many host functions called from wasm are running now. A
     /// computation started while this is above zero runs inside a host call
     /// and may not suspend at a host function (decision D4).
@@ -141,8 +142,7 @@ impl Store {
         Store {
             id: NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed),
             config,
-            types: Vec::new(),
-            type_ids: HashMap::new(),
+            types: TypeRegistry::default(),
             funcs: Vec::new(),
             tables: Vec::new(),
             mems: Vec::new(),
@@ -151,7 +151,9 @@ impl Store {
             datas: Vec::new(),
             instances: Vec::new(),
             tags: Vec::new(),
-            exns: Vec::new(),
+            heap: Heap::default(),
+            comps: Vec::new(),
+            comps_alive: 0,
             host_depth: 0,
         }
     }
@@ -161,15 +163,17 @@ impl Store {
         &self.config
     }
 
-    /// The interned id of a function type.
+    /// The store's id of a function type given by the embedder (a group
+    /// of its own, final): equal to the id of any equivalent module type.
     pub(crate) fn intern(&mut self, t: &FuncType) -> u32 {
-        if let Some(&id) = self.type_ids.get(t) {
-            return id;
-        }
-        let id = self.types.len() as u32;
-        self.types.push(t.clone());
-        self.type_ids.insert(t.clone(), id);
-        id
+        self.types.intern_func(t)
+    }
+
+    /// The function type with store id `id`.
+    pub(crate) fn func_type_of(&self, id: u32) -> &FuncType {
+        self.types
+            .func(id)
+            .expect("a function's type id names a function type")
     }
 
     /// Instantiates a module (spec 4.5.4), running its start function to
@@ -249,9 +253,9 @@ impl Store {
     /// # Errors
     /// [`Error::Api`] if `init` is not of the element type or the limits are invalid.
     pub fn alloc_table(&mut self, ty: TableType, init: Value) -> Result<TableAddr, Error> {
-        if !init.has_type(ValType::Ref(ty.elem)) {
+        if !self.has_type(&init, ValType::Ref(ty.elem)) {
             return Err(api_err(format!(
-                "table initial value {init} is not a {:?}",
+                "table initial value {init} is not a {}",
                 ty.elem
             )));
         }
@@ -314,8 +318,8 @@ impl Store {
     /// # Errors
     /// [`Error::Api`] if `v` is not of the global's type.
     pub fn alloc_global(&mut self, ty: GlobalType, v: Value) -> Result<GlobalAddr, Error> {
-        if !v.has_type(ty.val) {
-            return Err(api_err(format!("global value {v} is not a {:?}", ty.val)));
+        if !self.has_type(&v, ty.val) {
+            return Err(api_err(format!("global value {v} is not a {}", ty.val)));
         }
         Ok(self.alloc_global_slot(ty, slot::from_value(v)))
     }
@@ -347,7 +351,7 @@ impl Store {
             }
             ExternVal::Global(g) => ExternType::Global(self.globals[g.0 as usize].ty),
             ExternVal::Tag(t) => {
-                ExternType::Tag(self.types[self.tags[t.0 as usize].type_id as usize].clone())
+                ExternType::Tag(self.func_type_of(self.tags[t.0 as usize].type_id).clone())
             }
         }
     }
@@ -383,12 +387,227 @@ impl Store {
     ///
     /// # Panics
     /// If the address is not of this store.
-    pub fn func_has_heap_type(&self, f: FuncAddr, heap: crate::syntax::HeapType) -> bool {
-        use crate::syntax::HeapType;
-        match heap {
-            HeapType::Func => true,
-            HeapType::Concrete(id) => self.func_type_id(f) == id,
-            _ => false,
+    pub fn func_has_heap_type(&self, f: FuncAddr, heap: HeapType) -> bool {
+        self.has_type(
+            &Value::FuncRef(Some(f)),
+            ValType::Ref(crate::syntax::RefType {
+                nullable: false,
+                heap,
+            }),
+        )
+    }
+
+    /// The dynamic heap type of a non-null reference slot (spec 4.3.x
+    /// "Values": the type of a reference value): a concrete type for a
+    /// function, structure or array, `i31`, `exn`, or `any` for a host
+    /// reference.
+    pub(crate) fn ref_heap_type(&self, s: Slot) -> HeapType {
+        match slot::split(s) {
+            Some((Kind::Func, a)) => match self.funcs.get(a as usize) {
+                Some(_) => HeapType::Concrete(self.func_type_id(FuncAddr(a))),
+                None => HeapType::Bot,
+            },
+            Some((Kind::Struct | Kind::Array, a)) => {
+                match self.heap.get(a, slot::split(s).unwrap().0) {
+                    Some(Obj::Struct { ty, .. } | Obj::Array { ty, .. }) => HeapType::Concrete(*ty),
+                    _ => HeapType::Bot,
+                }
+            }
+            Some((Kind::I31, _)) => HeapType::I31,
+            Some((Kind::Exn, _)) => HeapType::Exn,
+            Some((Kind::Host, _)) => HeapType::Any,
+            None => HeapType::Bot,
+        }
+    }
+
+    /// Whether reference slot `s` is of reference type `t` in the store's
+    /// terms (spec 4.4.x `ref.test`: the value's type matches `t`). The
+    /// hierarchy is `t`'s; a host reference in the extern hierarchy is
+    /// any non-null `externref`.
+    pub(crate) fn ref_matches(&self, s: Slot, t: crate::syntax::RefType) -> bool {
+        if s == 0 {
+            return t.nullable;
+        }
+        match self.types.top(t.heap) {
+            // Every non-null extern value is an `externref`; none is a
+            // `noextern`.
+            HeapType::Extern => t.heap == HeapType::Extern,
+            _ => self.types.heap_sub(self.ref_heap_type(s), t.heap),
+        }
+    }
+
+    /// Whether a value is of type `t` in the store's terms (spec 7.1.x
+    /// "Values": what the embedder may pass where `t` is expected).
+    pub fn has_type(&self, v: &Value, t: ValType) -> bool {
+        if !v.has_type(t) {
+            return false;
+        }
+        let ValType::Ref(r) = t else { return true };
+        // The value's own hierarchy must be `t`'s (checked above), its
+        // objects alive, and its concrete type a subtype of `t`.
+        let s = slot::from_value(*v);
+        match *v {
+            Value::FuncRef(Some(f)) if f.0 as usize >= self.funcs.len() => false,
+            Value::ExnRef(Some(e)) => self.is_exn(e),
+            Value::AnyRef(Some(AnyRef::Struct(StructAddr(a))))
+            | Value::ExternRef(Some(AnyRef::Struct(StructAddr(a)))) => {
+                self.heap.get(a, Kind::Struct).is_some() && self.ref_matches(s, r)
+            }
+            Value::AnyRef(Some(AnyRef::Array(ArrayAddr(a))))
+            | Value::ExternRef(Some(AnyRef::Array(ArrayAddr(a)))) => {
+                self.heap.get(a, Kind::Array).is_some() && self.ref_matches(s, r)
+            }
+            _ => self.ref_matches(s, r),
+        }
+    }
+
+    /// Checks `vs` against `ts` for an argument or result list.
+    pub(crate) fn check_values(
+        &self,
+        what: &str,
+        vs: &[Value],
+        ts: &[ValType],
+    ) -> Result<(), Error> {
+        if vs.len() != ts.len() {
+            return Err(Error::Api(format!(
+                "{what}: expected {} values, got {}",
+                ts.len(),
+                vs.len()
+            )));
+        }
+        for (i, (v, t)) in vs.iter().zip(ts).enumerate() {
+            if !self.has_type(v, *t) {
+                return Err(Error::Api(format!(
+                    "{what}: value {i} ({v}) is not of type {t}"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// The value of slot `s` read at type `t` (store terms).
+    pub(crate) fn slot_value(&self, s: Slot, t: ValType) -> Value {
+        slot::to_value(s, t, |x| self.types.top(HeapType::Concrete(x)))
+    }
+
+    /// The default value of a type (spec 4.2.1 "default value": zero, or
+    /// null), in the store's terms; `None` for a non-nullable reference.
+    pub fn default_value(&self, t: ValType) -> Option<Value> {
+        match t {
+            ValType::Ref(r) if !r.nullable => None,
+            t => Some(self.slot_value(0, t)),
+        }
+    }
+
+    /// The top of the hierarchy of a heap type in the store's terms: `any`,
+    /// `func`, `extern` or `exn`.
+    pub fn top_heap_type(&self, h: HeapType) -> HeapType {
+        match h {
+            HeapType::Concrete(x) if x as usize >= self.types.len() => HeapType::Bot,
+            h => self.types.top(h),
+        }
+    }
+
+    // ---- Garbage collection (decision D14) ----
+
+    /// Registers a computation's slots as roots for as long as it lives.
+    pub(crate) fn register_computation(&mut self, slots: &Rc<RefCell<Slots>>) {
+        // Forget finished computations now and then, so that the registry
+        // stays within twice what is alive.
+        if self.comps.len() >= 2 * self.comps_alive + 64 {
+            self.comps.retain(|w| w.strong_count() > 0);
+            self.comps_alive = self.comps.len();
+        }
+        self.comps.push(Rc::downgrade(slots));
+    }
+
+    /// Collects garbage now (spec 4.2.3: objects no root can reach are
+    /// gone). The roots are the store's globals, tables and element
+    /// segments, every computation that is not running (suspended, or in a
+    /// host call), the slots `running` gives (the computation that asks, if
+    /// any), and what the embedder rooted ([`Store::root`]).
+    pub(crate) fn collect_with(&mut self, running: &[Slot]) -> GcStats {
+        let Store {
+            heap,
+            globals,
+            tables,
+            elems,
+            comps,
+            types,
+            ..
+        } = self;
+        comps.retain(|w| w.strong_count() > 0);
+        self.comps_alive = comps.len();
+        let comps = &*comps;
+        heap.collect(|visit| {
+            for g in globals.iter() {
+                if g.ty.val.is_ref() {
+                    visit(g.value);
+                }
+            }
+            for t in tables.iter() {
+                // Functions are not collected: funcref tables hold nothing.
+                if types.top(t.ty.elem.heap) != HeapType::Func {
+                    t.elems.iter().for_each(|s| visit(*s));
+                }
+            }
+            for e in elems.iter() {
+                e.elems.iter().for_each(|s| visit(*s));
+            }
+            for c in comps {
+                if let Some(c) = c.upgrade()
+                    && let Ok(c) = c.try_borrow()
+                {
+                    c.vals[..c.sp.min(c.vals.len())]
+                        .iter()
+                        .for_each(|s| visit(*s));
+                }
+            }
+            running.iter().for_each(|s| visit(*s));
+        })
+    }
+
+    /// Collects garbage now; see [`Store::collect_with`] for the roots.
+    /// Addresses of objects that were neither rooted nor reachable are
+    /// invalid afterwards.
+    pub fn collect_garbage(&mut self) -> GcStats {
+        self.collect_with(&[])
+    }
+
+    /// How many collections have run in this store, implicitly (when an
+    /// allocation in wasm found the heap grown) or by
+    /// [`Store::collect_garbage`].
+    pub fn collections(&self) -> u64 {
+        self.heap.collections()
+    }
+
+    /// Bytes the heap holds now (objects not collected yet included).
+    pub fn heap_bytes(&self) -> u64 {
+        self.heap.bytes()
+    }
+
+    /// Whether the last collection found host reference `a` reachable from
+    /// wasm (a global, table, segment, object, suspended or running
+    /// computation). An embedder that maps host references to its own
+    /// values may release those the last collection did not reach, and
+    /// that it does not hold itself.
+    pub fn host_ref_reachable(&self, a: ExternAddr) -> bool {
+        self.heap.host_reached(a.0)
+    }
+
+    /// Keeps the structure, array or exception a value refers to alive,
+    /// whatever else refers to it, until as many [`Store::unroot`]s. Other
+    /// values need no rooting.
+    pub fn root(&mut self, v: &Value) {
+        if let Some(a) = heap_addr(v) {
+            self.heap.root(a);
+        }
+    }
+
+    /// Undoes one [`Store::root`] of the same value.
+    pub fn unroot(&mut self, v: &Value) {
+        if let Some(a) = heap_addr(v) {
+            self.heap.unroot(a);
         }
     }
 
@@ -410,7 +629,7 @@ impl Store {
     /// # Panics
     /// If the address is not of this store.
     pub fn tag_type(&self, t: TagAddr) -> &FuncType {
-        &self.types[self.tags[t.0 as usize].type_id as usize]
+        self.func_type_of(self.tags[t.0 as usize].type_id)
     }
 
     /// Allocates an exception of tag `t` with these fields.
@@ -421,13 +640,48 @@ impl Store {
         if t.0 as usize >= self.tags.len() {
             return Err(api_err("no such tag"));
         }
-        check_values("exception fields", fields, &self.tag_type(t).params.clone())?;
-        Ok(self.alloc_exn_slots(t, fields.iter().map(|v| slot::from_value(*v)).collect()))
+        self.check_values("exception fields", fields, &self.tag_type(t).params.clone())?;
+        let fields = fields.iter().map(|v| slot::from_value(*v)).collect();
+        self.alloc_exn_slots(t, fields)
+            .map_err(|_| api_err("the heap budget cannot hold the exception"))
     }
 
-    pub(crate) fn alloc_exn_slots(&mut self, tag: TagAddr, fields: Vec<Slot>) -> ExnAddr {
-        self.exns.push(ExnInst { tag, fields });
-        ExnAddr(self.exns.len() as u32 - 1)
+    /// Allocates an exception (outside the interpreter: no collection).
+    pub(crate) fn alloc_exn_slots(
+        &mut self,
+        tag: TagAddr,
+        fields: Vec<Slot>,
+    ) -> Result<ExnAddr, Trap> {
+        let obj = Obj::Exn {
+            tag,
+            fields: fields.into_boxed_slice(),
+        };
+        self.alloc_obj(obj).map(ExnAddr)
+    }
+
+    /// Puts an object in the heap within the heap budget.
+    pub(crate) fn alloc_obj(&mut self, o: Obj) -> Result<u32, Trap> {
+        self.heap
+            .alloc(o, self.config.limits.max_heap_bytes)
+            .ok_or(Trap::OutOfMemory)
+    }
+
+    /// The exception at `e`, if it is one of this store's live exceptions.
+    fn exn(&self, e: ExnAddr) -> Option<(TagAddr, &[Slot])> {
+        match self.heap.get(e.0, Kind::Exn)? {
+            Obj::Exn { tag, fields } => Some((*tag, fields)),
+            _ => None,
+        }
+    }
+
+    /// The fields of a live exception.
+    pub(crate) fn exn_slots(&self, e: ExnAddr) -> &[Slot] {
+        self.exn(e).expect("a live exception of this store").1
+    }
+
+    /// Whether `e` is a live exception of this store.
+    pub fn is_exn(&self, e: ExnAddr) -> bool {
+        self.exn(e).is_some()
     }
 
     /// An exception's tag.
@@ -435,7 +689,7 @@ impl Store {
     /// # Panics
     /// If the address is not of this store.
     pub fn exn_tag(&self, e: ExnAddr) -> TagAddr {
-        self.exns[e.0 as usize].tag
+        self.exn(e).expect("a live exception of this store").0
     }
 
     /// An exception's fields.
@@ -443,11 +697,11 @@ impl Store {
     /// # Panics
     /// If the address is not of this store.
     pub fn exn_fields(&self, e: ExnAddr) -> Vec<Value> {
-        let x = &self.exns[e.0 as usize];
-        x.fields
+        let (tag, fields) = self.exn(e).expect("a live exception of this store");
+        fields
             .iter()
-            .zip(&self.tag_type(x.tag).params)
-            .map(|(s, t)| slot::to_value(*s, *t))
+            .zip(&self.tag_type(tag).params)
+            .map(|(s, t)| self.slot_value(*s, *t))
             .collect()
     }
 
@@ -456,7 +710,7 @@ impl Store {
     /// # Panics
     /// If the address is not of this store.
     pub fn func_type(&self, f: FuncAddr) -> &FuncType {
-        &self.types[self.func_type_id(f) as usize]
+        self.func_type_of(self.func_type_id(f))
     }
 
     /// A global's current value.
@@ -465,7 +719,7 @@ impl Store {
     /// If the address is not of this store.
     pub fn global_get(&self, g: GlobalAddr) -> Value {
         let g = &self.globals[g.0 as usize];
-        slot::to_value(g.value, g.ty.val)
+        self.slot_value(g.value, g.ty.val)
     }
 
     /// Sets a mutable global.
@@ -473,17 +727,18 @@ impl Store {
     /// # Errors
     /// [`Error::Api`] if the global is immutable or `v` is of the wrong type.
     pub fn global_set(&mut self, g: GlobalAddr, v: Value) -> Result<(), Error> {
-        let g = self
+        let ty = self
             .globals
-            .get_mut(g.0 as usize)
-            .ok_or_else(|| api_err("no such global"))?;
-        if g.ty.mutability != Mut::Var {
+            .get(g.0 as usize)
+            .ok_or_else(|| api_err("no such global"))?
+            .ty;
+        if ty.mutability != Mut::Var {
             return Err(api_err("global is immutable"));
         }
-        if !v.has_type(g.ty.val) {
-            return Err(api_err(format!("{v} is not a {:?}", g.ty.val)));
+        if !self.has_type(&v, ty.val) {
+            return Err(api_err(format!("{v} is not a {}", ty.val)));
         }
-        g.value = slot::from_value(v);
+        self.globals[g.0 as usize].value = slot::from_value(v);
         Ok(())
     }
 
@@ -533,7 +788,7 @@ impl Store {
     pub fn table_get(&self, t: TableAddr, i: u64) -> Option<Value> {
         let t = &self.tables[t.0 as usize];
         let s = *t.elems.get(usize::try_from(i).ok()?)?;
-        Some(slot::to_value(s, ValType::Ref(t.ty.elem)))
+        Some(self.slot_value(s, ValType::Ref(t.ty.elem)))
     }
 
     /// Sets a table element.
@@ -541,13 +796,16 @@ impl Store {
     /// # Errors
     /// [`Error::Api`] past the end or for a value of the wrong type.
     pub fn table_set(&mut self, t: TableAddr, i: u64, v: Value) -> Result<(), Error> {
-        let t = self
+        let elem = self
             .tables
-            .get_mut(t.0 as usize)
-            .ok_or_else(|| api_err("no such table"))?;
-        if !v.has_type(ValType::Ref(t.ty.elem)) {
-            return Err(api_err(format!("{v} is not a {:?}", t.ty.elem)));
+            .get(t.0 as usize)
+            .ok_or_else(|| api_err("no such table"))?
+            .ty
+            .elem;
+        if !self.has_type(&v, ValType::Ref(elem)) {
+            return Err(api_err(format!("{v} is not a {elem}")));
         }
+        let t = &mut self.tables[t.0 as usize];
         let e = usize::try_from(i)
             .ok()
             .and_then(|i| t.elems.get_mut(i))
@@ -560,7 +818,7 @@ impl Store {
     /// size, or `None` if it cannot grow.
     pub fn table_grow(&mut self, t: TableAddr, delta: u64, init: Value) -> Option<u64> {
         let ty = self.tables[t.0 as usize].ty.elem;
-        if !init.has_type(ValType::Ref(ty)) {
+        if !self.has_type(&init, ValType::Ref(ty)) {
             return None;
         }
         self.table_grow_slots(t, delta, slot::from_value(init))
@@ -615,6 +873,18 @@ impl Store {
         } else {
             Err(api_err(format!("no function at address {}", f.0)))
         }
+    }
+}
+
+/// The heap address a value refers to, if it refers into the heap.
+fn heap_addr(v: &Value) -> Option<u32> {
+    match *v {
+        Value::ExnRef(Some(ExnAddr(a)))
+        | Value::AnyRef(Some(AnyRef::Struct(StructAddr(a)) | AnyRef::Array(ArrayAddr(a))))
+        | Value::ExternRef(Some(AnyRef::Struct(StructAddr(a)) | AnyRef::Array(ArrayAddr(a)))) => {
+            Some(a)
+        }
+        _ => None,
     }
 }
 

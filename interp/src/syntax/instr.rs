@@ -55,6 +55,47 @@ pub struct BrTable {
     pub targets: Vec<Target>,
 }
 
+/// How `struct.get`/`array.get` read a field and `struct.set` writes one.
+/// The decoder writes what the opcode says (`Full`, or a sign extension of
+/// a packed field of not yet known width); validation, which knows the
+/// field's storage type, writes the width.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pack {
+    /// A field of a value type, read or written as is (`struct.get`).
+    Full,
+    /// `_s` before validation.
+    Signed,
+    /// `_u` before validation.
+    Unsigned,
+    /// An `i8` field read with sign extension.
+    I8S,
+    /// An `i8` field read with zero extension.
+    I8U,
+    /// An `i16` field read with sign extension.
+    I16S,
+    /// An `i16` field read with zero extension.
+    I16U,
+    /// A write to an `i8` field (the value wrapped to 8 bits).
+    I8,
+    /// A write to an `i16` field (the value wrapped to 16 bits).
+    I16,
+}
+
+/// The immediates of `br_on_cast` and `br_on_cast_fail` (GC).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BrOnCast {
+    /// `br_on_cast_fail` rather than `br_on_cast`.
+    pub fail: bool,
+    /// The label.
+    pub label: LabelIdx,
+    /// Filled by validation.
+    pub target: Target,
+    /// The operand's type.
+    pub from: RefType,
+    /// The type cast to.
+    pub to: RefType,
+}
+
 /// What a catch clause catches and what it passes to its label.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CatchKind {
@@ -227,6 +268,90 @@ pub enum Instr {
     CallRef(TypeIdx),
     /// `return_call_ref x`: the tail-call form.
     ReturnCallRef(TypeIdx),
+
+    // ---- Aggregate and i31 instructions (spec 2.4.2, GC) ----
+    /// `ref.eq`: whether two `eqref`s are the same reference.
+    RefEq,
+    /// `ref.test rt`: whether the reference is of type `rt`.
+    RefTest(RefType),
+    /// `ref.cast rt`: the reference, if of type `rt`; traps otherwise.
+    RefCast(RefType),
+    /// `br_on_cast l rt1 rt2` / `br_on_cast_fail l rt1 rt2` (boxed to keep
+    /// `Instr` small).
+    BrOnCast(Box<BrOnCast>),
+    /// `struct.new x`: a structure of type `x` from its fields' values.
+    StructNew(TypeIdx),
+    /// `struct.new_default x`: a structure of type `x` with default fields.
+    StructNewDefault(TypeIdx),
+    /// `struct.get[_s|_u] x i`. `pack` is what the field's storage type
+    /// asks of the read (validation writes the width of a packed field).
+    StructGet {
+        ty: TypeIdx,
+        field: u32,
+        pack: Pack,
+    },
+    /// `struct.set x i`. `pack`: the width a packed field's value is
+    /// wrapped to (validation writes it).
+    StructSet {
+        ty: TypeIdx,
+        field: u32,
+        pack: Pack,
+    },
+    /// `array.new x`: `n` copies of a value.
+    ArrayNew(TypeIdx),
+    /// `array.new_default x`: `n` default values.
+    ArrayNewDefault(TypeIdx),
+    /// `array.new_fixed x n`: an array of the top `n` values.
+    ArrayNewFixed {
+        ty: TypeIdx,
+        n: u32,
+    },
+    /// `array.new_data x y`: elements read from data segment `y`.
+    ArrayNewData {
+        ty: TypeIdx,
+        data: DataIdx,
+    },
+    /// `array.new_elem x y`: elements taken from element segment `y`.
+    ArrayNewElem {
+        ty: TypeIdx,
+        elem: ElemIdx,
+    },
+    /// `array.get[_s|_u] x`.
+    ArrayGet {
+        ty: TypeIdx,
+        pack: Pack,
+    },
+    /// `array.set x`.
+    ArraySet(TypeIdx),
+    /// `array.len`.
+    ArrayLen,
+    /// `array.fill x`.
+    ArrayFill(TypeIdx),
+    /// `array.copy x y`: from an array of type `y` into one of type `x`.
+    ArrayCopy {
+        dst: TypeIdx,
+        src: TypeIdx,
+    },
+    /// `array.init_data x y`.
+    ArrayInitData {
+        ty: TypeIdx,
+        data: DataIdx,
+    },
+    /// `array.init_elem x y`.
+    ArrayInitElem {
+        ty: TypeIdx,
+        elem: ElemIdx,
+    },
+    /// `ref.i31`: the low 31 bits of an `i32` as an `i31ref`.
+    RefI31,
+    /// `i31.get_s`.
+    I31GetS,
+    /// `i31.get_u`.
+    I31GetU,
+    /// `any.convert_extern`: an `externref` as an `anyref`.
+    AnyConvertExtern,
+    /// `extern.convert_any`: an `anyref` as an `externref`.
+    ExternConvertAny,
 
     // ---- Vector instructions (spec 2.4.1, SIMD) ----
     /// `v128.const`: the 16 bytes, lane 0 first.

@@ -3,13 +3,25 @@
 use super::instr::{Handler, Instr};
 use super::types::*;
 
+impl Module {
+    /// The function type at type index `x`, if there is one there.
+    pub fn func_type(&self, x: TypeIdx) -> Option<&FuncType> {
+        self.types.get(x as usize).and_then(SubType::as_func)
+    }
+}
+
 /// A module (spec 2.5), as decoded from the binary format. Its index spaces
 /// put imports first: function `i` is the `i`-th imported function while
 /// `i` is below the number of function imports, then `funcs[i - n]`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Module {
-    /// The type section.
-    pub types: Vec<FuncType>,
+    /// The type section's types, flattened: the types of every recursive
+    /// group in order, so that a type index is an index into this list.
+    pub types: Vec<SubType>,
+    /// The size of each recursive type group (spec 2.3.10 `rectype`), in
+    /// order; they add up to `types.len()`. A type defined outside `rec` is a
+    /// group of one.
+    pub rec_groups: Vec<u32>,
     /// The import section, in order.
     pub imports: Vec<Import>,
     /// The defined functions: type from the function section, locals and body

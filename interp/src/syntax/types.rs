@@ -53,8 +53,32 @@ pub enum HeapType {
     Array,
     /// `none` (GC): the bottom of the any hierarchy.
     None,
-    /// A concrete type by index into the module's types.
+    /// A concrete type: in a module, an index into its types; in a store,
+    /// the store's id of a defined type (spec 4.2.3 `deftype`).
     Concrete(TypeIdx),
+    /// `rec.i` (spec 3.1.3, "Rolling and unrolling"): the `i`-th type of
+    /// the recursive group being defined. Only found in the keys under which
+    /// rec groups are canonicalised (`valid::canon`), never in a module.
+    Rec(u32),
+    /// `bot` (spec 3.3.1, the validation algorithm's bottom type): what an
+    /// unknown operand in unreachable code is when an instruction needs a
+    /// reference; below every heap type. Only found inside the validator.
+    Bot,
+}
+
+impl HeapType {
+    /// Whether this is an abstract heap type of the any hierarchy (GC).
+    pub fn is_any_hierarchy(self) -> bool {
+        matches!(
+            self,
+            HeapType::Any
+                | HeapType::Eq
+                | HeapType::I31
+                | HeapType::Struct
+                | HeapType::Array
+                | HeapType::None
+        )
+    }
 }
 
 /// A reference type (spec 2.3.3): a heap type and whether null is allowed.
@@ -118,6 +142,120 @@ impl ValType {
             self,
             ValType::I32 | ValType::I64 | ValType::F32 | ValType::F64
         )
+    }
+}
+
+/// A packed storage type (spec 2.3.8 "Aggregate types"): a field or array
+/// element narrower than any value type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PackedType {
+    /// 8 bits.
+    I8,
+    /// 16 bits.
+    I16,
+}
+
+impl PackedType {
+    /// The width in bits.
+    pub fn bits(self) -> u32 {
+        match self {
+            PackedType::I8 => 8,
+            PackedType::I16 => 16,
+        }
+    }
+}
+
+/// A storage type (spec 2.3.8): what a field or an array element holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum StorageType {
+    /// A value type.
+    Val(ValType),
+    /// A packed integer, read as `i32`.
+    Packed(PackedType),
+}
+
+impl StorageType {
+    /// The value type a field of this storage type is read and written as
+    /// (spec 2.3.8 `unpack`).
+    pub fn unpacked(self) -> ValType {
+        match self {
+            StorageType::Val(t) => t,
+            StorageType::Packed(_) => ValType::I32,
+        }
+    }
+
+    /// Whether this is a packed type.
+    pub fn is_packed(self) -> bool {
+        matches!(self, StorageType::Packed(_))
+    }
+}
+
+/// A field type (spec 2.3.8): a storage type and its mutability.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct FieldType {
+    /// What the field holds.
+    pub storage: StorageType,
+    /// Whether it can be set.
+    pub mutability: Mut,
+}
+
+/// A composite type (spec 2.3.8): a function, structure or array type.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum CompType {
+    /// `func`: parameters to results.
+    Func(FuncType),
+    /// `struct`: fields in order.
+    Struct(Vec<FieldType>),
+    /// `array`: one field type for every element.
+    Array(FieldType),
+}
+
+impl CompType {
+    /// The function type, if this is one.
+    pub fn as_func(&self) -> Option<&FuncType> {
+        match self {
+            CompType::Func(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// The abstract heap type just above this composite type: `func`,
+    /// `struct` or `array` (spec 3.3.1 "Heap types").
+    pub fn abs(&self) -> HeapType {
+        match self {
+            CompType::Func(_) => HeapType::Func,
+            CompType::Struct(_) => HeapType::Struct,
+            CompType::Array(_) => HeapType::Array,
+        }
+    }
+}
+
+/// A sub type (spec 2.3.9): a composite type with its declared supertypes
+/// (at most one) and whether further subtypes are forbidden (`final`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct SubType {
+    /// `sub final`: no type may declare this one as its supertype.
+    pub is_final: bool,
+    /// The declared supertypes, by type index (at most one).
+    pub supertypes: Vec<TypeIdx>,
+    /// The composite type.
+    pub comp: CompType,
+}
+
+impl SubType {
+    /// A final function type without supertypes: what a plain `(func ...)`
+    /// type definition means, and the type of a host function.
+    pub fn func(t: FuncType) -> Self {
+        SubType {
+            is_final: true,
+            supertypes: Vec::new(),
+            comp: CompType::Func(t),
+        }
+    }
+
+    /// The function type, if this is one.
+    pub fn as_func(&self) -> Option<&FuncType> {
+        self.comp.as_func()
     }
 }
 
@@ -232,4 +370,87 @@ pub enum ExternType {
     Global(GlobalType),
     /// A tag, with its function type.
     Tag(FuncType),
+}
+
+// ---- Printing in the text format (spec 6.4), as the reference
+// interpreter writes types in its messages: `i32`, `(ref null func)`,
+// `(ref 3)`, result types as `[i32 f64]`. ----
+
+impl std::fmt::Display for HeapType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let s = match self {
+            HeapType::Func => "func",
+            HeapType::Extern => "extern",
+            HeapType::Exn => "exn",
+            HeapType::NoFunc => "nofunc",
+            HeapType::NoExtern => "noextern",
+            HeapType::NoExn => "noexn",
+            HeapType::Any => "any",
+            HeapType::Eq => "eq",
+            HeapType::I31 => "i31",
+            HeapType::Struct => "struct",
+            HeapType::Array => "array",
+            HeapType::None => "none",
+            HeapType::Concrete(x) => return write!(f, "{x}"),
+            HeapType::Rec(i) => return write!(f, "rec.{i}"),
+            HeapType::Bot => "something",
+        };
+        f.write_str(s)
+    }
+}
+
+impl std::fmt::Display for RefType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let null = if self.nullable { "null " } else { "" };
+        write!(f, "(ref {null}{})", self.heap)
+    }
+}
+
+impl std::fmt::Display for ValType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ValType::I32 => f.write_str("i32"),
+            ValType::I64 => f.write_str("i64"),
+            ValType::F32 => f.write_str("f32"),
+            ValType::F64 => f.write_str("f64"),
+            ValType::V128 => f.write_str("v128"),
+            ValType::Ref(r) => r.fmt(f),
+        }
+    }
+}
+
+impl std::fmt::Display for StorageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StorageType::Val(v) => v.fmt(f),
+            StorageType::Packed(PackedType::I8) => f.write_str("i8"),
+            StorageType::Packed(PackedType::I16) => f.write_str("i16"),
+        }
+    }
+}
+
+impl std::fmt::Display for FieldType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.mutability {
+            Mut::Const => self.storage.fmt(f),
+            Mut::Var => write!(f, "(mut {})", self.storage),
+        }
+    }
+}
+
+/// A result type in the text format of the reference interpreter's
+/// messages: `[i32 (ref null func)]`.
+pub struct ResultText<'a>(pub &'a [ValType]);
+
+impl std::fmt::Display for ResultText<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[")?;
+        for (i, t) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" ")?;
+            }
+            t.fmt(f)?;
+        }
+        f.write_str("]")
+    }
 }

@@ -1,7 +1,7 @@
 //! Constant expressions (spec 3.3.10): the instructions allowed in global
-//! initialisers and segment offsets, and their type.
+//! initialisers, table initialisers and segments, and their type.
 
-use super::{Context, invalid};
+use super::{Context, func, invalid};
 use crate::Error;
 use crate::syntax::*;
 
@@ -14,81 +14,53 @@ pub(crate) fn check(
     want: ValType,
     visible_globals: usize,
 ) -> Result<(), Error> {
-    let mut stack: Vec<ValType> = Vec::new();
-    let body = match e.0.split_last() {
-        Some((Instr::End, body)) => body,
-        _ => return Err(invalid("constant expression required")),
-    };
-    for i in body {
-        let t = match i {
-            Instr::I32Const(_) => ValType::I32,
-            Instr::I64Const(_) => ValType::I64,
-            Instr::F32Const(_) => ValType::F32,
-            Instr::F64Const(_) => ValType::F64,
-            Instr::V128Const(_) => ValType::V128,
-            Instr::RefNull(h) => {
-                let r = RefType {
-                    nullable: true,
-                    heap: *h,
-                };
-                c.ref_type(r)?;
-                ValType::Ref(r)
-            }
-            Instr::RefFunc(x) => {
-                c.func_type(*x)?;
-                let heap = if c.features.function_references {
-                    HeapType::Concrete(c.funcs[*x as usize])
-                } else {
-                    HeapType::Func
-                };
-                ValType::Ref(RefType {
-                    nullable: false,
-                    heap,
-                })
-            }
+    let f = &c.features;
+    if !matches!(e.0.last(), Some(Instr::End)) {
+        return Err(invalid("constant expression required"));
+    }
+    for i in &e.0 {
+        let constant = match i {
+            Instr::I32Const(_)
+            | Instr::I64Const(_)
+            | Instr::F32Const(_)
+            | Instr::F64Const(_)
+            | Instr::V128Const(_)
+            | Instr::RefNull(_)
+            | Instr::RefFunc(_)
+            | Instr::End => true,
             Instr::GlobalGet(x) => {
-                let limit =
-                    if c.features.gc || c.features.function_references || c.features.extended_const
-                    {
-                        visible_globals
-                    } else {
-                        c.imported_globals
-                    };
+                let limit = if f.gc || f.function_references || f.extended_const {
+                    visible_globals
+                } else {
+                    c.imported_globals
+                };
                 if *x as usize >= limit.min(c.globals.len()) {
                     return Err(invalid(format!("unknown global {x}")));
                 }
-                let g = c.globals[*x as usize];
-                if g.mutability == Mut::Var {
-                    return Err(invalid("constant expression required"));
-                }
-                g.val
+                c.globals[*x as usize].mutability == Mut::Const
             }
             Instr::I32Add
             | Instr::I32Sub
             | Instr::I32Mul
             | Instr::I64Add
             | Instr::I64Sub
-            | Instr::I64Mul
-                if c.features.extended_const =>
-            {
-                let t = if matches!(i, Instr::I32Add | Instr::I32Sub | Instr::I32Mul) {
-                    ValType::I32
-                } else {
-                    ValType::I64
-                };
-                for _ in 0..2 {
-                    if stack.pop() != Some(t) {
-                        return Err(invalid("type mismatch"));
-                    }
-                }
-                t
-            }
-            _ => return Err(invalid("constant expression required")),
+            | Instr::I64Mul => f.extended_const,
+            // GC: allocation and conversions are constant.
+            Instr::StructNew(_)
+            | Instr::StructNewDefault(_)
+            | Instr::ArrayNew(_)
+            | Instr::ArrayNewDefault(_)
+            | Instr::ArrayNewFixed { .. }
+            | Instr::RefI31
+            | Instr::AnyConvertExtern
+            | Instr::ExternConvertAny => f.gc,
+            _ => false,
         };
-        stack.push(t);
+        if !constant {
+            return Err(invalid("constant expression required"));
+        }
     }
-    match stack[..] {
-        [t] if c.val_subtype(t, want) => Ok(()),
-        _ => Err(invalid("type mismatch")),
-    }
+    // The types, by the rules of instructions (spec 3.3.10 `expr`).
+    let mut body = e.0.clone();
+    func::check_expr(c, &mut body, &[want])
 }

@@ -9,6 +9,7 @@
 //! final `end` becomes `return`; and the greatest operand height is kept in
 //! [`Func::max_height`].
 
+use super::canon::Types;
 use super::{Context, addr_val, invalid};
 use crate::Error;
 use crate::syntax::*;
@@ -114,9 +115,7 @@ pub(crate) fn check(c: &Context<'_>, func: &mut Func) -> Result<(), Error> {
         if *count == 0 {
             continue;
         }
-        let defaultable =
-            t.is_num() || *t == ValType::V128 || matches!(t, ValType::Ref(r) if r.nullable);
-        if !defaultable {
+        if !defaultable(*t) {
             // spec 3.4.1: allowed with typed references, but every
             // `local.get` must come after a `local.set`/`local.tee`.
             if !c.features.function_references {
@@ -149,21 +148,7 @@ pub(crate) fn check(c: &Context<'_>, func: &mut Func) -> Result<(), Error> {
         initialized: std::collections::HashSet::new(),
         inits: Vec::new(),
     };
-    k.push_ctrl(Kind::Func, Vec::new(), ty.results.clone(), 0);
-    let body = &mut func.body;
-    let mut pc = 0;
-    while pc < body.len() {
-        if k.ctrls.is_empty() {
-            return Err(invalid(
-                "unexpected instructions after the end of the function",
-            ));
-        }
-        k.instr(body, pc)?;
-        pc += 1;
-    }
-    if !k.ctrls.is_empty() {
-        return Err(invalid("function body does not end"));
-    }
+    k.walk(&mut func.body, &ty.results)?;
     func.max_height = u32::try_from(k.max_height).map_err(|_| invalid("operand stack too high"))?;
     func.handlers = k.handlers;
     func.hidden_locals = hidden;
@@ -171,11 +156,59 @@ pub(crate) fn check(c: &Context<'_>, func: &mut Func) -> Result<(), Error> {
     Ok(())
 }
 
-fn type_mismatch(want: impl std::fmt::Debug, got: impl std::fmt::Debug) -> Error {
-    invalid(format!("type mismatch: expected {want:?}, found {got:?}"))
+/// Checks an expression outside any function (a constant expression, spec
+/// 3.3.10): no locals, and `results` on the stack at its `end`.
+pub(crate) fn check_expr(
+    c: &Context<'_>,
+    body: &mut [Instr],
+    results: &[ValType],
+) -> Result<(), Error> {
+    let mut k = Checker {
+        c,
+        locals: Vec::new(),
+        num_locals: 0,
+        vals: Vec::new(),
+        ctrls: Vec::new(),
+        max_height: 0,
+        results: results.to_vec(),
+        handlers: Vec::new(),
+        hidden: 0,
+        nondefault: Vec::new(),
+        initialized: std::collections::HashSet::new(),
+        inits: Vec::new(),
+    };
+    k.walk(body, results)
+}
+
+fn type_mismatch(want: impl std::fmt::Display, got: impl std::fmt::Display) -> Error {
+    invalid(format!("type mismatch: expected {want}, found {got}"))
+}
+
+/// Whether a value type has a default value (spec 3.2.x "Defaultable
+/// types"): numbers, vectors and nullable references.
+pub(crate) fn defaultable(t: ValType) -> bool {
+    !matches!(t, ValType::Ref(r) if !r.nullable)
 }
 
 impl Checker<'_, '_> {
+    /// Validates a whole body ending with its `end`, whose label and
+    /// results are `results`.
+    fn walk(&mut self, body: &mut [Instr], results: &[ValType]) -> Result<(), Error> {
+        self.push_ctrl(Kind::Func, Vec::new(), results.to_vec(), 0);
+        for pc in 0..body.len() {
+            if self.ctrls.is_empty() {
+                return Err(invalid(
+                    "unexpected instructions after the end of the function",
+                ));
+            }
+            self.instr(body, pc)?;
+        }
+        if !self.ctrls.is_empty() {
+            return Err(invalid("function body does not end"));
+        }
+        Ok(())
+    }
+
     // ---- The operand and control stacks (spec appendix) ----
 
     fn push(&mut self, t: Opd) {
@@ -218,10 +251,15 @@ impl Checker<'_, '_> {
         Ok(())
     }
 
-    fn pop_ref(&mut self) -> Result<Opd, Error> {
+    /// Pops a reference (spec appendix `pop_ref`): an unknown operand is
+    /// `(ref bot)`, below every reference type and no other type.
+    fn pop_ref(&mut self) -> Result<RefType, Error> {
         match self.pop()? {
-            Some(t @ ValType::Ref(_)) => Ok(Some(t)),
-            None => Ok(None),
+            Some(ValType::Ref(r)) => Ok(r),
+            None => Ok(RefType {
+                nullable: false,
+                heap: HeapType::Bot,
+            }),
             Some(t) => Err(type_mismatch("a reference", t)),
         }
     }
@@ -380,7 +418,10 @@ impl Checker<'_, '_> {
                 .zip(&self.results)
                 .all(|(a, b)| self.c.val_subtype(*a, *b));
         if !ok {
-            return Err(type_mismatch(&self.results, &t.results));
+            return Err(type_mismatch(
+                ResultText(&self.results),
+                ResultText(&t.results),
+            ));
         }
         self.pop_all(&t.params)?;
         self.unreachable();
@@ -673,7 +714,7 @@ impl Checker<'_, '_> {
                             .zip(&label)
                             .all(|(a, b)| self.c.val_subtype(*a, *b));
                     if !fits {
-                        return Err(type_mismatch(&label, &passes));
+                        return Err(type_mismatch(ResultText(&label), ResultText(&passes)));
                     }
                     self.handlers[h]
                         .catches
@@ -735,7 +776,7 @@ impl Checker<'_, '_> {
 
             RefAsNonNull => {
                 let r = self.pop_ref()?;
-                self.push(non_null(r));
+                self.push(Some(non_null(r)));
             }
             BrOnNull { label, .. } => {
                 let l = *label;
@@ -744,7 +785,7 @@ impl Checker<'_, '_> {
                 self.pop_all(&ts)?;
                 self.push_all(&ts);
                 self.branch_to(l, body, Fixup::Branch(pc))?;
-                self.push(non_null(r));
+                self.push(Some(non_null(r)));
             }
             BrOnNonNull { label, .. } => {
                 let l = *label;
@@ -756,12 +797,12 @@ impl Checker<'_, '_> {
                         "type mismatch: br_on_non_null needs a label with a reference type",
                     ));
                 };
-                if let Some(nn) = non_null(r) {
-                    if !c.val_subtype(nn, last) {
-                        return Err(type_mismatch(last, nn));
-                    }
-                } else if !last.is_ref() {
+                if !last.is_ref() {
                     return Err(type_mismatch("a reference", last));
+                }
+                let nn = non_null(r);
+                if !c.val_subtype(nn, last) {
+                    return Err(type_mismatch(last, nn));
                 }
                 self.pop_all(&ts)?;
                 self.push_all(&ts);
@@ -929,6 +970,231 @@ impl Checker<'_, '_> {
             F32Const(_) => self.push(Some(F32)),
             F64Const(_) => self.push(Some(F64)),
 
+            // ---- Aggregate, cast and i31 instructions (spec 3.3.x, GC) ----
+            RefEq => {
+                let eq = ValType::Ref(RefType {
+                    nullable: true,
+                    heap: HeapType::Eq,
+                });
+                self.op(&[eq, eq], Some(I32))?;
+            }
+            RefTest(rt) | RefCast(rt) => {
+                let rt = *rt;
+                c.ref_type(rt)?;
+                let top = ValType::Ref(RefType {
+                    nullable: true,
+                    heap: c.top(rt.heap),
+                });
+                let out = if matches!(body[pc], RefTest(_)) {
+                    I32
+                } else {
+                    ValType::Ref(rt)
+                };
+                self.op(&[top], Some(out))?;
+            }
+            BrOnCast(b) => {
+                let (fail, l, from, to) = (b.fail, b.label, b.from, b.to);
+                c.ref_type(from)?;
+                c.ref_type(to)?;
+                if !c.ref_subtype(to, from) {
+                    return Err(invalid(format!(
+                        "type mismatch on cast: type {to} does not match {from}"
+                    )));
+                }
+                // The label takes what the branch carries: the cast value
+                // (`br_on_cast`) or what is left of the operand's type.
+                let (branched, stays) = if fail {
+                    (diff_ref(from, to), to)
+                } else {
+                    (to, diff_ref(from, to))
+                };
+                let mut ts = self.label(l)?.label_types().to_vec();
+                match ts.pop() {
+                    Some(last) if c.val_subtype(ValType::Ref(branched), last) => {}
+                    _ => {
+                        return Err(invalid(format!(
+                            "type mismatch: instruction requires type {branched} but label has {}",
+                            ResultText(self.label(l)?.label_types())
+                        )));
+                    }
+                }
+                self.pop_expect(ValType::Ref(from))?;
+                self.pop_all(&ts)?;
+                self.push_all(&ts);
+                self.branch_to(l, body, Fixup::Branch(pc))?;
+                self.push(Some(ValType::Ref(stays)));
+            }
+            StructNew(x) | StructNewDefault(x) => {
+                let x = *x;
+                let fields = c.struct_ty(x)?;
+                if matches!(body[pc], StructNew(_)) {
+                    let ts: Vec<ValType> = fields.iter().map(|f| f.storage.unpacked()).collect();
+                    self.pop_all(&ts)?;
+                } else if !fields.iter().all(|f| defaultable(f.storage.unpacked())) {
+                    return Err(invalid("field type is not defaultable"));
+                }
+                self.push(Some(concrete(x, false)));
+            }
+            StructGet { ty, field, pack } => {
+                let (x, i) = (*ty, *field);
+                let ft = field_of(c.struct_ty(x)?, i)?;
+                let pack = read_pack(ft.storage, *pack, "field")?;
+                self.op(&[concrete(x, true)], Some(ft.storage.unpacked()))?;
+                if let StructGet { pack: p, .. } = &mut body[pc] {
+                    *p = pack;
+                }
+            }
+            StructSet { ty, field, .. } => {
+                let (x, i) = (*ty, *field);
+                let ft = field_of(c.struct_ty(x)?, i)?;
+                if ft.mutability != Mut::Var {
+                    return Err(invalid("immutable field"));
+                }
+                self.op(&[concrete(x, true), ft.storage.unpacked()], None)?;
+                if let StructSet { pack, .. } = &mut body[pc] {
+                    *pack = write_pack(ft.storage);
+                }
+            }
+            ArrayNew(x) | ArrayNewDefault(x) => {
+                let x = *x;
+                let ft = c.array_ty(x)?;
+                let t = ft.storage.unpacked();
+                if matches!(body[pc], ArrayNew(_)) {
+                    self.op(&[t, I32], None)?;
+                } else if !defaultable(t) {
+                    return Err(invalid("array type is not defaultable"));
+                } else {
+                    self.op(&[I32], None)?;
+                }
+                self.push(Some(concrete(x, false)));
+            }
+            ArrayNewFixed { ty, n } => {
+                let (x, n) = (*ty, *n);
+                let t = c.array_ty(x)?.storage.unpacked();
+                // At most as many pops as there are operands: past them, an
+                // unreachable frame supplies unknowns (or it is a mismatch).
+                let mut left = n;
+                while left > 0 && self.vals.len() > self.ctrls.last().map_or(0, |f| f.height) {
+                    self.pop_expect(t)?;
+                    left -= 1;
+                }
+                if left > 0 {
+                    self.pop_expect(t)?;
+                }
+                self.push(Some(concrete(x, false)));
+            }
+            ArrayNewData { ty, data } => {
+                let x = *ty;
+                let t = c.array_ty(x)?.storage.unpacked();
+                c.data(*data)?;
+                if t.is_ref() {
+                    return Err(invalid("array type is not numeric or vector"));
+                }
+                self.op(&[I32, I32], Some(concrete(x, false)))?;
+            }
+            ArrayNewElem { ty, elem } => {
+                let x = *ty;
+                let ft = c.array_ty(x)?;
+                let e = c.elem(*elem)?;
+                if !c.val_subtype(ValType::Ref(e), ft.storage.unpacked()) {
+                    return Err(invalid(format!(
+                        "type mismatch: element segment's type {e} does not match array's field type {ft}"
+                    )));
+                }
+                self.op(&[I32, I32], Some(concrete(x, false)))?;
+            }
+            ArrayGet { ty, pack } => {
+                let x = *ty;
+                let ft = c.array_ty(x)?;
+                let pack = read_pack(ft.storage, *pack, "array")?;
+                self.op(&[concrete(x, true), I32], Some(ft.storage.unpacked()))?;
+                if let ArrayGet { pack: p, .. } = &mut body[pc] {
+                    *p = pack;
+                }
+            }
+            ArraySet(x) => {
+                let ft = mutable_array(c, *x)?;
+                self.op(&[concrete(*x, true), I32, ft.storage.unpacked()], None)?;
+            }
+            ArrayLen => {
+                let array = ValType::Ref(RefType {
+                    nullable: true,
+                    heap: HeapType::Array,
+                });
+                self.op(&[array], Some(I32))?;
+            }
+            ArrayFill(x) => {
+                let ft = mutable_array(c, *x)?;
+                self.op(&[concrete(*x, true), I32, ft.storage.unpacked(), I32], None)?;
+            }
+            ArrayCopy { dst, src } => {
+                let (d, s) = (*dst, *src);
+                let fd = mutable_array(c, d)?;
+                let fs = c.array_ty(s)?;
+                let storage_ok = match (fs.storage, fd.storage) {
+                    (StorageType::Val(a), StorageType::Val(b)) => c.val_subtype(a, b),
+                    (a, b) => a == b,
+                };
+                if !storage_ok {
+                    return Err(invalid("array types do not match"));
+                }
+                self.op(&[concrete(d, true), I32, concrete(s, true), I32, I32], None)?;
+            }
+            ArrayInitData { ty, data } => {
+                let x = *ty;
+                let ft = mutable_array(c, x)?;
+                c.data(*data)?;
+                if ft.storage.unpacked().is_ref() {
+                    return Err(invalid("array type is not numeric or vector"));
+                }
+                self.op(&[concrete(x, true), I32, I32, I32], None)?;
+            }
+            ArrayInitElem { ty, elem } => {
+                let x = *ty;
+                let ft = mutable_array(c, x)?;
+                let e = c.elem(*elem)?;
+                if !c.val_subtype(ValType::Ref(e), ft.storage.unpacked()) {
+                    return Err(invalid(format!(
+                        "type mismatch: element segment's type {e} does not match array's field type {ft}"
+                    )));
+                }
+                self.op(&[concrete(x, true), I32, I32, I32], None)?;
+            }
+            RefI31 => {
+                let i31 = ValType::Ref(RefType {
+                    nullable: false,
+                    heap: HeapType::I31,
+                });
+                self.op(&[I32], Some(i31))?;
+            }
+            I31GetS | I31GetU => {
+                let i31 = ValType::Ref(RefType {
+                    nullable: true,
+                    heap: HeapType::I31,
+                });
+                self.op(&[i31], Some(I32))?;
+            }
+            AnyConvertExtern | ExternConvertAny => {
+                let (from, to) = if matches!(body[pc], AnyConvertExtern) {
+                    (HeapType::Extern, HeapType::Any)
+                } else {
+                    (HeapType::Any, HeapType::Extern)
+                };
+                // The result is nullable exactly when the operand is.
+                let r = self.pop_ref()?;
+                let want = RefType {
+                    nullable: true,
+                    heap: from,
+                };
+                if !c.ref_subtype(r, want) {
+                    return Err(type_mismatch(want, r));
+                }
+                self.push(Some(ValType::Ref(RefType {
+                    nullable: r.nullable,
+                    heap: to,
+                })));
+            }
+
             // ---- Vector instructions (spec 3.3.1, 3.3.7) ----
             V128Const(_) => self.push(Some(V128)),
             V128Load(k, a) => self.load(a, k.bytes().trailing_zeros(), V128)?,
@@ -983,14 +1249,69 @@ impl Checker<'_, '_> {
     }
 }
 
-/// The non-null version of a reference operand (unknown stays unknown).
-fn non_null(r: Opd) -> Opd {
-    match r {
-        Some(ValType::Ref(r)) => Some(ValType::Ref(RefType {
-            nullable: false,
-            ..r
-        })),
-        other => other,
+/// `(ref null? x)` for a concrete type index.
+fn concrete(x: TypeIdx, nullable: bool) -> ValType {
+    ValType::Ref(RefType {
+        nullable,
+        heap: HeapType::Concrete(x),
+    })
+}
+
+/// Field `i` of a structure type.
+fn field_of(fields: &[FieldType], i: u32) -> Result<FieldType, Error> {
+    fields
+        .get(i as usize)
+        .copied()
+        .ok_or_else(|| invalid(format!("unknown field {i}")))
+}
+
+/// The element type of array type `x`, which must be mutable.
+fn mutable_array(c: &Context<'_>, x: TypeIdx) -> Result<FieldType, Error> {
+    let ft = c.array_ty(x)?;
+    if ft.mutability != Mut::Var {
+        return Err(invalid("immutable array"));
+    }
+    Ok(ft)
+}
+
+/// How a `struct.get`/`array.get` reads a field of storage type `st`
+/// (spec 3.3.x): `_s`/`_u` exactly for packed fields; the result says the
+/// packed width too.
+fn read_pack(st: StorageType, p: Pack, what: &str) -> Result<Pack, Error> {
+    match (st, p) {
+        (StorageType::Val(_), Pack::Full) => Ok(Pack::Full),
+        (StorageType::Val(_), _) => Err(invalid(format!("{what} is unpacked"))),
+        (StorageType::Packed(_), Pack::Full) => Err(invalid(format!("{what} is packed"))),
+        (StorageType::Packed(PackedType::I8), Pack::Signed) => Ok(Pack::I8S),
+        (StorageType::Packed(PackedType::I8), _) => Ok(Pack::I8U),
+        (StorageType::Packed(PackedType::I16), Pack::Signed) => Ok(Pack::I16S),
+        (StorageType::Packed(PackedType::I16), _) => Ok(Pack::I16U),
+    }
+}
+
+/// How `struct.set` writes a field of storage type `st`.
+fn write_pack(st: StorageType) -> Pack {
+    match st {
+        StorageType::Val(_) => Pack::Full,
+        StorageType::Packed(PackedType::I8) => Pack::I8,
+        StorageType::Packed(PackedType::I16) => Pack::I16,
+    }
+}
+
+/// The non-null version of a reference type.
+fn non_null(r: RefType) -> ValType {
+    ValType::Ref(RefType {
+        nullable: false,
+        ..r
+    })
+}
+
+/// `rt1 \ rt2` (spec 3.3.x, `br_on_cast`): what is left of type `a` once
+/// the values of type `b` are taken out: non-null if `b` takes the null.
+fn diff_ref(a: RefType, b: RefType) -> RefType {
+    RefType {
+        nullable: a.nullable && !b.nullable,
+        ..a
     }
 }
 
@@ -1025,6 +1346,7 @@ fn write_target(body: &mut [Instr], handlers: &mut [Handler], fixup: Fixup, targ
             | Instr::BrIf { target: t, .. }
             | Instr::BrOnNull { target: t, .. }
             | Instr::BrOnNonNull { target: t, .. } => *t = target,
+            Instr::BrOnCast(b) => b.target = target,
             other => unreachable!("a branch fixup points at a branch, not {other:?}"),
         },
         Fixup::TableEntry(pc, k) => match &mut body[pc] {

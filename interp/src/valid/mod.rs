@@ -7,18 +7,20 @@
 //! executor needs no label stack (decision D1 in `proposal-notes/decisions.md`);
 //! `const_expr.rs` checks constant expressions.
 
+pub(crate) mod canon;
 mod const_expr;
 mod func;
 
 use crate::syntax::*;
 use crate::{Error, Features};
+use canon::{TypeRef, TypeRegistry, Types};
 use std::collections::HashSet;
 
 /// The validation context `C` (spec 3.1.1): the types of everything a
 /// module's code can refer to, imports first.
 pub(crate) struct Context<'m> {
     pub(crate) features: Features,
-    pub(crate) types: &'m [FuncType],
+    pub(crate) types: &'m [SubType],
     /// Type index of every function.
     pub(crate) funcs: Vec<TypeIdx>,
     pub(crate) tables: Vec<TableType>,
@@ -32,8 +34,26 @@ pub(crate) struct Context<'m> {
     pub(crate) tags: Vec<TypeIdx>,
     /// Functions that `ref.func` may name in a body (spec 3.4.10 `C.refs`).
     pub(crate) refs: HashSet<FuncIdx>,
-    /// The canonical index of each type, for type equivalence.
+    /// The id of each type in `reg`: equal ids are equivalent types.
     pub(crate) canon: Vec<u32>,
+    /// The module's rec groups, interned (spec 3.1.3), for type
+    /// equivalence and subtyping of concrete types.
+    pub(crate) reg: TypeRegistry,
+}
+
+impl Types for Context<'_> {
+    fn abs_of(&self, x: u32) -> HeapType {
+        // An index not checked yet compares as nothing known.
+        self.types
+            .get(x as usize)
+            .map_or(HeapType::Rec(u32::MAX), |t| t.comp.abs())
+    }
+    fn concrete_sub(&self, x: u32, y: u32) -> bool {
+        match (self.canon.get(x as usize), self.canon.get(y as usize)) {
+            (Some(&a), Some(&b)) => self.reg.is_subtype(a, b),
+            _ => false,
+        }
+    }
 }
 
 #[cold]
@@ -49,10 +69,31 @@ impl Context<'_> {
             .ok_or_else(|| invalid(format!("unknown function {x}")))?;
         self.ty(t)
     }
-    pub(crate) fn ty(&self, x: TypeIdx) -> Result<&FuncType, Error> {
+    /// The sub type at index `x` (spec 3.1.1 `C.types`).
+    pub(crate) fn sub(&self, x: TypeIdx) -> Result<&SubType, Error> {
         self.types
             .get(x as usize)
             .ok_or_else(|| invalid(format!("unknown type {x}")))
+    }
+    /// The function type at index `x`.
+    pub(crate) fn ty(&self, x: TypeIdx) -> Result<&FuncType, Error> {
+        self.sub(x)?
+            .as_func()
+            .ok_or_else(|| invalid(format!("non-function type {x}")))
+    }
+    /// The fields of the structure type at index `x`.
+    pub(crate) fn struct_ty(&self, x: TypeIdx) -> Result<&[FieldType], Error> {
+        match &self.sub(x)?.comp {
+            CompType::Struct(fs) => Ok(fs),
+            _ => Err(invalid(format!("non-structure type {x}"))),
+        }
+    }
+    /// The element type of the array type at index `x`.
+    pub(crate) fn array_ty(&self, x: TypeIdx) -> Result<FieldType, Error> {
+        match &self.sub(x)?.comp {
+            CompType::Array(ft) => Ok(*ft),
+            _ => Err(invalid(format!("non-array type {x}"))),
+        }
     }
     pub(crate) fn table(&self, x: TableIdx) -> Result<TableType, Error> {
         self.tables
@@ -111,7 +152,7 @@ impl Context<'_> {
             HeapType::Func | HeapType::Extern => Ok(()),
             HeapType::Exn | HeapType::NoExn if f.exceptions => Ok(()),
             HeapType::NoFunc | HeapType::NoExtern if f.function_references => Ok(()),
-            HeapType::Concrete(x) if f.function_references => self.ty(x).map(|_| ()),
+            HeapType::Concrete(x) if f.function_references => self.sub(x).map(|_| ()),
             HeapType::Any
             | HeapType::Eq
             | HeapType::I31
@@ -123,6 +164,13 @@ impl Context<'_> {
                 Ok(())
             }
             _ => Err(invalid("unknown reference type")),
+        }
+    }
+    /// A storage type (spec 3.2.x): a valid value type, or packed.
+    pub(crate) fn storage_type(&self, t: StorageType) -> Result<(), Error> {
+        match t {
+            StorageType::Val(v) => self.val_type(v),
+            StorageType::Packed(_) => Ok(()),
         }
     }
 }
@@ -150,16 +198,25 @@ pub fn validate(module: &mut Module, features: &Features) -> Result<(), Error> {
         data_count: m.data_count,
         tags: Vec::new(),
         refs: HashSet::new(),
-        canon: canonical_types(&m.types)?,
+        canon: Vec::with_capacity(m.types.len()),
+        reg: TypeRegistry::default(),
     };
-    // spec 3.2.2: function types.
-    for t in &m.types {
-        for v in t.params.iter().chain(&t.results) {
-            c.val_type(*v)?;
-        }
-        if t.results.len() > 1 && !f.multi_value {
-            return Err(invalid("invalid result arity"));
-        }
+    // spec 3.4.x: the type section, one recursive group at a time. (A
+    // module built by hand without groups has a group per type.)
+    let singletons;
+    let groups: &[u32] = if m.rec_groups.is_empty() {
+        singletons = vec![1; m.types.len()];
+        &singletons
+    } else {
+        &m.rec_groups
+    };
+    if groups.iter().map(|&n| n as usize).sum::<usize>() != m.types.len() {
+        return Err(invalid("recursive type groups do not cover the types"));
+    }
+    let mut first = 0;
+    for &n in groups {
+        rec_type(&mut c, first, n as usize)?;
+        first += n as usize;
     }
     // spec 3.4.8: imports.
     for i in &m.imports {
@@ -217,6 +274,11 @@ pub fn validate(module: &mut Module, features: &Features) -> Result<(), Error> {
     // (in globals, element segments and exports).
     for g in &m.globals {
         collect_refs(&g.init, &mut c.refs);
+    }
+    for t in &m.tables {
+        if let Some(init) = &t.init {
+            collect_refs(init, &mut c.refs);
+        }
     }
     for e in &m.elems {
         for x in &e.init {
@@ -366,67 +428,72 @@ fn mem_type(t: &MemType) -> Result<(), Error> {
 }
 
 impl Context<'_> {
-    /// Reference subtyping (spec 3.3.1 "Matching"): nullability, then heap
-    /// types: the bottom types below everything in their hierarchy, a
-    /// concrete function type below `func`, and concrete types equal when
-    /// their definitions are (`canon`).
+    /// Reference subtyping (spec 3.3.1 "Matching").
     pub(crate) fn ref_subtype(&self, a: RefType, b: RefType) -> bool {
-        (b.nullable || !a.nullable) && self.heap_subtype(a.heap, b.heap)
+        self.ref_sub(a, b)
     }
 
-    fn heap_subtype(&self, a: HeapType, b: HeapType) -> bool {
-        use HeapType::*;
-        match (a, b) {
-            (Concrete(x), Concrete(y)) => self.canon.get(x as usize) == self.canon.get(y as usize),
-            (Concrete(_), Func)
-            | (NoFunc, Concrete(_))
-            | (NoFunc, Func)
-            | (NoExtern, Extern)
-            | (NoExn, Exn) => true,
-            _ => a == b,
-        }
-    }
-
-    /// Value subtyping (spec 3.3.1): equal, or references in the subtype relation.
+    /// Value subtyping (spec 3.3.1).
     pub(crate) fn val_subtype(&self, a: ValType, b: ValType) -> bool {
-        match (a, b) {
-            (ValType::Ref(a), ValType::Ref(b)) => self.ref_subtype(a, b),
-            _ => a == b,
-        }
+        self.val_sub(a, b)
     }
 }
 
-/// The canonical index of each type (spec 3.x "type equivalence" without
-/// recursive groups): the first type with the same definition, where type
-/// indices inside definitions are compared by their canonical indices.
-/// Definitions may only refer to earlier types.
-fn canonical_types(types: &[FuncType]) -> Result<Vec<u32>, Error> {
-    let mut canon: Vec<u32> = Vec::with_capacity(types.len());
-    let mut seen: std::collections::HashMap<FuncType, u32> = std::collections::HashMap::new();
-    for (i, t) in types.iter().enumerate() {
-        let map = |v: &ValType| -> Result<ValType, Error> {
-            Ok(match v {
-                ValType::Ref(RefType {
-                    nullable,
-                    heap: HeapType::Concrete(x),
-                }) => {
-                    let c = *canon
-                        .get(*x as usize)
-                        .ok_or_else(|| invalid(format!("unknown type {x}")))?;
-                    ValType::Ref(RefType {
-                        nullable: *nullable,
-                        heap: HeapType::Concrete(c),
-                    })
+/// Validates the recursive group of `n` types starting at type index
+/// `first` (spec 3.2.x "Recursive types"): its types may refer to each
+/// other and to earlier types; each declared supertype comes earlier, is
+/// not final, and its composite type is matched by the sub type's.
+fn rec_type(c: &mut Context<'_>, first: usize, n: usize) -> Result<(), Error> {
+    let group = &c.types[first..first + n];
+    let canon = &c.canon;
+    let ids = c.reg.intern_group(group, |x| {
+        let x = x as usize;
+        if x < first {
+            Ok(TypeRef::Id(canon[x]))
+        } else if x < first + n {
+            Ok(TypeRef::InGroup((x - first) as u32))
+        } else {
+            Err(invalid(format!("unknown type {x}")))
+        }
+    })?;
+    c.canon.extend(ids);
+    for (i, t) in group.iter().enumerate() {
+        let x = first + i;
+        match &t.comp {
+            CompType::Func(ft) => {
+                for v in ft.params.iter().chain(&ft.results) {
+                    c.val_type(*v)?;
                 }
-                v => *v,
-            })
-        };
-        let key = FuncType {
-            params: t.params.iter().map(map).collect::<Result<_, _>>()?,
-            results: t.results.iter().map(map).collect::<Result<_, _>>()?,
-        };
-        let c = *seen.entry(key).or_insert(i as u32);
-        canon.push(c);
+                if ft.results.len() > 1 && !c.features.multi_value {
+                    return Err(invalid("invalid result arity"));
+                }
+            }
+            CompType::Struct(fs) => {
+                for ft in fs {
+                    c.storage_type(ft.storage)?;
+                }
+            }
+            CompType::Array(ft) => c.storage_type(ft.storage)?,
+        }
+        if t.supertypes.len() > 1 {
+            return Err(invalid(format!("sub type {x} has more than one supertype")));
+        }
+        for &s in &t.supertypes {
+            let su = c.sub(s)?;
+            if s as usize >= x {
+                return Err(invalid(format!(
+                    "forward use of type {s} in sub type definition"
+                )));
+            }
+            if su.is_final {
+                return Err(invalid(format!("sub type {x} has final super type {s}")));
+            }
+            if !c.comp_sub(&t.comp, &su.comp) {
+                return Err(invalid(format!(
+                    "sub type {x} does not match super type {s}"
+                )));
+            }
+        }
     }
-    Ok(canon)
+    Ok(())
 }

@@ -131,11 +131,16 @@ mod run_mutants {
         (i32.add (call $imp (local.get 0)) (call $b (local.get 0))))
       (func (export "tail") (param i32) (result i32) (return_call $a (local.get 0))))"#;
 
+    /// Zero or null for each type (the module's types are numbers and
+    /// abstract references only).
+    fn zero(t: interp::syntax::ValType) -> Value {
+        Store::new(Config::default())
+            .default_value(t)
+            .unwrap_or(Value::I32(0))
+    }
+
     fn default_args(ty: &interp::syntax::FuncType) -> Vec<Value> {
-        ty.params
-            .iter()
-            .map(|t| Value::default_of(*t).unwrap_or(Value::I32(0)))
-            .collect()
+        ty.params.iter().map(|t| zero(*t)).collect()
     }
 
     proptest! {
@@ -153,7 +158,7 @@ mod run_mutants {
             for (_, _, t) in module.imports() {
                 let v = match t {
                     ExternType::Func(ft) => {
-                        let results: Vec<Value> = ft.results.iter().map(|t| Value::default_of(*t).unwrap_or(Value::I32(0))).collect();
+                        let results: Vec<Value> = ft.results.iter().map(|t| zero(*t)).collect();
                         ExternVal::Func(store.alloc_host_func(ft, move |_, _| HostOutcome::Return(results.clone())))
                     }
                     _ => return Ok(()),

@@ -4,6 +4,7 @@
 
 mod decode;
 mod exec;
+mod gc;
 mod validate;
 
 /// The features a folder of the official suite is run with (as the

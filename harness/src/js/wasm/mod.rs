@@ -309,7 +309,7 @@ impl WasmState {
         };
         if tag == self.js_tag {
             return match fields.first() {
-                Some(Value::ExternRef(Some(a))) => self.extern_value(*a),
+                Some(Value::ExternRef(Some(interp::AnyRef::Host(a)))) => self.extern_value(*a),
                 _ => JsValue::null(),
             };
         }
@@ -328,7 +328,7 @@ impl WasmState {
         let payload = if v.is_null() {
             Value::ExternRef(None)
         } else {
-            Value::ExternRef(Some(self.extern_addr(v)))
+            Value::host_extern(self.extern_addr(v))
         };
         self.store
             .borrow_mut()

@@ -5,8 +5,8 @@
 use super::WasmState;
 use crate::js::adapter::type_error;
 use boa_engine::{Context, JsBigInt, JsResult, JsValue};
-use interp::Value;
 use interp::syntax::{HeapType, RefType, ValType};
+use interp::{AnyRef, Value};
 
 /// The `ValueType` enumeration of descriptors ("anyfunc" is the old name of
 /// "funcref"; "exnref" comes with exception handling).
@@ -43,9 +43,12 @@ pub(crate) fn to_js(st: &WasmState, v: Value, ctx: &mut Context) -> JsResult<JsV
         Value::I64(x) => JsValue::from(JsBigInt::from(x)),
         Value::F32(bits) => JsValue::from(f64::from(f32::from_bits(bits))),
         Value::F64(bits) => JsValue::from(f64::from_bits(bits)),
-        Value::FuncRef(None) | Value::ExternRef(None) => JsValue::null(),
+        Value::FuncRef(None) | Value::ExternRef(None) | Value::AnyRef(None) => JsValue::null(),
         Value::FuncRef(Some(f)) => st.func_object(f, ctx).into(),
-        Value::ExternRef(Some(a)) => st.extern_value(a),
+        Value::ExternRef(Some(AnyRef::Host(a))) => st.extern_value(a),
+        Value::ExternRef(Some(_)) | Value::AnyRef(Some(_)) => {
+            return Err(type_error("GC references are not supported yet"));
+        }
         Value::ExnRef(_) => return Err(type_error("an exnref cannot be passed to JavaScript")),
         Value::V128(_) => return Err(type_error("a v128 value cannot be passed to JavaScript")),
     })
@@ -93,7 +96,7 @@ fn ref_to_wasm(st: &WasmState, v: &JsValue, r: RefType) -> JsResult<Value> {
             if r.heap == HeapType::NoExtern {
                 return Err(type_error("only null is a value of type nullexternref"));
             }
-            Ok(Value::ExternRef(Some(st.extern_addr(v.clone()))))
+            Ok(Value::host_extern(st.extern_addr(v.clone())))
         }
         HeapType::Func | HeapType::NoFunc | HeapType::Concrete(_) => {
             if v.is_null() {
@@ -127,5 +130,8 @@ pub(crate) fn default_value(st: &WasmState, t: ValType, ctx: &mut Context) -> Js
     if t == ValType::EXTERNREF {
         return to_wasm(st, &JsValue::undefined(), t, ctx);
     }
-    Value::default_of(t).ok_or_else(|| type_error("this type has no default value"))
+    st.store
+        .borrow()
+        .default_value(t)
+        .ok_or_else(|| type_error("this type has no default value"))
 }
