@@ -13,7 +13,7 @@ use crate::api::Trap;
 use crate::runtime::heap::{Elem, Obj};
 use crate::runtime::slot::{self, Kind, Slot};
 use crate::runtime::store::Store;
-use crate::syntax::{CompType, FieldType, Pack, RefType};
+use crate::syntax::{CompType, FieldType, HeapType, Pack, RefType};
 
 /// The element type of array type `ty` and how it is stored.
 fn array_elem(store: &Store, ty: u32) -> (FieldType, Elem) {
@@ -387,20 +387,35 @@ pub(crate) fn array_init_elem(
 }
 
 /// `ref.cast rt` (spec 4.4.x): the reference if it is of type `rt` (in the
-/// store's terms), else the trap, with both types described as the
-/// reference interpreter describes them.
-pub(crate) fn cast(store: &Store, r: Slot, rt: RefType) -> Result<Slot, Trap> {
+/// store's terms), else the trap. The message describes both types as the
+/// reference interpreter does: `shown` is `rt` as the module wrote it, and
+/// the value's type is written with the running module's index for it
+/// (`index_of`), or by its kind when that module has no index for it.
+pub(crate) fn cast(
+    store: &Store,
+    r: Slot,
+    rt: RefType,
+    shown: RefType,
+    index_of: impl Fn(u32) -> Option<u32>,
+) -> Result<Slot, Trap> {
     if store.ref_matches(r, rt) {
         return Ok(r);
     }
     let got = if r == 0 {
         "null".to_string()
     } else {
+        let heap = match store.ref_heap_type(r) {
+            HeapType::Concrete(id) => match index_of(id) {
+                Some(x) => HeapType::Concrete(x),
+                None => store.types.get(id).sub.comp.abs(),
+            },
+            h => h,
+        };
         RefType {
             nullable: false,
-            heap: store.ref_heap_type(r),
+            heap,
         }
         .to_string()
     };
-    Err(Trap::CastFailure(format!("expected {rt} but got {got}")))
+    Err(Trap::CastFailure(format!("expected {shown} but got {got}")))
 }

@@ -578,8 +578,10 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
                 vals[sp - 1] = from_bool(store.ref_matches(vals[sp - 1], rt));
             }
             RefCast(rt) => {
-                let rt = store_ref(store, &f, *rt);
-                tri!(gc::cast(store, vals[sp - 1], rt));
+                let want = store_ref(store, &f, *rt);
+                let types = &store.instances[f.inst.0 as usize].types;
+                let index_of = |id| types.iter().position(|&t| t == id).map(|x| x as u32);
+                tri!(gc::cast(store, vals[sp - 1], want, *rt, index_of));
             }
             BrOnCast(b) => {
                 let to = store_ref(store, &f, b.to);

@@ -31,6 +31,11 @@ pub(crate) struct DefType {
     pub(crate) sub: SubType,
     /// The number of supertypes above it (0 for a type declaring none).
     pub(crate) depth: u32,
+    /// A supertype further up the chain (itself at the top): the "jump
+    /// pointers" of a skew-binary ladder, so that finding the supertype at
+    /// a given depth takes a number of steps logarithmic in the chain's
+    /// length, whatever its length.
+    jump: u32,
 }
 
 /// How a type index inside a group being interned resolves.
@@ -113,19 +118,33 @@ impl TypeRegistry {
         for (i, (sub, supers)) in key.iter().enumerate() {
             let mut def = map_sub(sub, &mut |h| Ok::<_, Error>(abs(h)))?;
             let id = first + i as u32;
-            let mut depth = 0;
+            let (mut depth, mut jump) = (0, id);
             for s in supers {
                 if let HeapType::Concrete(sid) = abs(*s) {
                     // A supertype must come earlier (the validator says so
                     // when it does not); a later one is not linked, so that
                     // the chain of supertypes always goes down in id.
-                    if sid < id {
-                        depth = self.defs[sid as usize].depth + 1;
+                    if sid < id && def.supertypes.is_empty() {
+                        let p = &self.defs[sid as usize];
+                        depth = p.depth + 1;
+                        // Skip as far as the parent's own jump does, twice,
+                        // when those two jumps are equally long.
+                        let j = &self.defs[p.jump as usize];
+                        let jj = &self.defs[j.jump as usize];
+                        jump = if p.jump != sid && p.depth - j.depth == j.depth - jj.depth {
+                            j.jump
+                        } else {
+                            sid
+                        };
                         def.supertypes.push(sid);
                     }
                 }
             }
-            self.defs.push(DefType { sub: def, depth });
+            self.defs.push(DefType {
+                sub: def,
+                depth,
+                jump,
+            });
         }
         self.groups.insert(key, first);
         Ok((first..first + group.len() as u32).collect())
@@ -143,14 +162,17 @@ impl TypeRegistry {
     /// "Defined types"): equal, or `b` is on `a`'s chain of supertypes.
     pub(crate) fn is_subtype(&self, mut a: u32, b: u32) -> bool {
         let want = self.defs[b as usize].depth;
-        while a != b {
+        // Climb to `b`'s depth: by the jump pointer when it does not
+        // overshoot, else one supertype up.
+        while self.defs[a as usize].depth > want {
             let d = &self.defs[a as usize];
-            if d.depth <= want {
-                return false;
-            }
-            a = d.sub.supertypes[0];
+            a = if self.defs[d.jump as usize].depth >= want {
+                d.jump
+            } else {
+                d.sub.supertypes[0]
+            };
         }
-        true
+        a == b
     }
 
     /// The function type of a defined type, if it is one.
