@@ -13,6 +13,18 @@
 const T = {
   i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b,
   funcref: 0x70, externref: 0x6f, exnref: 0x69,
+  // GC: the abstract reference types, and `(ref $t)` / `(ref null $t)`.
+  anyref: 0x6e, eqref: 0x6d, i31ref: 0x6c, structref: 0x6b, arrayref: 0x6a,
+  nullref: 0x71, nullexternref: 0x72, nullfuncref: 0x73,
+  i8: 0x78, i16: 0x77,
+  ref: (heap) => [0x64, ...s32(heap)],
+  refNull: (heap) => [0x63, ...s32(heap)],
+};
+
+// Abstract heap types, for T.ref/T.refNull and the GC instructions.
+const HEAP = {
+  any: -0x12, eq: -0x13, i31: -0x14, struct: -0x15, array: -0x16, none: -0x0f,
+  func: -0x10, nofunc: -0x0d, extern: -0x11, noextern: -0x0e,
 };
 
 const op = {
@@ -37,7 +49,30 @@ const op = {
   f32_add: 0x92, f64_add: 0xa0, f64_mul: 0xa2,
   i32_wrap_i64: 0xa7, i64_extend_i32_s: 0xac, i64_extend_i32_u: 0xad,
   f64_convert_i32_s: 0xb7,
-  ref_null: 0xd0, ref_is_null: 0xd1, ref_func: 0xd2,
+  ref_null: 0xd0, ref_is_null: 0xd1, ref_func: 0xd2, ref_eq: 0xd3, ref_as_non_null: 0xd4,
+};
+
+// The GC instructions (prefix 0xfb): `gc.struct_new(x)` is the bytes of
+// `struct.new x`; immediates follow as the spec's binary format has them.
+const gc = {
+  struct_new: (x) => [0xfb, 0x00, ...u32(x)],
+  struct_new_default: (x) => [0xfb, 0x01, ...u32(x)],
+  struct_get: (x, i) => [0xfb, 0x02, ...u32(x), ...u32(i)],
+  struct_set: (x, i) => [0xfb, 0x05, ...u32(x), ...u32(i)],
+  array_new: (x) => [0xfb, 0x06, ...u32(x)],
+  array_new_default: (x) => [0xfb, 0x07, ...u32(x)],
+  array_new_fixed: (x, n) => [0xfb, 0x08, ...u32(x), ...u32(n)],
+  array_get: (x) => [0xfb, 0x0b, ...u32(x)],
+  array_set: (x) => [0xfb, 0x0e, ...u32(x)],
+  array_len: [0xfb, 0x0f],
+  ref_test: (heap) => [0xfb, 0x14, ...s32(heap)],
+  ref_test_null: (heap) => [0xfb, 0x15, ...s32(heap)],
+  ref_cast: (heap) => [0xfb, 0x16, ...s32(heap)],
+  any_convert_extern: [0xfb, 0x1a],
+  extern_convert_any: [0xfb, 0x1b],
+  ref_i31: [0xfb, 0x1c],
+  i31_get_s: [0xfb, 0x1d],
+  i31_get_u: [0xfb, 0x1e],
 };
 
 // Block types and catch clause kinds.
@@ -147,13 +182,28 @@ class WasmBuilder {
 
   // The index of the function type [params] -> [results].
   type(params, results) {
-    const bytes = [0x60, ...vec(params.map((t) => [t])), ...vec(results.map((t) => [t]))];
+    const bytes = [0x60, ...vec(params.map((t) => [t].flat())), ...vec(results.map((t) => [t].flat()))];
     const key = bytes.join(",");
     let i = this.types.findIndex((t) => t.join(",") === key);
     if (i < 0) {
       i = this.types.length;
       this.types.push(bytes);
     }
+    return i;
+  }
+
+  // A structure type of `fields` ([{ type, mutable }], a type being a
+  // T value) as a type definition of its own; returns its index.
+  structType(fields) {
+    const i = this.types.length;
+    this.types.push([0x5f, ...vec(fields.map((f) => [...[f.type].flat(), f.mutable ? 1 : 0]))]);
+    return i;
+  }
+
+  // An array type of elements of `type`.
+  arrayType(type, mutable) {
+    const i = this.types.length;
+    this.types.push([0x5e, ...[type].flat(), mutable ? 1 : 0]);
     return i;
   }
 
@@ -175,7 +225,7 @@ class WasmBuilder {
     return this.addImport(module, name, "table", [elemType, ...limits(min, max)]);
   }
   importGlobal(module, name, type, mutable) {
-    return this.addImport(module, name, "global", [type, mutable ? 1 : 0]);
+    return this.addImport(module, name, "global", [...[type].flat(), mutable ? 1 : 0]);
   }
   importTag(module, name, params) {
     return this.addImport(module, name, "tag", [0, ...u32(this.type(params, []))]);
@@ -199,7 +249,7 @@ class WasmBuilder {
 
   table(elemType, min, max, exportName) {
     const index = this.counts.table++;
-    this.tables.push([elemType, ...limits(min, max)]);
+    this.tables.push([...[elemType].flat(), ...limits(min, max)]);
     if (exportName !== undefined) this.export(exportName, "table", index);
     return index;
   }
@@ -207,7 +257,7 @@ class WasmBuilder {
   // A global with an initialiser given as constant-expression bytes.
   global(type, mutable, init, exportName) {
     const index = this.counts.global++;
-    this.globals.push([type, mutable ? 1 : 0, ...flatten(init), op.end]);
+    this.globals.push([...[type].flat(), mutable ? 1 : 0, ...flatten(init), op.end]);
     if (exportName !== undefined) this.export(exportName, "global", index);
     return index;
   }
@@ -266,7 +316,7 @@ class WasmBuilder {
     sectionVec(9, this.elems);
     if (this.datas.length) section(12, u32(this.datas.length));
     sectionVec(10, this.funcs.map((f) => {
-      const locals = vec(f.locals.map((t) => [1, t]));
+      const locals = vec(f.locals.map((t) => [1, ...[t].flat()]));
       const body = [...locals, ...f.body, op.end];
       return [...u32(body.length), ...body];
     }));

@@ -41,6 +41,8 @@ pub(crate) fn new_exported_function(st: &WasmState, f: FuncAddr, ctx: &mut Conte
 /// several: a new Array).
 pub(crate) fn call_exported(f: FuncAddr, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     let st = state(ctx);
+    // A safe point: no converted value is in flight.
+    st.maybe_collect();
     let ty = st.store.borrow().func_type(f).clone();
     // Step: a v128 or exnref parameter or result is a TypeError.
     if !crosses_boundary(&ty) {
@@ -158,7 +160,7 @@ pub(crate) fn drive_until_await(
         let suspended = match exit {
             Exit::Returned(vs) => return Ok(Driven::Finished(vs)),
             Exit::Trapped(t) => return Err(st.trap_error(&t, ctx)),
-            Exit::Thrown(e) => return Err(boa_engine::JsError::from_opaque(st.exn_to_js(e))),
+            Exit::Thrown(e) => return Err(boa_engine::JsError::from_opaque(st.exn_to_js(e, ctx))),
             Exit::Suspended(s) => s,
         };
         let SuspendReason::Host { func, token } = suspended.reason().clone() else {
@@ -197,7 +199,7 @@ pub(crate) fn resume(
         Ok(results) => suspended.resume(&mut st.store.borrow_mut(), &results),
         Err(e) => {
             let v = thrown_value(e, ctx)?;
-            let exn = st.js_to_exn(v);
+            let exn = st.js_to_exn(v, ctx);
             suspended.resume_throw(&mut st.store.borrow_mut(), exn)
         }
     };

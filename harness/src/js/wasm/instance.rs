@@ -110,7 +110,7 @@ fn instantiation_error(st: &WasmState, e: &Error, ctx: &mut Context) -> JsError 
     match e {
         Error::Link(m) => error_of(&st.classes.link_error, m, ctx),
         Error::Uninstantiable(t) => st.trap_error(t, ctx),
-        Error::UncaughtException(x) => JsError::from_opaque(st.exn_to_js(*x)),
+        Error::UncaughtException(x) => JsError::from_opaque(st.exn_to_js(*x, ctx)),
         Error::Malformed { .. } | Error::Invalid(_) => {
             error_of(&st.classes.compile_error, &e.to_string(), ctx)
         }

@@ -12,6 +12,7 @@
 //! Exception, JSTag) and the error classes here.
 
 mod func;
+mod gc;
 mod global;
 mod instance;
 mod jspi;
@@ -59,7 +60,6 @@ struct Caches {
     tables: HashMap<TableAddr, JsObject>,
     globals: HashMap<GlobalAddr, JsObject>,
     tags: HashMap<TagAddr, JsObject>,
-    exceptions: HashMap<ExnAddr, JsObject>,
 }
 
 /// What a host function created from JS does when wasm calls it.
@@ -101,9 +101,11 @@ pub(crate) struct WasmState {
     pub(crate) js_tag: TagAddr,
     pub(crate) classes: Classes,
     caches: RefCell<Caches>,
-    /// Host references by `ExternAddr`: every JS value that entered wasm as
-    /// an `externref`. Not collected (there is no GC across the boundary).
-    externs: RefCell<Vec<JsValue>>,
+    /// The JS values wasm holds as host references (JS API "host value
+    /// cache"), released once wasm cannot reach them (`gc`).
+    hosts: RefCell<gc::HostValues>,
+    /// The weak caches of Exported GC Objects and Exception objects (`gc`).
+    wrappers: gc::Wrappers,
     /// Host functions by the token they suspend with.
     pub(crate) host_imports: RefCell<Vec<HostImport>>,
     /// The names (function indices) of host functions created from JS.
@@ -182,18 +184,6 @@ impl WasmState {
         self.contexts.borrow().iter().any(|c| c.promising)
     }
 
-    /// The JS value of an `externref`'s host handle.
-    pub(crate) fn extern_value(&self, a: interp::ExternAddr) -> JsValue {
-        self.externs.borrow()[a.0 as usize].clone()
-    }
-
-    /// A host handle for a JS value entering wasm as a reference.
-    pub(crate) fn extern_addr(&self, v: JsValue) -> interp::ExternAddr {
-        let mut e = self.externs.borrow_mut();
-        e.push(v);
-        interp::ExternAddr(e.len() as u32 - 1)
-    }
-
     /// The Exported Function for `f` (JS API "a new Exported Function"),
     /// made once.
     pub(crate) fn func_object(&self, f: FuncAddr, ctx: &mut Context) -> JsObject {
@@ -267,16 +257,9 @@ impl WasmState {
     /// The Exception object for `e` (JS API "Exception object cache"), so
     /// that an exception that came from JS goes back as the same object.
     pub(crate) fn exception_object(&self, e: ExnAddr) -> JsObject {
-        self.cached(
-            |c| &mut c.exceptions,
-            e,
-            || tag::new_exception_object(&self.classes.exception.prototype, e),
-        )
-    }
-
-    /// Records the object made by the Exception constructor for `e`.
-    pub(crate) fn remember_exception(&self, e: ExnAddr, o: JsObject) {
-        self.caches.borrow_mut().exceptions.insert(e, o);
+        self.exception_object_with(e, |anchor| {
+            tag::new_exception_object(&self.classes.exception.prototype, e, anchor)
+        })
     }
 
     /// Records the object made by the Memory constructor for `m`.
@@ -302,14 +285,16 @@ impl WasmState {
     /// An uncaught wasm exception as the value JS sees thrown (JS API "call
     /// an Exported Function", step for an exception): the payload of a JS
     /// tag exception, else the Exception object.
-    pub(crate) fn exn_to_js(&self, e: ExnAddr) -> JsValue {
+    pub(crate) fn exn_to_js(&self, e: ExnAddr, ctx: &mut Context) -> JsValue {
         let (tag, fields) = {
             let store = self.store.borrow();
             (store.exn_tag(e), store.exn_fields(e))
         };
         if tag == self.js_tag {
             return match fields.first() {
-                Some(Value::ExternRef(Some(interp::AnyRef::Host(a)))) => self.extern_value(*a),
+                Some(Value::ExternRef(Some(r))) => {
+                    gc::any_to_js(self, *r, ctx).unwrap_or_else(|_| JsValue::undefined())
+                }
                 _ => JsValue::null(),
             };
         }
@@ -319,16 +304,19 @@ impl WasmState {
     /// A JS value thrown into wasm (JS API "throw a JavaScript exception"):
     /// a `WebAssembly.Exception` is its own exception; any other value
     /// travels in a new exception of the JS tag.
-    pub(crate) fn js_to_exn(&self, v: JsValue) -> ExnAddr {
+    pub(crate) fn js_to_exn(&self, v: JsValue, ctx: &mut Context) -> ExnAddr {
         if let Some(o) = v.as_object()
             && let Some(e) = o.downcast_ref::<tag::ExceptionData>()
         {
             return e.exn;
         }
+        // The payload is ToWebAssemblyValue(v, externref).
         let payload = if v.is_null() {
             Value::ExternRef(None)
         } else {
-            Value::host_extern(self.extern_addr(v))
+            let r = gc::any_from_js(self, &v, ctx)
+                .unwrap_or_else(|_| interp::AnyRef::Host(self.host_addr(v.clone())));
+            Value::ExternRef(Some(r))
         };
         self.store
             .borrow_mut()
@@ -477,7 +465,8 @@ pub(crate) fn install(ctx: &mut Context, stacks: Stacks) -> JsResult<()> {
         js_tag,
         classes,
         caches: RefCell::default(),
-        externs: RefCell::default(),
+        hosts: RefCell::default(),
+        wrappers: gc::Wrappers::default(),
         host_imports: RefCell::default(),
         host_names: RefCell::default(),
         host_args: Rc::default(),

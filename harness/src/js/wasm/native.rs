@@ -138,7 +138,10 @@ pub(crate) fn resume(
 fn reply_of(st: &WasmState, outcome: JsResult<Vec<Value>>, ctx: &mut Context) -> JsResult<Reply> {
     Ok(match outcome {
         Ok(vs) => Reply::Results(vs),
-        Err(e) => Reply::Throw(st.js_to_exn(thrown_value(e, ctx)?)),
+        Err(e) => Reply::Throw({
+            let v = thrown_value(e, ctx)?;
+            st.js_to_exn(v, ctx)
+        }),
     })
 }
 
@@ -158,7 +161,7 @@ fn drive(
             FiberState::Returned(Outcome::Returned(vs)) => return Ok(Driven::Finished(vs)),
             FiberState::Returned(Outcome::Trapped(t)) => return Err(st.trap_error(&t, ctx)),
             FiberState::Returned(Outcome::Thrown(e)) => {
-                return Err(JsError::from_opaque(st.exn_to_js(e)));
+                return Err(JsError::from_opaque(st.exn_to_js(e, ctx)));
             }
             FiberState::Returned(Outcome::Misuse(m)) => return Err(type_error(m)),
             FiberState::Yielded(Request::Host { func, token, args }) => (func, token, args),

@@ -3,6 +3,7 @@
 //! `new WebAssembly.Exception(tag, payload, options)`, `getArg` and `is`.
 //! `WebAssembly.JSTag`, the tag JS values travel with, is made in `super`.
 
+use super::gc::Anchor;
 use super::memory::{dictionary, enforce_range_u32};
 use super::state;
 use super::values::{parse_value_type, to_js, to_wasm};
@@ -11,7 +12,7 @@ use crate::js::adapter::{
     require_new, this_object, type_error,
 };
 use boa_engine::{Context, JsData, JsObject, JsResult, JsValue, js_string};
-use boa_gc::{Finalize, Trace};
+use boa_gc::{Finalize, Gc, Trace};
 use interp::syntax::FuncType;
 use interp::{ExnAddr, TagAddr};
 
@@ -22,11 +23,14 @@ pub(crate) struct TagData {
     pub(crate) addr: TagAddr,
 }
 
-/// An `Exception` object's data: `[[Address]]` of the exception.
+/// An `Exception` object's data: `[[Address]]` of the exception, and the
+/// anchor by which the realm's Exception object cache holds the object
+/// weakly (`gc.rs`).
 #[derive(Clone, Trace, Finalize, JsData)]
 pub(crate) struct ExceptionData {
     #[unsafe_ignore_trace]
     pub(crate) exn: ExnAddr,
+    anchor: Gc<Anchor>,
 }
 
 /// `interface Tag`.
@@ -55,9 +59,9 @@ pub(crate) fn new_tag_object(proto: &JsObject, t: TagAddr) -> JsObject {
     new_object(proto.clone(), TagData { addr: t })
 }
 
-/// An Exception object for `e`.
-pub(crate) fn new_exception_object(proto: &JsObject, e: ExnAddr) -> JsObject {
-    new_object(proto.clone(), ExceptionData { exn: e })
+/// An Exception object for `e`, holding `anchor`.
+pub(crate) fn new_exception_object(proto: &JsObject, e: ExnAddr, anchor: Gc<Anchor>) -> JsObject {
+    new_object(proto.clone(), ExceptionData { exn: e, anchor })
 }
 
 /// A Tag argument, or a TypeError.
@@ -146,8 +150,9 @@ fn exception_constructor(
         .borrow_mut()
         .alloc_exn(tag, &fields)
         .map_err(|e| type_error(e.to_string()))?;
-    let o = new_exception_object(&proto, exn);
-    st.remember_exception(exn, o.clone());
+    let anchor = Anchor::new();
+    let o = new_exception_object(&proto, exn, anchor.clone());
+    st.remember_exception(exn, &o, &anchor);
     Ok(o.into())
 }
 

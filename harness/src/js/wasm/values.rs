@@ -5,8 +5,8 @@
 use super::WasmState;
 use crate::js::adapter::type_error;
 use boa_engine::{Context, JsBigInt, JsResult, JsValue};
+use interp::Value;
 use interp::syntax::{HeapType, RefType, ValType};
-use interp::{AnyRef, Value};
 
 /// The `ValueType` enumeration of descriptors ("anyfunc" is the old name of
 /// "funcref"; "exnref" comes with exception handling).
@@ -45,10 +45,8 @@ pub(crate) fn to_js(st: &WasmState, v: Value, ctx: &mut Context) -> JsResult<JsV
         Value::F64(bits) => JsValue::from(f64::from_bits(bits)),
         Value::FuncRef(None) | Value::ExternRef(None) | Value::AnyRef(None) => JsValue::null(),
         Value::FuncRef(Some(f)) => st.func_object(f, ctx).into(),
-        Value::ExternRef(Some(AnyRef::Host(a))) => st.extern_value(a),
-        Value::ExternRef(Some(_)) | Value::AnyRef(Some(_)) => {
-            return Err(type_error("GC references are not supported yet"));
-        }
+        // `ref.extern r` is ToJSValue(r).
+        Value::ExternRef(Some(r)) | Value::AnyRef(Some(r)) => super::gc::any_to_js(st, r, ctx)?,
         Value::ExnRef(_) => return Err(type_error("an exnref cannot be passed to JavaScript")),
         Value::V128(_) => return Err(type_error("a v128 value cannot be passed to JavaScript")),
     })
@@ -78,49 +76,44 @@ pub(crate) fn to_wasm(
             })
         }
         ValType::V128 => return Err(type_error("a v128 value cannot be passed from JavaScript")),
-        ValType::Ref(r) => ref_to_wasm(st, v, r)?,
+        ValType::Ref(r) => ref_to_wasm(st, v, r, ctx)?,
     })
 }
 
-fn ref_to_wasm(st: &WasmState, v: &JsValue, r: RefType) -> JsResult<Value> {
-    match r.heap {
-        HeapType::Extern | HeapType::NoExtern => {
-            if v.is_null() {
-                if !r.nullable {
-                    return Err(type_error(
-                        "null is not a value of a non-nullable reference type",
-                    ));
-                }
-                return Ok(Value::ExternRef(None));
-            }
-            if r.heap == HeapType::NoExtern {
-                return Err(type_error("only null is a value of type nullexternref"));
-            }
-            Ok(Value::host_extern(st.extern_addr(v.clone())))
+/// ToWebAssemblyValue (JS API) for a reference type: null; for the extern
+/// hierarchy, the value as an `anyref`, externalised; an Exported Function
+/// for the func hierarchy; a Number that fits an `i31`; an Exported GC
+/// Object's wasm object; or else a host reference. Then the value's type
+/// must match `r` (a TypeError otherwise).
+fn ref_to_wasm(st: &WasmState, v: &JsValue, r: RefType, ctx: &mut Context) -> JsResult<Value> {
+    let top = st.store.borrow().top_heap_type(r.heap);
+    let value = if v.is_null() {
+        st.store
+            .borrow()
+            .default_value(ValType::Ref(RefType {
+                nullable: true,
+                ..r
+            }))
+            .expect("a nullable type has a default")
+    } else {
+        match top {
+            HeapType::Exn => return Err(type_error("an exnref cannot be passed from JavaScript")),
+            HeapType::Extern => Value::ExternRef(Some(super::gc::any_from_js(st, v, ctx)?)),
+            HeapType::Func => match v.as_object().and_then(|o| st.func_addr_of(&o)) {
+                Some(f) => Value::FuncRef(Some(f)),
+                None => return Err(type_error("the value is not a WebAssembly function")),
+            },
+            _ => Value::AnyRef(Some(super::gc::any_from_js(st, v, ctx)?)),
         }
-        HeapType::Func | HeapType::NoFunc | HeapType::Concrete(_) => {
-            if v.is_null() {
-                if !r.nullable {
-                    return Err(type_error(
-                        "null is not a value of a non-nullable reference type",
-                    ));
-                }
-                return Ok(Value::FuncRef(None));
-            }
-            let f = v
-                .as_object()
-                .and_then(|o| st.func_addr_of(&o))
-                .ok_or_else(|| type_error("the value is not a WebAssembly function"))?;
-            if !st.store.borrow().func_has_heap_type(f, r.heap) {
-                return Err(type_error("the function is not of the expected type"));
-            }
-            Ok(Value::FuncRef(Some(f)))
-        }
-        HeapType::Exn | HeapType::NoExn => {
-            Err(type_error("an exnref cannot be passed from JavaScript"))
-        }
-        _ => Err(type_error("GC references are not supported yet")),
+    };
+    if !st.store.borrow().has_type(&value, ValType::Ref(r)) {
+        return Err(type_error(if v.is_null() {
+            "null is not a value of a non-nullable reference type".to_string()
+        } else {
+            format!("the value is not of type {r}")
+        }));
     }
+    Ok(value)
 }
 
 /// DefaultValue (JS API): the value a descriptor-made global or table
