@@ -109,7 +109,14 @@ fn storage_type(r: &mut Reader<'_>, f: &Features) -> Result<StorageType, Error> 
             r.byte()?;
             Ok(StorageType::Packed(PackedType::I16))
         }
-        _ => Ok(StorageType::Val(val_type(r, f)?)),
+        _ => {
+            // Neither a value type nor a packed type: the reference
+            // interpreter tries both, and reports the last.
+            let at = r.offset();
+            val_type(r, f)
+                .map(StorageType::Val)
+                .map_err(|_| crate::binary::reader::malformed(at, "malformed storage type"))
+        }
     }
 }
 
@@ -127,6 +134,9 @@ fn field_type(r: &mut Reader<'_>, f: &Features) -> Result<FieldType, Error> {
 /// `0x5e` array (the last two with GC only).
 fn comp_type(r: &mut Reader<'_>, f: &Features) -> Result<CompType, Error> {
     match r.byte()? {
+        // The forms are one-byte signed LEB128 numbers (`s7`): a longer
+        // encoding is one byte too many.
+        b if b & 0x80 != 0 => Err(r.err("integer representation too long")),
         0x60 => Ok(CompType::Func(func_type_body(r, f)?)),
         0x5f if f.gc => Ok(CompType::Struct(r.vec(|r| field_type(r, f))?)),
         0x5e if f.gc => Ok(CompType::Array(field_type(r, f)?)),

@@ -185,6 +185,8 @@ pub(crate) struct Heap {
     hosts_reached: HashSet<u32>,
     /// How many collections have run.
     collections: u64,
+    /// The most bytes the heap has held at once.
+    peak: u64,
 }
 
 impl Heap {
@@ -232,6 +234,11 @@ impl Heap {
         self.bytes.saturating_add(need) > self.threshold.max(MIN_THRESHOLD)
     }
 
+    /// The most bytes the heap has held at once so far.
+    pub(crate) fn peak(&self) -> u64 {
+        self.peak
+    }
+
     /// The number of collections so far.
     pub(crate) fn collections(&self) -> u64 {
         self.collections
@@ -259,6 +266,7 @@ impl Heap {
             }
         };
         self.bytes = total;
+        self.peak = self.peak.max(total);
         Some(a)
     }
 

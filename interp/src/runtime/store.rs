@@ -586,6 +586,11 @@ impl Store {
         self.heap.bytes()
     }
 
+    /// The most bytes the heap has held at once since the store was made.
+    pub fn heap_peak_bytes(&self) -> u64 {
+        self.heap.peak()
+    }
+
     /// Whether the last collection found host reference `a` reachable from
     /// wasm (a global, table, segment, object, suspended or running
     /// computation). An embedder that maps host references to its own

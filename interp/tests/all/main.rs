@@ -2,6 +2,7 @@
 //! validation against the official suite's modules, execution, and the
 //! suspend/resume API.
 
+mod big_types;
 mod decode;
 mod exec;
 mod gc;
