@@ -173,3 +173,34 @@ test("the JS tag carries an i31 payload as a Number", () => {
   const e = b.instantiate({ m: { tag: WebAssembly.JSTag, thrower: () => { throw 5; } } }).exports;
   assertEq(e.caught(), 1);
 });
+
+promiseTest("a promising call keeps its structures across collections while suspended", async () => {
+  const b = new WasmBuilder();
+  const s = b.structType([{ type: T.i64, mutable: false }, { type: T.i64, mutable: false }]);
+  const wait = b.importFunc("m", "wait", [], []);
+  // hold(x): a structure of x and 2x in a local, a suspension, then x + 2x.
+  b.func([T.i64], [T.i64], [
+    op.local_get, 0, op.local_get, 0, op.local_get, 0, op.i64_add, gc.struct_new(s), op.local_set, 1,
+    op.call, wait,
+    op.local_get, 1, gc.struct_get(s, 0), op.local_get, 1, gc.struct_get(s, 1), op.i64_add,
+  ], { export: "hold", locals: [T.refNull(s)] });
+  // churn(n): n structures made and dropped.
+  b.func([T.i32], [], [
+    op.block, BLOCK_EMPTY, op.loop, BLOCK_EMPTY,
+    op.local_get, 0, op.i32_eqz, op.br_if, 1,
+    op.i64_const, 1, op.i64_const, 2, gc.struct_new(s), op.drop,
+    op.local_get, 0, op.i32_const, 1, op.i32_sub, op.local_set, 0,
+    op.br, 0, op.end, op.end,
+  ], { export: "churn" });
+  const waiting = [];
+  const e = b.instantiate({ m: { wait: new WebAssembly.Suspending(() => new Promise((r) => { waiting.push(r); })) } }).exports;
+  const hold = WebAssembly.promising(e.hold);
+  const results = [hold(10n), hold(20n)];
+  e.churn(400000);
+  waiting.shift()();
+  await new Promise((r) => setTimeout(r, 0));
+  e.churn(400000);
+  waiting.shift()();
+  assertEq(await results[0], 30n);
+  assertEq(await results[1], 60n);
+});
