@@ -25,11 +25,23 @@ fn best_of(mut f: impl FnMut() -> i64, expect: i64, who: &str, k: &Kernel) -> Du
 }
 
 fn ours(k: &Kernel, bytes: &[u8]) -> Duration {
-    use interp::{Config, Exit, ExternVal, Features, Module, Store, Value};
+    use interp::syntax::{FuncType, ValType};
+    use interp::{Config, Exit, ExternVal, Features, HostOutcome, Module, Store, Value};
     let module = Module::new(bytes, &Features::default()).expect("kernel is valid");
     let mut store = Store::new(Config::default());
+    let mut imports = Vec::new();
+    if k.host {
+        let inc =
+            store.alloc_host_func(FuncType::new([ValType::I32], [ValType::I32]), |_, args| {
+                match args {
+                    [Value::I32(x)] => HostOutcome::Return(vec![Value::I32(x.wrapping_add(1))]),
+                    _ => unreachable!("typed call"),
+                }
+            });
+        imports.push(ExternVal::Func(inc));
+    }
     let inst = store
-        .instantiate(&module, &[])
+        .instantiate(&module, &imports)
         .expect("kernel instantiates");
     let Some(ExternVal::Func(run)) = store.export(inst, "run") else {
         panic!("no run export")
@@ -55,7 +67,12 @@ fn wasmi(k: &Kernel, bytes: &[u8]) -> Duration {
     let engine = wasmi::Engine::default();
     let module = wasmi::Module::new(&engine, bytes).expect("kernel is valid");
     let mut store = wasmi::Store::new(&engine, ());
-    let linker = wasmi::Linker::<()>::new(&engine);
+    let mut linker = wasmi::Linker::<()>::new(&engine);
+    if k.host {
+        linker
+            .func_wrap("env", "inc", |x: i32| x.wrapping_add(1))
+            .expect("defines the import");
+    }
     let inst = linker
         .instantiate_and_start(&mut store, &module)
         .expect("kernel instantiates");
@@ -74,7 +91,7 @@ fn main() {
     // `cargo bench` passes `--bench`; a filter argument selects kernels by substring.
     let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with("--"));
     println!(
-        "{:<22} {:>12} {:>12} {:>12}",
+        "{:<26} {:>12} {:>12} {:>12}",
         "kernel", "ours", "wasmi", "ours/wasmi"
     );
     let mut log_sum = 0.0;
@@ -87,7 +104,7 @@ fn main() {
         let a = ours(k, &bytes);
         if !k.in_wasmi {
             println!(
-                "{:<22} {:>9.2} ms {:>12} {:>12}",
+                "{:<26} {:>9.2} ms {:>12} {:>12}",
                 k.name,
                 ms(a),
                 "n/a",
@@ -100,7 +117,7 @@ fn main() {
         log_sum += ratio.ln();
         n += 1;
         println!(
-            "{:<22} {:>9.2} ms {:>9.2} ms {:>12.2}",
+            "{:<26} {:>9.2} ms {:>9.2} ms {:>12.2}",
             k.name,
             ms(a),
             ms(b),
