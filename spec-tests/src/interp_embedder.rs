@@ -171,12 +171,16 @@ impl InterpEmbedder {
             .store
             .exn_fields(e)
             .iter()
-            .map(|v| v.to_string())
+            .map(|v| text_of(v))
             .collect();
         Outcome::Exception(format!(
-            "exception of tag {} with fields [{}]",
+            "exception (tag {}) with fields: {}",
             self.store.exn_tag(e).0,
-            fields.join(", ")
+            if fields.is_empty() {
+                "none".to_string()
+            } else {
+                fields.join(" ")
+            }
         ))
     }
 
@@ -268,6 +272,12 @@ fn trap_outcome(t: &Trap) -> Outcome {
     }
 }
 
+/// A value of the interpreter in the text format (`(i32.const 1)`; a
+/// non-null function or exception reference as `(ref.func)`, `(ref.exn)`).
+pub fn text_of(v: &Value) -> String {
+    to_val(v).map_or_else(|e| e, |v| v.to_string())
+}
+
 fn to_val(v: &Value) -> Result<Val, String> {
     Ok(match *v {
         Value::I32(x) => Val::I32(x),
@@ -307,8 +317,9 @@ impl Embedder for InterpEmbedder {
 
     fn compile(&mut self, bytes: &[u8]) -> Result<Module, CompileError> {
         Module::new(bytes, &self.features).map_err(|e| match e {
-            Error::Malformed { .. } => CompileError::Malformed(e.to_string()),
-            _ => CompileError::Invalid(e.to_string()),
+            Error::Malformed { message, .. } => CompileError::Malformed(message),
+            Error::Invalid(m) => CompileError::Invalid(m),
+            e => CompileError::Invalid(e.to_string()),
         })
     }
 
@@ -331,6 +342,7 @@ impl Embedder for InterpEmbedder {
             .map_err(|e| match e {
                 Error::Uninstantiable(t) => InstantiateError::Trap(trap_outcome(&t)),
                 Error::UncaughtException(e) => InstantiateError::Trap(self.exception(e)),
+                Error::Link(m) => InstantiateError::Link(m),
                 e => InstantiateError::Link(e.to_string()),
             })?;
         if let Some(f) = start {

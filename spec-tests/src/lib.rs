@@ -10,7 +10,8 @@
 mod embedder;
 mod interp_embedder;
 mod runner;
+pub mod text;
 
 pub use embedder::{CompileError, Embedder, InstantiateError, Outcome, Val};
-pub use interp_embedder::{InterpEmbedder, Mode, features_for_path, spectest};
-pub use runner::{Failure, Report, run_wast};
+pub use interp_embedder::{InterpEmbedder, Mode, features_for_path, spectest, text_of};
+pub use runner::{DirectiveResult, Report, run_wast, run_wast_with};
