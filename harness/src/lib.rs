@@ -1,11 +1,13 @@
 //! The `wasm-ref` command line (`cli`, one module per command), argument
 //! parsing of `run` values, types in the text format (`types_text`), JSON
-//! output (`json`), and the JavaScript runner (`js`), where the WebAssembly JS API lives.
+//! output (`json`), the `.wast` to JavaScript converter (`wast2js`), and
+//! the JavaScript runner (`js`), where the WebAssembly JS API lives.
 
 pub mod cli;
 pub mod js;
 pub mod json;
 pub mod types_text;
+pub mod wast2js;
 
 use interp::Value;
 use interp::syntax::ValType;

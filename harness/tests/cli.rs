@@ -238,7 +238,7 @@ fn bad_usage_and_bad_input_get_one_line_and_exit_status_2() {
     );
     let binary = temp_file("binary.wast", b"\xff\xfe(module)");
     let invalid = temp_file("invalid.wat", b"(module (func (result i32)))");
-    let cases: [(&[&str], &str); 14] = [
+    let cases: [(&[&str], &str); 16] = [
         (
             &["wast", "--bogus", "x.wast"],
             "wast: unknown option --bogus",
@@ -293,6 +293,11 @@ fn bad_usage_and_bad_input_get_one_line_and_exit_status_2() {
             "past the end",
         ),
         (&["nonsense"], "no command \"nonsense\""),
+        (
+            &["wast2js", &unknown],
+            "unknown.wast:2:4: parse error: unexpected token",
+        ),
+        (&["wast2js"], "wast2js: no script given"),
     ];
     for (args, says) in cases {
         let (code, out, err) = wasm_ref_status(args);
@@ -346,7 +351,7 @@ fn wast_verbose_lists_each_directive_and_json_gives_one_object_each() {
 
 #[test]
 fn every_command_has_help_and_there_is_a_version() {
-    for command in ["wast", "run", "js", "wat"] {
+    for command in ["wast", "run", "wast2js", "js", "wat"] {
         let (code, out, err) = wasm_ref_status(&[command, "--help"]);
         assert_eq!(code, 0, "{command}: {err}");
         assert!(
@@ -363,4 +368,5 @@ fn every_command_has_help_and_there_is_a_version() {
     assert_eq!(out, format!("wasm-ref {}\n", env!("CARGO_PKG_VERSION")));
     let (code, out, _) = wasm_ref_status(&["--help"]);
     assert_eq!(code, 0);
+    assert!(out.contains("wast2js"));
 }

@@ -7,6 +7,7 @@
 mod js;
 mod run;
 mod wast;
+mod wast2js;
 
 use std::process::ExitCode;
 
@@ -32,6 +33,7 @@ usage: wasm-ref COMMAND [OPTIONS] ARGS...
 commands:
   wast      run .wast scripts
   run       instantiate a module and call its exports
+  wast2js   convert a .wast script to a JavaScript file for any engine
   js        run JavaScript files with the WebAssembly JS API and JSPI
   wat       translate the text format to a binary module
 
@@ -75,6 +77,7 @@ pub fn main(args: &[String]) -> ExitCode {
         },
         "wast" => wast::main(rest),
         "run" => run::main(rest),
+        "wast2js" => wast2js::main(rest),
         "js" => js::main(rest),
         "wat" => js::wat_main(rest),
         other => Err(format!("no command {other:?}; see wasm-ref --help")),
@@ -94,6 +97,7 @@ fn help_of(command: &str) -> Option<&'static str> {
     Some(match command {
         "wast" => wast::HELP,
         "run" => run::HELP,
+        "wast2js" => wast2js::HELP,
         "js" => js::HELP,
         "wat" => js::WAT_HELP,
         _ => return None,
