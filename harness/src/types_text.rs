@@ -1,7 +1,8 @@
 //! Types written in the text format (spec 6.4: `i32`, `(ref null 3)`,
 //! `(func (param i32) (result i64))`, `(memory i64 1 2)`, ...), for
 //! `wasm-ref run --list` and for messages: a user reads the notation the
-//! specification uses, never the interpreter's Rust names.
+//! specification uses, never the interpreter's Rust names. Value types
+//! print through `interp::syntax::text`; this adds the external types.
 
 use interp::syntax::{
     AddrType, ExternType, FuncType, GlobalType, HeapType, Limits, MemType, Mut, RefType, TableType,
@@ -10,57 +11,17 @@ use interp::syntax::{
 
 /// A heap type: `func`, `extern`, ..., or a type index.
 pub fn heap_type(h: HeapType) -> String {
-    match h {
-        HeapType::Func => "func".into(),
-        HeapType::Extern => "extern".into(),
-        HeapType::Exn => "exn".into(),
-        HeapType::NoFunc => "nofunc".into(),
-        HeapType::NoExtern => "noextern".into(),
-        HeapType::NoExn => "noexn".into(),
-        HeapType::Any => "any".into(),
-        HeapType::Eq => "eq".into(),
-        HeapType::I31 => "i31".into(),
-        HeapType::Struct => "struct".into(),
-        HeapType::Array => "array".into(),
-        HeapType::None => "none".into(),
-        HeapType::Concrete(i) => i.to_string(),
-    }
+    h.to_string()
 }
 
 /// A reference type, in its short form where it has one (`funcref`).
 pub fn ref_type(r: RefType) -> String {
-    let short = match r.heap {
-        HeapType::Func => "funcref",
-        HeapType::Extern => "externref",
-        HeapType::Exn => "exnref",
-        HeapType::NoFunc => "nullfuncref",
-        HeapType::NoExtern => "nullexternref",
-        HeapType::NoExn => "nullexnref",
-        HeapType::Any => "anyref",
-        HeapType::Eq => "eqref",
-        HeapType::I31 => "i31ref",
-        HeapType::Struct => "structref",
-        HeapType::Array => "arrayref",
-        HeapType::None => "nullref",
-        HeapType::Concrete(_) => "",
-    };
-    match (r.nullable, short) {
-        (true, s) if !s.is_empty() => s.into(),
-        (true, _) => format!("(ref null {})", heap_type(r.heap)),
-        (false, _) => format!("(ref {})", heap_type(r.heap)),
-    }
+    r.to_string()
 }
 
 /// A value type.
 pub fn val_type(t: ValType) -> String {
-    match t {
-        ValType::I32 => "i32".into(),
-        ValType::I64 => "i64".into(),
-        ValType::F32 => "f32".into(),
-        ValType::F64 => "f64".into(),
-        ValType::V128 => "v128".into(),
-        ValType::Ref(r) => ref_type(r),
-    }
+    t.to_string()
 }
 
 /// The `(param ...) (result ...)` part of a function or tag type (empty

@@ -138,10 +138,10 @@ pub enum Trap {
     MemoryOutOfBounds,
     /// A table access or bulk table operation went out of bounds.
     TableOutOfBounds,
-    /// `call_indirect` found an index past the table's end.
-    UndefinedElement,
-    /// `call_indirect` found a null entry.
-    UninitializedElement,
+    /// `call_indirect` found this index past the table's end.
+    UndefinedElement(u64),
+    /// `call_indirect` found a null entry at this index.
+    UninitializedElement(u64),
     /// `call_indirect` found a function of another type.
     IndirectCallTypeMismatch,
     /// Integer division or remainder by zero.
@@ -184,8 +184,8 @@ impl fmt::Display for Trap {
             Trap::Unreachable => "unreachable",
             Trap::MemoryOutOfBounds => "out of bounds memory access",
             Trap::TableOutOfBounds => "out of bounds table access",
-            Trap::UndefinedElement => "undefined element",
-            Trap::UninitializedElement => "uninitialized element",
+            Trap::UndefinedElement(i) => return write!(f, "undefined element {i}"),
+            Trap::UninitializedElement(i) => return write!(f, "uninitialized element {i}"),
             Trap::IndirectCallTypeMismatch => "indirect call type mismatch",
             Trap::IntegerDivideByZero => "integer divide by zero",
             Trap::IntegerOverflow => "integer overflow",
@@ -194,7 +194,9 @@ impl fmt::Display for Trap {
             Trap::NullExceptionReference => "null exception reference",
             Trap::NullFunctionReference => "null function reference",
             Trap::CallStackExhausted => "call stack exhausted",
-            Trap::ValueStackExhausted => "value stack exhausted",
+            // The spec's stack holds operands and frames alike: running out
+            // of either is the reference interpreter's "call stack exhausted".
+            Trap::ValueStackExhausted => "call stack exhausted (operand stack)",
             Trap::SuspendThroughHost => "cannot suspend through a host frame",
             Trap::Host(m) => return write!(f, "host: {m}"),
         };
@@ -321,7 +323,7 @@ pub(crate) fn check_values(what: &str, vs: &[Value], ts: &[ValType]) -> Result<(
     for (i, (v, t)) in vs.iter().zip(ts).enumerate() {
         if !v.has_type(*t) {
             return Err(Error::Api(format!(
-                "{what}: value {i} ({v}) is not of type {t:?}"
+                "{what}: value {i} ({v}) is not of type {t}"
             )));
         }
     }

@@ -92,8 +92,12 @@ pub(crate) fn val_type(r: &mut Reader<'_>, f: &Features) -> Result<ValType, Erro
 
 /// A function type (spec 5.3.6): `0x60` then parameter and result vectors.
 pub(crate) fn func_type(r: &mut Reader<'_>, f: &Features) -> Result<FuncType, Error> {
-    if r.byte()? != 0x60 {
-        return Err(malformed_at(r, "malformed functype"));
+    match r.byte()? {
+        0x60 => {}
+        // The reference interpreter reads this byte as a signed LEB128
+        // (`s7`): a continuation bit makes it too long.
+        b if b & 0x80 != 0 => return Err(r.err("integer representation too long")),
+        _ => return Err(malformed_at(r, "malformed functype")),
     }
     let params = r.vec(|r| val_type(r, f))?;
     let results = r.vec(|r| val_type(r, f))?;
@@ -112,6 +116,16 @@ pub(crate) fn limits(
     what: &str,
 ) -> Result<(AddrType, Limits, bool), Error> {
     let flags = r.byte()?;
+    if !f.memory64 {
+        // Before memory64 the reference interpreter read the flags as a
+        // one-bit LEB128 (`vu1`), and words a bad one so.
+        if flags & 0x7f > 1 {
+            return Err(malformed_at(r, "integer too large"));
+        }
+        if flags & 0x80 != 0 {
+            return Err(r.err("integer representation too long"));
+        }
+    }
     let (has_max, shared, is64) = (flags & 1 != 0, flags & 2 != 0, flags & 4 != 0);
     let allowed = if f.memory64 { 0b111 } else { 0b011 };
     if flags & !allowed != 0 || (shared && what == "table") {

@@ -251,7 +251,7 @@ impl Store {
     pub fn alloc_table(&mut self, ty: TableType, init: Value) -> Result<TableAddr, Error> {
         if !init.has_type(ValType::Ref(ty.elem)) {
             return Err(api_err(format!(
-                "table initial value {init} is not a {:?}",
+                "table initial value {init} is not a {}",
                 ty.elem
             )));
         }
@@ -315,7 +315,7 @@ impl Store {
     /// [`Error::Api`] if `v` is not of the global's type.
     pub fn alloc_global(&mut self, ty: GlobalType, v: Value) -> Result<GlobalAddr, Error> {
         if !v.has_type(ty.val) {
-            return Err(api_err(format!("global value {v} is not a {:?}", ty.val)));
+            return Err(api_err(format!("global value {v} is not a {}", ty.val)));
         }
         Ok(self.alloc_global_slot(ty, slot::from_value(v)))
     }
@@ -481,7 +481,7 @@ impl Store {
             return Err(api_err("global is immutable"));
         }
         if !v.has_type(g.ty.val) {
-            return Err(api_err(format!("{v} is not a {:?}", g.ty.val)));
+            return Err(api_err(format!("{v} is not a {}", g.ty.val)));
         }
         g.value = slot::from_value(v);
         Ok(())
@@ -546,7 +546,7 @@ impl Store {
             .get_mut(t.0 as usize)
             .ok_or_else(|| api_err("no such table"))?;
         if !v.has_type(ValType::Ref(t.ty.elem)) {
-            return Err(api_err(format!("{v} is not a {:?}", t.ty.elem)));
+            return Err(api_err(format!("{v} is not a {}", t.ty.elem)));
         }
         let e = usize::try_from(i)
             .ok()

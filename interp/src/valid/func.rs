@@ -11,6 +11,7 @@
 
 use super::{Context, addr_val, invalid};
 use crate::Error;
+use crate::syntax::text::result_type;
 use crate::syntax::*;
 
 /// An operand type; `None` is `Unknown` (spec appendix).
@@ -171,8 +172,17 @@ pub(crate) fn check(c: &Context<'_>, func: &mut Func) -> Result<(), Error> {
     Ok(())
 }
 
-fn type_mismatch(want: impl std::fmt::Debug, got: impl std::fmt::Debug) -> Error {
-    invalid(format!("type mismatch: expected {want:?}, found {got:?}"))
+/// The reference interpreter's wording (`valid/valid.ml`): what the
+/// instruction requires, and what the stack has, in the text format.
+fn type_mismatch(want: impl std::fmt::Display, got: impl std::fmt::Display) -> Error {
+    invalid(format!(
+        "type mismatch: instruction requires {want} but stack has {got}"
+    ))
+}
+
+/// One type as a result type, `[t]`.
+fn one(t: impl std::fmt::Display) -> String {
+    format!("[{t}]")
 }
 
 impl Checker<'_, '_> {
@@ -204,9 +214,9 @@ impl Checker<'_, '_> {
     }
 
     fn pop_expect(&mut self, want: ValType) -> Result<Opd, Error> {
-        let got = self.pop()?;
+        let got = self.pop().map_err(|_| type_mismatch(one(want), "[]"))?;
         match got {
-            Some(t) if !self.c.val_subtype(t, want) => Err(type_mismatch(want, t)),
+            Some(t) if !self.c.val_subtype(t, want) => Err(type_mismatch(one(want), one(t))),
             _ => Ok(got.or(Some(want))),
         }
     }
@@ -222,7 +232,7 @@ impl Checker<'_, '_> {
         match self.pop()? {
             Some(t @ ValType::Ref(_)) => Ok(Some(t)),
             None => Ok(None),
-            Some(t) => Err(type_mismatch("a reference", t)),
+            Some(t) => Err(type_mismatch("reference type", t)),
         }
     }
 
@@ -339,12 +349,13 @@ impl Checker<'_, '_> {
 
     fn mem_access(&mut self, a: &MemArg, natural: u32) -> Result<ValType, Error> {
         let m = self.c.mem(a.mem)?;
+        // The alignment is checked first, as the reference interpreter does.
+        if a.align > natural {
+            return Err(invalid("alignment must not be larger than natural"));
+        }
         // spec 3.3.7: the static offset fits the memory's address type.
         if m.addr == AddrType::I32 && a.offset > u32::MAX as u64 {
             return Err(invalid("offset out of range"));
-        }
-        if a.align > natural {
-            return Err(invalid("alignment must not be larger than natural"));
         }
         Ok(addr_val(m.addr))
     }
@@ -380,7 +391,11 @@ impl Checker<'_, '_> {
                 .zip(&self.results)
                 .all(|(a, b)| self.c.val_subtype(*a, *b));
         if !ok {
-            return Err(type_mismatch(&self.results, &t.results));
+            return Err(invalid(format!(
+                "type mismatch: current function requires result type {} but callee returns {}",
+                result_type(&self.results),
+                result_type(&t.results)
+            )));
         }
         self.pop_all(&t.params)?;
         self.unreachable();
@@ -673,7 +688,7 @@ impl Checker<'_, '_> {
                             .zip(&label)
                             .all(|(a, b)| self.c.val_subtype(*a, *b));
                     if !fits {
-                        return Err(type_mismatch(&label, &passes));
+                        return Err(type_mismatch(result_type(&label), result_type(&passes)));
                     }
                     self.handlers[h]
                         .catches
@@ -692,7 +707,10 @@ impl Checker<'_, '_> {
                 let tail = matches!(body[pc], ReturnCallIndirect { .. });
                 let tt = c.table(*table)?;
                 if !c.ref_subtype(tt.elem, RefType::FUNCREF) {
-                    return Err(type_mismatch("a funcref table", tt.elem));
+                    return Err(invalid(format!(
+                        "type mismatch: instruction requires table of function type but table has {}",
+                        tt.elem
+                    )));
                 }
                 let t = c.ty(*ty)?.clone();
                 self.pop_expect(addr_val(tt.addr))?;
@@ -758,10 +776,10 @@ impl Checker<'_, '_> {
                 };
                 if let Some(nn) = non_null(r) {
                     if !c.val_subtype(nn, last) {
-                        return Err(type_mismatch(last, nn));
+                        return Err(type_mismatch(one(last), one(nn)));
                     }
                 } else if !last.is_ref() {
-                    return Err(type_mismatch("a reference", last));
+                    return Err(type_mismatch("reference type", last));
                 }
                 self.pop_all(&ts)?;
                 self.push_all(&ts);
@@ -795,7 +813,7 @@ impl Checker<'_, '_> {
                     ));
                 }
                 match (t1, t2) {
-                    (Some(a), Some(b)) if a != b => return Err(type_mismatch(a, b)),
+                    (Some(a), Some(b)) if a != b => return Err(type_mismatch(one(a), one(b))),
                     _ => self.push(t1.or(t2)),
                 }
             }
@@ -830,7 +848,7 @@ impl Checker<'_, '_> {
             GlobalSet(x) => {
                 let g = c.global(*x)?;
                 if g.mutability != Mut::Var {
-                    return Err(invalid("global is immutable"));
+                    return Err(invalid("immutable global"));
                 }
                 self.pop_expect(g.val)?;
             }
@@ -860,7 +878,7 @@ impl Checker<'_, '_> {
             TableCopy { dst, src } => {
                 let (d, s) = (c.table(*dst)?, c.table(*src)?);
                 if !c.ref_subtype(s.elem, d.elem) {
-                    return Err(type_mismatch(d.elem, s.elem));
+                    return Err(type_mismatch(one(d.elem), one(s.elem)));
                 }
                 let (da, sa) = (addr_val(d.addr), addr_val(s.addr));
                 let n = if da == ValType::I64 && sa == ValType::I64 {
@@ -874,7 +892,7 @@ impl Checker<'_, '_> {
                 let t = c.table(*table)?;
                 let e = c.elem(*elem)?;
                 if !c.ref_subtype(e, t.elem) {
-                    return Err(type_mismatch(t.elem, e));
+                    return Err(type_mismatch(one(t.elem), one(e)));
                 }
                 self.op(&[addr_val(t.addr), I32, I32], None)?;
             }
