@@ -248,6 +248,53 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// What kind of [`Error`] an operation ended with, for an embedder to act
+/// on without reading messages: the spec's classes of failure (decoding,
+/// validation, linking, instantiation) and misuse of this API.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// The bytes are not a well-formed module (spec 5).
+    Malformed,
+    /// The module is not valid (spec 3).
+    Invalid,
+    /// An import is missing or of the wrong type (spec 4.5.4).
+    Link,
+    /// Instantiation trapped: a segment out of bounds, or the start
+    /// function (see [`Error::Uninstantiable`] for the trap).
+    Trap,
+    /// The start function threw an exception that nothing caught.
+    Exception,
+    /// The embedder misused the API.
+    Api,
+}
+
+impl Error {
+    /// The kind of this error.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Malformed { .. } => ErrorKind::Malformed,
+            Error::Invalid(_) => ErrorKind::Invalid,
+            Error::Link(_) => ErrorKind::Link,
+            Error::Uninstantiable(_) => ErrorKind::Trap,
+            Error::UncaughtException(_) => ErrorKind::Exception,
+            Error::Api(_) => ErrorKind::Api,
+        }
+    }
+
+    /// The message alone, in the spec's reference interpreter's words where
+    /// it has them (what `.wast` assertions compare), without the kind that
+    /// `Display` puts first: `type mismatch: ...`, not `invalid module:
+    /// type mismatch: ...`. Empty for an uncaught exception.
+    pub fn message(&self) -> String {
+        match self {
+            Error::Malformed { message, .. } => message.clone(),
+            Error::Invalid(m) | Error::Link(m) | Error::Api(m) => m.clone(),
+            Error::Uninstantiable(t) => t.to_string(),
+            Error::UncaughtException(_) => String::new(),
+        }
+    }
+}
+
 /// What a host function answers when called from wasm.
 #[derive(Clone, Debug, PartialEq)]
 pub enum HostOutcome {

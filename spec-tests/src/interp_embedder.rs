@@ -12,8 +12,8 @@ use interp::syntax::{
     AddrType, FuncType, GlobalType, Limits, MemType, Mut, RefType, TableType, ValType,
 };
 use interp::{
-    Config, Error, Exit, ExternAddr, ExternVal, Features, FuncAddr, HostOutcome, Module, Store,
-    Trap, Value,
+    Config, Error, ErrorKind, Exit, ExternAddr, ExternVal, Features, FuncAddr, HostOutcome, Module,
+    Store, Trap, Value,
 };
 use std::collections::HashMap;
 
@@ -317,9 +317,8 @@ impl Embedder for InterpEmbedder {
 
     fn compile(&mut self, bytes: &[u8]) -> Result<Module, CompileError> {
         Module::new(bytes, &self.features).map_err(|e| match e {
-            Error::Malformed { message, .. } => CompileError::Malformed(message),
-            Error::Invalid(m) => CompileError::Invalid(m),
-            e => CompileError::Invalid(e.to_string()),
+            e if e.kind() == ErrorKind::Malformed => CompileError::Malformed(e.message()),
+            e => CompileError::Invalid(e.message()),
         })
     }
 
@@ -342,8 +341,7 @@ impl Embedder for InterpEmbedder {
             .map_err(|e| match e {
                 Error::Uninstantiable(t) => InstantiateError::Trap(trap_outcome(&t)),
                 Error::UncaughtException(e) => InstantiateError::Trap(self.exception(e)),
-                Error::Link(m) => InstantiateError::Link(m),
-                e => InstantiateError::Link(e.to_string()),
+                e => InstantiateError::Link(e.message()),
             })?;
         if let Some(f) = start {
             match self.call(f, &[]) {
