@@ -33,7 +33,7 @@ command -v "${CHROMIUM:-chromium}" >/dev/null || { echo "wast2js-compare: chromi
 SAMPLE=(
   wasm-v1/address.wast wasm-v1/call_indirect.wast wasm-v1/f32.wast wasm-v1/float_exprs.wast
   wasm-v1/i64.wast wasm-v1/linking.wast wasm-v1/names.wast wasm-v1/stack.wast
-  wasm-v2/binary.wast wasm-v2/bulk.wast wasm-v2/conversions.wast wasm-v2/ref_func.wast
+  wasm-v3/binary.wast wasm-v2/bulk.wast wasm-v2/conversions.wast wasm-v2/ref_func.wast
   wasm-v2/select.wast wasm-v2/table_grow.wast wasm-v2/unreached-invalid.wast
   wasm-v3/return_call.wast wasm-v3/call_ref.wast wasm-v3/throw.wast wasm-v3/try_table.wast
   proposals/simd/simd_f32x4_arith.wast proposals/simd/simd_lane.wast
