@@ -35,10 +35,10 @@ SAMPLE=(
   wasm-v1/i64.wast wasm-v1/linking.wast wasm-v1/names.wast wasm-v1/stack.wast
   wasm-v3/binary.wast wasm-v2/bulk.wast wasm-v2/conversions.wast wasm-v2/ref_func.wast
   wasm-v2/select.wast wasm-v2/table_grow.wast wasm-v2/unreached-invalid.wast
-  wasm-v3/return_call.wast wasm-v3/call_ref.wast wasm-v3/throw.wast wasm-v3/try_table.wast
+  wasm-v3/return_call.wast wasm-v3/call_ref.wast proposals/exceptions/throw.wast proposals/exceptions/try_table.wast
   proposals/simd/simd_f32x4_arith.wast proposals/simd/simd_lane.wast
   proposals/simd/simd_load.wast proposals/relaxed-simd/relaxed_madd_nmadd.wast
-  proposals/memory64/memory64.wast
+  proposals/memory64/address64.wast
 )
 FOLDERS_ALL=(wasm-v1 wasm-v2 wasm-v3 proposals/annotations proposals/bulk-memory
   proposals/exceptions proposals/extended-const proposals/function-references
