@@ -167,21 +167,7 @@ impl InterpEmbedder {
     }
 
     fn exception(&self, e: interp::ExnAddr) -> Outcome {
-        let fields: Vec<String> = self
-            .store
-            .exn_fields(e)
-            .iter()
-            .map(|v| text_of(v))
-            .collect();
-        Outcome::Exception(format!(
-            "exception (tag {}) with fields: {}",
-            self.store.exn_tag(e).0,
-            if fields.is_empty() {
-                "none".to_string()
-            } else {
-                fields.join(" ")
-            }
-        ))
+        Outcome::Exception(exception_text(&self.store, e))
     }
 
     fn make_spectest(&mut self) -> Vec<(String, ExternVal)> {
@@ -270,6 +256,21 @@ fn trap_outcome(t: &Trap) -> Outcome {
     } else {
         Outcome::Trap(t.to_string())
     }
+}
+
+/// An uncaught exception in words: its tag and its fields in the text
+/// format, `exception (tag 0) with fields: (i32.const 1)`.
+pub fn exception_text(store: &Store, e: interp::ExnAddr) -> String {
+    let fields: Vec<String> = store.exn_fields(e).iter().map(text_of).collect();
+    let fields = if fields.is_empty() {
+        "none".to_string()
+    } else {
+        fields.join(" ")
+    };
+    format!(
+        "exception (tag {}) with fields: {fields}",
+        store.exn_tag(e).0
+    )
 }
 
 /// A value of the interpreter in the text format (`(i32.const 1)`; a

@@ -14,6 +14,8 @@ mod runner;
 pub mod text;
 
 pub use embedder::{CompileError, Embedder, InstantiateError, Outcome, Val};
-pub use interp_embedder::{InterpEmbedder, Mode, features_for_path, spectest, text_of};
+pub use interp_embedder::{
+    InterpEmbedder, Mode, exception_text, features_for_path, spectest, text_of,
+};
 pub use messages::{message_differences_used, unused_message_differences};
 pub use runner::{DirectiveResult, Report, run_wast, run_wast_at, run_wast_with};

@@ -13,7 +13,7 @@ use interp::{
     SuspendReason, Value,
 };
 use spec_tests::text::{f32_text, f64_text, nan_class};
-use spec_tests::{spectest, text_of};
+use spec_tests::{exception_text, spectest, text_of};
 use std::collections::HashMap;
 
 pub(super) const HELP: &str = "\
@@ -443,19 +443,7 @@ fn outcome(store: &Store, exit: Result<Exit, Error>) -> Result<Vec<Value>, Failu
         Ok(Exit::Returned(vs)) => Ok(vs),
         Ok(Exit::Trapped(t)) if t.is_exhaustion() => fail("exhaustion", t.to_string()),
         Ok(Exit::Trapped(t)) => fail("trap", t.to_string()),
-        Ok(Exit::Thrown(e)) => {
-            let fields: Vec<String> = store.exn_fields(e).iter().map(text_of).collect();
-            let fields = if fields.is_empty() {
-                "none".to_string()
-            } else {
-                fields.join(" ")
-            };
-            let tag = store.exn_tag(e).0;
-            fail(
-                "exception",
-                format!("exception (tag {tag}) with fields: {fields}"),
-            )
-        }
+        Ok(Exit::Thrown(e)) => fail("exception", exception_text(store, e)),
         Ok(Exit::Suspended(s)) => match s.reason() {
             SuspendReason::OutOfFuel => fail("out of fuel", "out of fuel".into()),
             SuspendReason::Host { .. } => fail("error", "suspended by a host function".into()),
