@@ -1,10 +1,15 @@
-//! The `wasm-ref` command line's parts: argument parsing of `run` values,
-//! and the JavaScript runner (`js`), where the WebAssembly JS API will live.
+//! The `wasm-ref` command line (`cli`, one module per command), argument
+//! parsing of `run` values, types in the text format (`types_text`), JSON
+//! output (`json`), the `.wast` to JavaScript converter (`wast2js`), and
+//! the JavaScript runner (`js`), where the WebAssembly JS API lives.
 
+pub mod cli;
 pub mod js;
+pub mod json;
+pub mod types_text;
+pub mod wast2js;
 
 use interp::Value;
-use interp::lanes::{Shape, V128Text};
 use interp::syntax::ValType;
 
 /// Parses a command-line argument as a value of type `t`: decimal or `0x`
@@ -15,7 +20,7 @@ use interp::syntax::ValType;
 /// # Errors
 /// A message naming the argument and the type.
 pub fn parse_value(s: &str, t: ValType, store: &interp::Store) -> Result<Value, String> {
-    let bad = || format!("cannot read {s:?} as {}", type_name(t));
+    let bad = || format!("cannot read {s:?} as {}", types_text::val_type(t));
     let int = |s: &str| -> Option<i128> {
         let (neg, digits) = match s.strip_prefix('-') {
             Some(d) => (true, d),
@@ -60,47 +65,6 @@ pub fn parse_value(s: &str, t: ValType, store: &interp::Store) -> Result<Value, 
         ValType::V128 => interp::lanes::parse_v128(s).map(Value::V128),
         ValType::Ref(_) if s == "null" => store.default_value(t).ok_or_else(bad),
         _ => Err(bad()),
-    }
-}
-
-/// A value printed for people: the number, then its type (a `v128` in
-/// `i32x4` lanes: see [`show_value_in`]).
-pub fn show_value(v: &Value) -> String {
-    show_value_in(v, Shape::I32x4)
-}
-
-/// As [`show_value`], with a `v128` shown in lanes of `shape`.
-pub fn show_value_in(v: &Value, shape: Shape) -> String {
-    match v {
-        Value::V128(b) => format!("{} : v128", V128Text::new(*b, shape)),
-        Value::I32(x) => format!("{x} : i32"),
-        Value::I64(x) => format!("{x} : i64"),
-        Value::F32(b) => format!("{:?} : f32 (bits 0x{b:08x})", f32::from_bits(*b)),
-        Value::F64(b) => format!("{:?} : f64 (bits 0x{b:016x})", f64::from_bits(*b)),
-        Value::FuncRef(None) => "null : funcref".into(),
-        Value::FuncRef(Some(a)) => format!("function {} : funcref", a.0),
-        Value::ExternRef(None) => "null : externref".into(),
-        Value::ExternRef(Some(interp::AnyRef::Host(a))) => format!("extern {} : externref", a.0),
-        Value::ExternRef(Some(_)) => format!("({v}) : externref"),
-        Value::ExnRef(None) => "null : exnref".into(),
-        Value::ExnRef(Some(a)) => format!("exception {} : exnref", a.0),
-        Value::AnyRef(None) => "null : anyref".into(),
-        Value::AnyRef(Some(_)) => format!("({v}) : anyref"),
-    }
-}
-
-/// The text-format name of a value type.
-pub fn type_name(t: ValType) -> String {
-    match t {
-        ValType::I32 => "i32".into(),
-        ValType::I64 => "i64".into(),
-        ValType::F32 => "f32".into(),
-        ValType::F64 => "f64".into(),
-        ValType::V128 => "v128".into(),
-        ValType::Ref(r) if r == interp::syntax::RefType::FUNCREF => "funcref".into(),
-        ValType::Ref(r) if r == interp::syntax::RefType::EXTERNREF => "externref".into(),
-        ValType::Ref(r) if r == interp::syntax::RefType::EXNREF => "exnref".into(),
-        ValType::Ref(r) => r.to_string(),
     }
 }
 
@@ -157,10 +121,6 @@ mod tests {
                 &interp::Store::new(Default::default())
             ),
             Ok(Value::V128(0xffff_0007_0006_0005_0004_0003_0002_0001))
-        );
-        assert_eq!(
-            show_value_in(&Value::V128(1), Shape::I64x2),
-            "i64x2 1 0 : v128"
         );
         assert_eq!(
             parse_value(

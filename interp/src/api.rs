@@ -197,10 +197,10 @@ pub enum Trap {
     MemoryOutOfBounds,
     /// A table access or bulk table operation went out of bounds.
     TableOutOfBounds,
-    /// `call_indirect` found an index past the table's end.
-    UndefinedElement,
-    /// `call_indirect` found a null entry.
-    UninitializedElement,
+    /// `call_indirect` found this index past the table's end.
+    UndefinedElement(u64),
+    /// `call_indirect` found a null entry at this index.
+    UninitializedElement(u64),
     /// `call_indirect` found a function of another type.
     IndirectCallTypeMismatch,
     /// Integer division or remainder by zero.
@@ -260,8 +260,8 @@ impl fmt::Display for Trap {
             Trap::Unreachable => "unreachable",
             Trap::MemoryOutOfBounds => "out of bounds memory access",
             Trap::TableOutOfBounds => "out of bounds table access",
-            Trap::UndefinedElement => "undefined element",
-            Trap::UninitializedElement => "uninitialized element",
+            Trap::UndefinedElement(i) => return write!(f, "undefined element {i}"),
+            Trap::UninitializedElement(i) => return write!(f, "uninitialized element {i}"),
             Trap::IndirectCallTypeMismatch => "indirect call type mismatch",
             Trap::IntegerDivideByZero => "integer divide by zero",
             Trap::IntegerOverflow => "integer overflow",
@@ -276,7 +276,9 @@ impl fmt::Display for Trap {
             Trap::CastFailure(m) => return write!(f, "cast failure, {m}"),
             Trap::OutOfMemory => "out of memory",
             Trap::CallStackExhausted => "call stack exhausted",
-            Trap::ValueStackExhausted => "value stack exhausted",
+            // The spec's stack holds operands and frames alike: running out
+            // of either is the reference interpreter's "call stack exhausted".
+            Trap::ValueStackExhausted => "call stack exhausted (operand stack)",
             Trap::SuspendThroughHost => "cannot suspend through a host frame",
             Trap::Host(m) => return write!(f, "host: {m}"),
         };
@@ -327,6 +329,53 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// What kind of [`Error`] an operation ended with, for an embedder to act
+/// on without reading messages: the spec's classes of failure (decoding,
+/// validation, linking, instantiation) and misuse of this API.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// The bytes are not a well-formed module (spec 5).
+    Malformed,
+    /// The module is not valid (spec 3).
+    Invalid,
+    /// An import is missing or of the wrong type (spec 4.5.4).
+    Link,
+    /// Instantiation trapped: a segment out of bounds, or the start
+    /// function (see [`Error::Uninstantiable`] for the trap).
+    Trap,
+    /// The start function threw an exception that nothing caught.
+    Exception,
+    /// The embedder misused the API.
+    Api,
+}
+
+impl Error {
+    /// The kind of this error.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Malformed { .. } => ErrorKind::Malformed,
+            Error::Invalid(_) => ErrorKind::Invalid,
+            Error::Link(_) => ErrorKind::Link,
+            Error::Uninstantiable(_) => ErrorKind::Trap,
+            Error::UncaughtException(_) => ErrorKind::Exception,
+            Error::Api(_) => ErrorKind::Api,
+        }
+    }
+
+    /// The message alone, in the spec's reference interpreter's words where
+    /// it has them (what `.wast` assertions compare), without the kind that
+    /// `Display` puts first: `type mismatch: ...`, not `invalid module:
+    /// type mismatch: ...`. Empty for an uncaught exception.
+    pub fn message(&self) -> String {
+        match self {
+            Error::Malformed { message, .. } => message.clone(),
+            Error::Invalid(m) | Error::Link(m) | Error::Api(m) => m.clone(),
+            Error::Uninstantiable(t) => t.to_string(),
+            Error::UncaughtException(_) => String::new(),
+        }
+    }
+}
 
 /// What a host function answers when called from wasm.
 #[derive(Clone, Debug, PartialEq)]

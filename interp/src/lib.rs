@@ -32,21 +32,50 @@
 //! let Exit::Returned(vs) = s.resume(&mut store, &[Value::I32(21)]).unwrap() else { panic!() };
 //! assert_eq!(vs, [Value::I32(42)]);
 //! ```
+//!
+//! Every failure is an [`Error`] whose [`kind`](Error::kind) says which of
+//! the spec's classes it belongs to, with the reference interpreter's
+//! message:
+//!
+//! ```
+//! use interp::{ErrorKind, Features, Module};
+//!
+//! let truncated = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00];
+//! let e = Module::new(&truncated, &Features::default()).unwrap_err();
+//! assert_eq!(e.kind(), ErrorKind::Malformed);
+//! assert_eq!(e.message(), "unexpected end of section or function");
+//!
+//! // (module (func (result i32) (i64.const 0)))
+//! let invalid = [
+//!     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+//!     0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7f, // type 0: [] -> [i32]
+//!     0x03, 0x02, 0x01, 0x00, // one function of type 0
+//!     0x0a, 0x06, 0x01, 0x04, 0x00, 0x42, 0x00, 0x0b, // code: i64.const 0
+//! ];
+//! let e = Module::new(&invalid, &Features::default()).unwrap_err();
+//! assert_eq!(e.kind(), ErrorKind::Invalid);
+//! assert_eq!(e.message(), "type mismatch: instruction requires [i32] but stack has [i64]");
+//! ```
 
-pub mod api;
-pub mod binary;
-pub mod exec;
-pub mod features;
+// The embedder's surface is the crate root's re-exports, `syntax` (the
+// types a module's imports and exports have), `lanes` and `fiber`; the
+// decoder, validator, executor and store internals are the crate's own.
+mod api;
+mod binary;
+mod exec;
+mod features;
 #[cfg(feature = "native-stack")]
 pub mod fiber;
 pub mod lanes;
-pub mod module;
-pub mod runtime;
+mod module;
+mod runtime;
 pub mod syntax;
-pub mod valid;
+mod valid;
 
 pub use api::*;
+pub use binary::decode;
 pub use exec::{Exit, SuspendReason, Suspended};
 pub use features::Features;
 pub use module::Module;
+pub use runtime::GcStats;
 pub use runtime::store::Store;

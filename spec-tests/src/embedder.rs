@@ -1,9 +1,10 @@
 //! The engine interface of the `.wast` runner (after the spec interpreter's
 //! `Engine` signature): compile, instantiate, look up exports, invoke, read
-//! globals. Values cross it as [`Val`].
+//! globals. Values cross it as [`Val`]; messages are the engine's own
+//! words, without a prefix, so that the runner can compare them with the
+//! script's (`text.rs` prints all of these types in the text format).
 
 use std::collections::HashMap;
-use std::fmt;
 
 /// A value as `.wast` scripts see it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,34 +44,6 @@ pub enum Val {
     /// A non-null `externref` that is not a host reference: an
     /// externalised `i31`, structure or array.
     ExternAny,
-}
-
-impl fmt::Display for Val {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Val::I32(v) => write!(f, "(i32.const {v})"),
-            Val::I64(v) => write!(f, "(i64.const {v})"),
-            Val::F32(b) => write!(f, "(f32.const {:?} (0x{b:08x}))", f32::from_bits(*b)),
-            Val::F64(b) => write!(f, "(f64.const {:?} (0x{b:016x}))", f64::from_bits(*b)),
-            Val::V128(b) => write!(
-                f,
-                "{}",
-                interp::lanes::V128Text::new(*b, interp::lanes::Shape::I32x4)
-            ),
-            Val::NullFunc => write!(f, "(ref.null func)"),
-            Val::NullExtern => write!(f, "(ref.null extern)"),
-            Val::Func => write!(f, "(ref.func)"),
-            Val::Extern(n) => write!(f, "(ref.extern {n})"),
-            Val::NullExn => write!(f, "(ref.null exn)"),
-            Val::Exn => write!(f, "(ref.exn)"),
-            Val::NullAny => write!(f, "(ref.null any)"),
-            Val::Host(n) => write!(f, "(ref.host {n})"),
-            Val::I31(v) => write!(f, "(ref.i31 {v})"),
-            Val::Struct => write!(f, "(ref.struct)"),
-            Val::Array => write!(f, "(ref.array)"),
-            Val::ExternAny => write!(f, "(ref.extern)"),
-        }
-    }
 }
 
 /// How an invocation ended.

@@ -12,8 +12,8 @@ use interp::syntax::{
     AddrType, FuncType, GlobalType, Limits, MemType, Mut, RefType, TableType, ValType,
 };
 use interp::{
-    AnyRef, Config, Error, Exit, ExternAddr, ExternVal, Features, FuncAddr, HostOutcome, Module,
-    Store, Trap, Value,
+    AnyRef, Config, Error, ErrorKind, Exit, ExternAddr, ExternVal, Features, FuncAddr, HostOutcome,
+    Module, Store, Trap, Value,
 };
 use std::collections::HashMap;
 
@@ -167,17 +167,7 @@ impl InterpEmbedder {
     }
 
     fn exception(&self, e: interp::ExnAddr) -> Outcome {
-        let fields: Vec<String> = self
-            .store
-            .exn_fields(e)
-            .iter()
-            .map(|v| v.to_string())
-            .collect();
-        Outcome::Exception(format!(
-            "exception of tag {} with fields [{}]",
-            self.store.exn_tag(e).0,
-            fields.join(", ")
-        ))
+        Outcome::Exception(exception_text(&self.store, e))
     }
 
     fn make_spectest(&mut self) -> Vec<(String, ExternVal)> {
@@ -277,6 +267,27 @@ fn trap_outcome(t: &Trap) -> Outcome {
     }
 }
 
+/// An uncaught exception in words: its tag and its fields in the text
+/// format, `exception (tag 0) with fields: (i32.const 1)`.
+pub fn exception_text(store: &Store, e: interp::ExnAddr) -> String {
+    let fields: Vec<String> = store.exn_fields(e).iter().map(text_of).collect();
+    let fields = if fields.is_empty() {
+        "none".to_string()
+    } else {
+        fields.join(" ")
+    };
+    format!(
+        "exception (tag {}) with fields: {fields}",
+        store.exn_tag(e).0
+    )
+}
+
+/// A value of the interpreter in the text format (`(i32.const 1)`; a
+/// non-null function or exception reference as `(ref.func)`, `(ref.exn)`).
+pub fn text_of(v: &Value) -> String {
+    to_val(v).map_or_else(|e| e, |v| v.to_string())
+}
+
 fn to_val(v: &Value) -> Result<Val, String> {
     Ok(match *v {
         Value::I32(x) => Val::I32(x),
@@ -325,8 +336,8 @@ impl Embedder for InterpEmbedder {
 
     fn compile(&mut self, bytes: &[u8]) -> Result<Module, CompileError> {
         Module::new(bytes, &self.features).map_err(|e| match e {
-            Error::Malformed { .. } => CompileError::Malformed(e.to_string()),
-            _ => CompileError::Invalid(e.to_string()),
+            e if e.kind() == ErrorKind::Malformed => CompileError::Malformed(e.message()),
+            e => CompileError::Invalid(e.message()),
         })
     }
 
@@ -349,7 +360,7 @@ impl Embedder for InterpEmbedder {
             .map_err(|e| match e {
                 Error::Uninstantiable(t) => InstantiateError::Trap(trap_outcome(&t)),
                 Error::UncaughtException(e) => InstantiateError::Trap(self.exception(e)),
-                e => InstantiateError::Link(e.to_string()),
+                e => InstantiateError::Link(e.message()),
             })?;
         if let Some(f) = start {
             match self.call(f, &[]) {

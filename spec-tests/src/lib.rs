@@ -9,8 +9,13 @@
 
 mod embedder;
 mod interp_embedder;
+mod messages;
 mod runner;
+pub mod text;
 
 pub use embedder::{CompileError, Embedder, InstantiateError, Outcome, Val};
-pub use interp_embedder::{InterpEmbedder, Mode, features_for_path, spectest};
-pub use runner::{Failure, Report, run_wast};
+pub use interp_embedder::{
+    InterpEmbedder, Mode, exception_text, features_for_path, spectest, text_of,
+};
+pub use messages::{message_differences_used, unused_message_differences};
+pub use runner::{DirectiveResult, Report, run_wast, run_wast_at, run_wast_with};

@@ -1,25 +1,34 @@
 //! The script semantics (after the spec interpreter's `script/run.ml`): each
-//! directive of a `.wast` file against an [`Embedder`], counted and, when it
-//! fails, described with its line and column, what was expected and what was
-//! found.
+//! directive of a `.wast` file against an [`Embedder`], counted and
+//! recorded with its line and column, what was expected and what was found,
+//! all in the text format (see `text.rs`).
 
 use crate::embedder::*;
+use crate::text::{Pattern, values_text};
 use interp::lanes::{self, Shape, V128Text};
 use std::collections::HashMap;
 use wast::core::{AbstractHeapType, HeapType, NanPattern, V128Pattern, WastArgCore, WastRetCore};
 use wast::token::{F32, F64};
-use wast::{Wast, WastArg, WastDirective, WastExecute, WastInvoke, WastRet};
+use wast::{QuoteWat, Wast, WastArg, WastDirective, WastExecute, WastInvoke, WastRet};
 
-/// One directive that did not hold.
+/// What one directive did: where it is, its kind, whether it held, and what
+/// was expected and found, in the text format.
 #[derive(Clone, Debug)]
-pub struct Failure {
+pub struct DirectiveResult {
     /// 1-based line of the directive.
     pub line: usize,
     /// 1-based column.
     pub col: usize,
-    /// The directive's kind, e.g. `assert_return`.
-    pub directive: &'static str,
-    /// What was expected and what was found.
+    /// The directive's kind, e.g. `assert_return` (`parse` for a script
+    /// that does not parse).
+    pub kind: &'static str,
+    /// Whether it held.
+    pub passed: bool,
+    /// What the script expected, e.g. `(i32.const 1)` or `trap "unreachable"`.
+    pub expected: String,
+    /// What happened, in the same notation.
+    pub actual: String,
+    /// Why it failed, in plain words; empty when it held.
     pub message: String,
 }
 
@@ -31,88 +40,183 @@ pub struct Report {
     /// Directives that did not.
     pub failed: usize,
     /// The failures, in order.
-    pub failures: Vec<Failure>,
+    pub failures: Vec<DirectiveResult>,
 }
 
 impl Report {
-    /// Each failure as `path:line:col: directive: message`.
+    /// Each failure as `path:line:col: directive: message`, one a line.
     pub fn describe(&self, path: &str) -> String {
         self.failures
             .iter()
-            .map(|f| {
-                format!(
-                    "{path}:{}:{}: {}: {}\n",
-                    f.line, f.col, f.directive, f.message
-                )
-            })
+            .map(|f| format!("{}\n", f.describe(path)))
             .collect()
+    }
+
+    /// The script's parse error, if it did not parse (then nothing ran).
+    pub fn parse_error(&self) -> Option<&DirectiveResult> {
+        self.failures.first().filter(|f| f.kind == "parse")
+    }
+}
+
+impl DirectiveResult {
+    /// `path:line:col: kind: message` (or `ok` when it held).
+    pub fn describe(&self, path: &str) -> String {
+        let what = if self.passed { "ok" } else { &self.message };
+        format!("{path}:{}:{}: {}: {what}", self.line, self.col, self.kind)
+    }
+}
+
+/// What a directive's check found: the expectation, the actual outcome, and
+/// the failure message if they disagree.
+struct Check {
+    expected: String,
+    actual: String,
+    failure: Option<String>,
+    /// Why a check held although the message differs (a listed difference).
+    note: Option<String>,
+}
+
+impl Check {
+    /// Held.
+    fn pass(expected: impl Into<String>, actual: impl Into<String>) -> Check {
+        Check {
+            expected: expected.into(),
+            actual: actual.into(),
+            failure: None,
+            note: None,
+        }
+    }
+
+    /// Did not hold: "expected E, found A".
+    fn fail(expected: impl Into<String>, actual: impl Into<String>) -> Check {
+        let (expected, actual) = (expected.into(), actual.into());
+        let failure = Some(format!("expected {expected}, found {actual}"));
+        Check {
+            expected,
+            actual,
+            failure,
+            note: None,
+        }
+    }
+
+    /// Did not hold, with a message of its own.
+    fn fail_with(
+        expected: impl Into<String>,
+        actual: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Check {
+        Check {
+            expected: expected.into(),
+            actual: actual.into(),
+            failure: Some(message.into()),
+            note: None,
+        }
     }
 }
 
 struct Run<'t, E: Embedder> {
     e: &'t mut E,
+    /// The script's path, for the listed message differences.
+    path: &'t str,
     current: Option<E::Instance>,
     instances: HashMap<String, E::Instance>,
     definitions: HashMap<String, E::Module>,
     last_definition: Option<String>,
     registered: HashMap<String, E::Instance>,
-    report: Report,
 }
 
-/// Runs the script `text` (from `path`, for messages) against `e`.
+/// Runs the script `text` against `e`.
 pub fn run_wast<E: Embedder>(text: &str, e: &mut E) -> Report {
+    run_wast_with(text, e, |_| {})
+}
+
+/// Runs the script `text` against `e`, handing each directive's result to
+/// `observe` as soon as it has run.
+pub fn run_wast_with<E: Embedder>(
+    text: &str,
+    e: &mut E,
+    observe: impl FnMut(&DirectiveResult),
+) -> Report {
+    run_wast_at("", text, e, observe)
+}
+
+/// As [`run_wast_with`], for the script at `path` in the test suite (e.g.
+/// `.../wasm-v1/binary.wast`): message assertions may then also hold by a
+/// difference that `spec-tests/expected-messages.txt` lists for that path.
+pub fn run_wast_at<E: Embedder>(
+    path: &str,
+    text: &str,
+    e: &mut E,
+    mut observe: impl FnMut(&DirectiveResult),
+) -> Report {
+    let mut report = Report::default();
     let mut lexer = wast::lexer::Lexer::new(text);
     lexer.allow_confusing_unicode(true);
     let buf = match wast::parser::ParseBuffer::new_with_lexer(lexer) {
         Ok(b) => b,
-        Err(err) => return parse_failure(err, text),
+        Err(err) => return parse_failure(&err, text, observe),
     };
     let wast = match wast::parser::parse::<Wast<'_>>(&buf) {
         Ok(w) => w,
-        Err(err) => return parse_failure(err, text),
+        Err(err) => return parse_failure(&err, text, observe),
     };
     let spectest = e.spectest();
     let mut run = Run {
         e,
+        path,
         current: None,
         instances: HashMap::new(),
         definitions: HashMap::new(),
         last_definition: None,
         registered: HashMap::from([("spectest".to_string(), spectest)]),
-        report: Report::default(),
     };
     for d in wast.directives {
-        let span = d.span();
-        let name = directive_name(&d);
-        match run.directive(d) {
-            Ok(()) => run.report.passed += 1,
-            Err(message) => {
-                let (l, c) = span.linecol_in(text);
-                run.report.failed += 1;
-                run.report.failures.push(Failure {
-                    line: l + 1,
-                    col: c + 1,
-                    directive: name,
-                    message,
-                });
-            }
+        let (l, c) = d.span().linecol_in(text);
+        let kind = directive_name(&d);
+        let check = run.directive(d);
+        let result = DirectiveResult {
+            line: l + 1,
+            col: c + 1,
+            kind,
+            passed: check.failure.is_none(),
+            expected: check.expected,
+            actual: check.actual,
+            message: check.failure.or(check.note).unwrap_or_default(),
+        };
+        observe(&result);
+        if result.passed {
+            report.passed += 1;
+        } else {
+            report.failed += 1;
+            report.failures.push(result);
         }
     }
-    run.report
+    report
 }
 
-fn parse_failure(err: wast::Error, text: &str) -> Report {
-    let mut err = err;
-    err.set_text(text);
+/// A script that does not parse: one failure at the place the parser
+/// stopped, with its message (the `wast` crate's, without its own location
+/// and excerpt, so the place is given once).
+fn parse_failure(
+    err: &wast::Error,
+    text: &str,
+    mut observe: impl FnMut(&DirectiveResult),
+) -> Report {
+    let (l, c) = err.span().linecol_in(text);
+    let result = DirectiveResult {
+        line: l + 1,
+        col: c + 1,
+        kind: "parse",
+        passed: false,
+        expected: "a script".into(),
+        actual: "a parse error".into(),
+        message: err.message(),
+    };
+    observe(&result);
     Report {
         passed: 0,
         failed: 1,
-        failures: vec![Failure {
-            line: 1,
-            col: 1,
-            directive: "parse",
-            message: err.to_string(),
-        }],
+        failures: vec![result],
     }
 }
 
@@ -131,46 +235,52 @@ fn directive_name(d: &WastDirective<'_>) -> &'static str {
         WastDirective::AssertUnlinkable { .. } => "assert_unlinkable",
         WastDirective::AssertException { .. } => "assert_exception",
         WastDirective::AssertSuspension { .. } => "assert_suspension",
+        WastDirective::AssertInvalidCustom { .. } => "assert_invalid_custom",
+        WastDirective::AssertMalformedCustom { .. } => "assert_malformed_custom",
         WastDirective::Thread(_) => "thread",
         WastDirective::Wait { .. } => "wait",
-        _ => "directive",
     }
 }
 
+/// The binary of a script module, or why the text format parser refused it.
+fn encode(q: &mut QuoteWat<'_>) -> Result<Vec<u8>, String> {
+    q.encode()
+        .map_err(|e| format!("text format error \"{}\"", e.message()))
+}
+
+const A_MODULE: &str = "a module that instantiates";
+
 impl<E: Embedder> Run<'_, E> {
-    fn directive(&mut self, d: WastDirective<'_>) -> Result<(), String> {
+    fn directive(&mut self, d: WastDirective<'_>) -> Check {
         match d {
             WastDirective::Module(mut q) => {
                 let name = q.name().map(|i| i.name().to_string());
-                let bytes = q
-                    .encode()
-                    .map_err(|e| format!("the text format parser refused the module: {e}"))?;
-                let m = self
-                    .e
-                    .compile(&bytes)
-                    .map_err(|e| format!("module refused: {e:?}"))?;
-                let i = self
-                    .e
-                    .instantiate(&m, &self.registered)
-                    .map_err(|e| format!("instantiation failed: {e:?}"))?;
-                if let Some(n) = name {
-                    self.instances.insert(n, i.clone());
+                let m = match self.compile(&mut q) {
+                    Ok(m) => m,
+                    Err(found) => return Check::fail(A_MODULE, found),
+                };
+                match self.e.instantiate(&m, &self.registered) {
+                    Ok(i) => {
+                        if let Some(n) = name {
+                            self.instances.insert(n, i.clone());
+                        }
+                        self.current = Some(i);
+                        Check::pass(A_MODULE, "instantiated")
+                    }
+                    Err(e) => Check::fail(A_MODULE, e.to_string()),
                 }
-                self.current = Some(i);
-                Ok(())
             }
             WastDirective::ModuleDefinition(mut q) => {
+                const VALID: &str = "a valid module";
                 let name = q.name().map(|i| i.name().to_string()).unwrap_or_default();
-                let bytes = q
-                    .encode()
-                    .map_err(|e| format!("the text format parser refused the module: {e}"))?;
-                let m = self
-                    .e
-                    .compile(&bytes)
-                    .map_err(|e| format!("module refused: {e:?}"))?;
-                self.definitions.insert(name.clone(), m);
-                self.last_definition = Some(name);
-                Ok(())
+                match self.compile(&mut q) {
+                    Ok(m) => {
+                        self.definitions.insert(name.clone(), m);
+                        self.last_definition = Some(name);
+                        Check::pass(VALID, "valid")
+                    }
+                    Err(found) => Check::fail(VALID, found),
+                }
             }
             WastDirective::ModuleInstance {
                 instance, module, ..
@@ -179,58 +289,87 @@ impl<E: Embedder> Run<'_, E> {
                     .map(|m| m.name().to_string())
                     .or_else(|| self.last_definition.clone())
                     .unwrap_or_default();
-                let m = self
-                    .definitions
-                    .get(&def)
-                    .ok_or_else(|| format!("no module definition {def:?}"))?;
-                let i = self
-                    .e
-                    .instantiate(m, &self.registered)
-                    .map_err(|e| format!("instantiation failed: {e:?}"))?;
-                if let Some(n) = instance {
-                    self.instances.insert(n.name().to_string(), i.clone());
+                let Some(m) = self.definitions.get(&def) else {
+                    return Check::fail(A_MODULE, format!("no module definition ${def}"));
+                };
+                match self.e.instantiate(m, &self.registered) {
+                    Ok(i) => {
+                        if let Some(n) = instance {
+                            self.instances.insert(n.name().to_string(), i.clone());
+                        }
+                        self.current = Some(i);
+                        Check::pass(A_MODULE, "instantiated")
+                    }
+                    Err(e) => Check::fail(A_MODULE, e.to_string()),
                 }
-                self.current = Some(i);
-                Ok(())
             }
             WastDirective::Register { name, module, .. } => {
-                let i = self.instance(module.map(|m| m.name()))?;
-                self.registered.insert(name.to_string(), i);
-                Ok(())
+                let expected = format!("an instance to register as \"{name}\"");
+                match self.instance(module.map(|m| m.name())) {
+                    Ok(i) => {
+                        self.registered.insert(name.to_string(), i);
+                        Check::pass(expected, "registered")
+                    }
+                    Err(e) => Check::fail(expected, e),
+                }
             }
             WastDirective::Invoke(inv) => match self.invoke(inv) {
-                Outcome::Return(_) => Ok(()),
-                other => Err(format!("expected the call to return, found {other:?}")),
+                o @ Outcome::Return(_) => Check::pass("a return", o.to_string()),
+                other => Check::fail("a return", other.to_string()),
             },
-            WastDirective::AssertReturn { exec, results, .. } => match self.execute(exec) {
-                Outcome::Return(vs) => match_results(&results, &vs),
-                other => Err(format!("expected return, found {other:?}")),
-            },
-            WastDirective::AssertTrap { exec, message, .. } => match self.execute(exec) {
-                Outcome::Trap(m) if messages_agree(&m, message) => Ok(()),
-                other => Err(format!("expected trap {message:?}, found {other:?}")),
-            },
-            WastDirective::AssertExhaustion { call, message, .. } => match self.invoke(call) {
-                Outcome::Exhaustion(_) => Ok(()),
-                other => Err(format!("expected exhaustion {message:?}, found {other:?}")),
-            },
+            WastDirective::AssertReturn { exec, results, .. } => {
+                let expected = patterns_text(&results);
+                match self.execute(exec) {
+                    Outcome::Return(vs) => match match_results(&results, &vs) {
+                        Ok(()) => Check::pass(expected, values_text(&vs)),
+                        Err(why) => Check::fail_with(expected, values_text(&vs), why),
+                    },
+                    other => Check::fail(format!("returned {expected}"), other.to_string()),
+                }
+            }
+            WastDirective::AssertTrap { exec, message, .. } => {
+                let expected = format!("trap \"{message}\"");
+                match self.execute(exec) {
+                    Outcome::Trap(m) => self.message_check(expected, "trap", &m, message),
+                    other => Check::fail(expected, other.to_string()),
+                }
+            }
+            WastDirective::AssertExhaustion { call, message, .. } => {
+                let expected = format!("exhaustion \"{message}\"");
+                match self.invoke(call) {
+                    Outcome::Exhaustion(m) => {
+                        self.message_check(expected, "exhaustion", &m, message)
+                    }
+                    other => Check::fail(expected, other.to_string()),
+                }
+            }
             WastDirective::AssertMalformed {
                 mut module,
                 message,
                 ..
             } => {
+                let expected = format!("malformed \"{message}\"");
+                let quoted = matches!(module, QuoteWat::QuoteModule(..));
                 let Ok(bytes) = module.encode() else {
-                    // The text format parser refused it: malformed at the text level.
-                    return Ok(());
+                    // The text format parser refused it: malformed at the
+                    // text level (its message is the `wast` crate's, not ours).
+                    return Check::pass(expected, "refused by the text format parser");
                 };
                 match self.e.compile(&bytes) {
-                    Err(CompileError::Malformed(_)) => Ok(()),
-                    Err(CompileError::Invalid(m)) => Err(format!(
-                        "expected malformed {message:?}, found invalid: {m}"
-                    )),
-                    Ok(_) => Err(format!(
-                        "expected malformed {message:?}, but the module was accepted"
-                    )),
+                    // A `module quote` is malformed text: the reference
+                    // interpreter's parser words the message, which no binary
+                    // decoder can; that the binary is refused is what we check.
+                    Err(e) if quoted => {
+                        let mut c = Check::pass(expected, e.to_string());
+                        c.note =
+                            Some("a text-format assertion: refused, message not compared".into());
+                        c
+                    }
+                    Err(CompileError::Malformed(m)) => {
+                        self.message_check(expected, "malformed", &m, message)
+                    }
+                    Err(e) => Check::fail(expected, e.to_string()),
+                    Ok(_) => Check::fail(expected, "a valid module"),
                 }
             }
             WastDirective::AssertInvalid {
@@ -238,52 +377,82 @@ impl<E: Embedder> Run<'_, E> {
                 message,
                 ..
             } => {
+                let expected = format!("invalid \"{message}\"");
                 let Ok(bytes) = module.encode() else {
                     // The text format parser refused it (e.g. an unknown name).
-                    return Ok(());
+                    return Check::pass(expected, "refused by the text format parser");
                 };
                 match self.e.compile(&bytes) {
-                    Err(CompileError::Invalid(_)) => Ok(()),
-                    Err(CompileError::Malformed(m)) => Err(format!(
-                        "expected invalid {message:?}, found malformed: {m}"
-                    )),
-                    Ok(_) => Err(format!(
-                        "expected invalid {message:?}, but the module was accepted"
-                    )),
+                    Err(CompileError::Invalid(m)) => {
+                        self.message_check(expected, "invalid", &m, message)
+                    }
+                    Err(e) => Check::fail(expected, e.to_string()),
+                    Ok(_) => Check::fail(expected, "a valid module"),
                 }
             }
             WastDirective::AssertUnlinkable {
-                mut module,
-                message,
-                ..
+                module, message, ..
             } => {
-                let bytes = module
-                    .encode()
-                    .map_err(|e| format!("the text format parser refused the module: {e}"))?;
-                let m = self
-                    .e
-                    .compile(&bytes)
-                    .map_err(|e| format!("module refused: {e:?}"))?;
+                let expected = format!("unlinkable \"{message}\"");
+                let m = match self.compile(&mut QuoteWat::Wat(module)) {
+                    Ok(m) => m,
+                    Err(found) => return Check::fail(expected, found),
+                };
                 match self.e.instantiate(&m, &self.registered) {
-                    Err(InstantiateError::Link(_)) => Ok(()),
-                    Err(e) => Err(format!("expected unlinkable {message:?}, found {e:?}")),
-                    Ok(_) => Err(format!(
-                        "expected unlinkable {message:?}, but it instantiated"
-                    )),
+                    Err(InstantiateError::Link(m)) => {
+                        self.message_check(expected, "unlinkable", &m, message)
+                    }
+                    Err(e) => Check::fail(expected, e.to_string()),
+                    Ok(_) => Check::fail(expected, "instantiated"),
                 }
             }
-            WastDirective::AssertException { exec, .. } => match self.execute(exec) {
-                Outcome::Exception(_) => Ok(()),
-                other => Err(format!("expected an uncaught exception, found {other:?}")),
-            },
-            WastDirective::AssertSuspension { .. } => {
-                Err("stack switching is not implemented".into())
+            WastDirective::AssertException { exec, .. } => {
+                const EXPECTED: &str = "an uncaught exception";
+                match self.execute(exec) {
+                    o @ Outcome::Exception(_) => Check::pass(EXPECTED, o.to_string()),
+                    other => Check::fail(EXPECTED, other.to_string()),
+                }
             }
+            WastDirective::AssertSuspension { message, .. } => Check::fail_with(
+                format!("suspension \"{message}\""),
+                "not run",
+                "stack switching is not implemented",
+            ),
             WastDirective::Thread(_) | WastDirective::Wait { .. } => {
-                Err("threads are not implemented".into())
+                Check::fail_with("threads", "not run", "threads are not implemented")
             }
-            _ => Err("this directive is not supported".into()),
+            WastDirective::AssertInvalidCustom { .. }
+            | WastDirective::AssertMalformedCustom { .. } => Check::fail_with(
+                "a custom section check",
+                "not run",
+                "custom section assertions are not supported",
+            ),
         }
+    }
+
+    /// A message assertion: our message `found` (of an error of `kind`) must
+    /// start with the script's `want`, as the reference interpreter's script
+    /// runner checks (`script/run.ml`, `assert_message`), or differ from it
+    /// as `expected-messages.txt` lists for this script.
+    fn message_check(&self, expected: String, kind: &str, found: &str, want: &str) -> Check {
+        let actual = format!("{kind} \"{found}\"");
+        if found.starts_with(want) {
+            return Check::pass(expected, actual);
+        }
+        match crate::messages::listed(self.path, want, found) {
+            Some(reason) => {
+                let mut c = Check::pass(expected, actual);
+                c.note = Some(format!("a listed message difference: {reason}"));
+                c
+            }
+            None => Check::fail(expected, actual),
+        }
+    }
+
+    /// Encodes and compiles a script module; on failure, what was found.
+    fn compile(&mut self, q: &mut QuoteWat<'_>) -> Result<E::Module, String> {
+        let bytes = encode(q)?;
+        self.e.compile(&bytes).map_err(|e| e.to_string())
     }
 
     fn instance(&self, name: Option<&str>) -> Result<E::Instance, String> {
@@ -292,7 +461,7 @@ impl<E: Embedder> Run<'_, E> {
                 .instances
                 .get(n)
                 .cloned()
-                .ok_or_else(|| format!("no instance named {n}")),
+                .ok_or_else(|| format!("no instance named ${n}")),
             None => self
                 .current
                 .clone()
@@ -321,33 +490,35 @@ impl<E: Embedder> Run<'_, E> {
                     Err(e) => Outcome::Error(e),
                 }
             }
-            WastExecute::Wat(mut w) => {
-                let bytes = match w.encode() {
-                    Ok(b) => b,
-                    Err(e) => {
-                        return Outcome::Error(format!(
-                            "the text format parser refused the module: {e}"
-                        ));
-                    }
-                };
-                let m = match self.e.compile(&bytes) {
+            WastExecute::Wat(w) => {
+                let m = match self.compile(&mut QuoteWat::Wat(w)) {
                     Ok(m) => m,
-                    Err(e) => return Outcome::Error(format!("module refused: {e:?}")),
+                    Err(found) => return Outcome::Error(found),
                 };
                 match self.e.instantiate(&m, &self.registered) {
                     Ok(_) => Outcome::Return(vec![]),
                     Err(InstantiateError::Trap(o)) => o,
-                    Err(InstantiateError::Link(l)) => Outcome::Error(format!("link error: {l}")),
+                    Err(e) => Outcome::Error(e.to_string()),
                 }
             }
         }
     }
 }
 
-/// Trap messages agree when one contains the other (the suite's messages
-/// are the reference interpreter's, which ours follow).
-fn messages_agree(found: &str, expected: &str) -> bool {
-    found.contains(expected) || expected.contains(found)
+/// The expected results of an `assert_return`, in the script syntax.
+fn patterns_text(want: &[WastRet<'_>]) -> String {
+    let texts: Vec<String> = want
+        .iter()
+        .map(|w| match w {
+            WastRet::Core(c) => Pattern(c).to_string(),
+            _ => "(a component value)".into(),
+        })
+        .collect();
+    if texts.is_empty() {
+        "nothing".into()
+    } else {
+        texts.join(" ")
+    }
 }
 
 fn arg(a: &WastArg<'_>) -> Result<Val, String> {
@@ -360,7 +531,7 @@ fn arg(a: &WastArg<'_>) -> Result<Val, String> {
         WastArgCore::F32(F32 { bits }) => Val::F32(*bits),
         WastArgCore::F64(F64 { bits }) => Val::F64(*bits),
         WastArgCore::V128(c) => Val::V128(u128::from_le_bytes(c.to_le_bytes())),
-        WastArgCore::RefNull(HeapType::Abstract { ty, .. }) => match ty {
+        WastArgCore::RefNull(HeapType::Abstract { ty, shared: false }) => match ty {
             AbstractHeapType::Func | AbstractHeapType::NoFunc => Val::NullFunc,
             AbstractHeapType::Extern | AbstractHeapType::NoExtern => Val::NullExtern,
             AbstractHeapType::Exn | AbstractHeapType::NoExn => Val::NullExn,
@@ -370,47 +541,58 @@ fn arg(a: &WastArg<'_>) -> Result<Val, String> {
             | AbstractHeapType::Struct
             | AbstractHeapType::Array
             | AbstractHeapType::None => Val::NullAny,
-            other => return Err(format!("argument (ref.null {other:?}) is not supported")),
+            _ => {
+                return Err(format!(
+                    "the argument (ref.null {}) is not supported",
+                    crate::text::heap_type_text(&HeapType::Abstract {
+                        ty: *ty,
+                        shared: false
+                    })
+                ));
+            }
         },
         WastArgCore::RefExtern(n) => Val::Extern(*n),
         WastArgCore::RefHost(n) => Val::Host(*n),
-        other => return Err(format!("argument {other:?} is not supported yet")),
+        WastArgCore::RefNull(h) => {
+            return Err(format!(
+                "the argument (ref.null {}) is not supported",
+                crate::text::heap_type_text(h)
+            ));
+        }
     })
 }
 
 fn match_results(want: &[WastRet<'_>], got: &[Val]) -> Result<(), String> {
-    let show = |vs: &[Val]| {
-        vs.iter()
-            .map(|v| v.to_string())
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
     if want.len() != got.len() {
         return Err(format!(
-            "expected {} results, found {}: {}",
+            "expected {} results ({}), found {}: {}",
             want.len(),
+            patterns_text(want),
             got.len(),
-            show(got)
+            values_text(got)
         ));
     }
     for (k, (w, g)) in want.iter().zip(got).enumerate() {
         let WastRet::Core(w) = w else {
             return Err("component results are not supported".into());
         };
-        match result_matches(w, g) {
-            Ok(true) => {}
-            Ok(false) => {
-                // A v128 is shown in the lane shape of the pattern it failed.
-                let found = match (v128_pattern(w), g) {
-                    (Some(p), Val::V128(b)) => V128Text::new(*b, pattern_shape(p)).to_string(),
-                    _ => g.to_string(),
-                };
-                return Err(format!(
-                    "result {k}: expected {w:?}, found {found}; all results: {}",
-                    show(got)
-                ));
-            }
-            Err(e) => return Err(e),
+        if !result_matches(w, g)? {
+            // A v128 is shown in the lane shape of the pattern it failed.
+            let found = match (v128_pattern(w), g) {
+                (Some(p), Val::V128(b)) => {
+                    format!("(v128.const {})", V128Text::new(*b, pattern_shape(p)))
+                }
+                _ => g.to_string(),
+            };
+            let all = if got.len() > 1 {
+                format!("; all results: {}", values_text(got))
+            } else {
+                String::new()
+            };
+            return Err(format!(
+                "result {k}: expected {}, found {found}{all}",
+                Pattern(w)
+            ));
         }
     }
     Ok(())
@@ -480,7 +662,10 @@ fn result_matches(w: &WastRetCore<'_>, g: &Val) -> Result<bool, String> {
             false
         }
         (WastRetCore::RefI31Shared, _) => {
-            return Err(format!("result pattern {w:?} is not supported yet"));
+            return Err(format!(
+                "the result pattern {} is not supported (shared-everything threads)",
+                Pattern(w)
+            ));
         }
         _ => false,
     })
@@ -562,7 +747,7 @@ mod tests {
             let mut e = InterpEmbedder::new(interp::Features::implemented(), mode);
             let r = run_wast(SCRIPT, &mut e);
             assert_eq!((r.passed, r.failed), (3, 4), "{}", r.describe("inline"));
-            let at: Vec<(usize, &str)> = r.failures.iter().map(|f| (f.line, f.directive)).collect();
+            let at: Vec<(usize, &str)> = r.failures.iter().map(|f| (f.line, f.kind)).collect();
             assert_eq!(
                 at,
                 [
@@ -600,24 +785,109 @@ mod tests {
         assert!(
             r.failures[0]
                 .message
-                .contains("found f32x4 nan:0x400000 nan:0x600000 1e-45 -nan:0x7fffff"),
+                .contains("expected (v128.const f32x4 nan:canonical nan:canonical 1e-45 nan:arithmetic), found (v128.const f32x4 nan:0x400000 nan:0x600000 1e-45 -nan:0x7fffff)"),
             "{}",
             r.failures[0].message
         );
         assert!(
             r.failures[1]
                 .message
-                .contains("found i16x8 0 32704 0 32736 1 0 -1 -1"),
+                .contains("found (v128.const i16x8 0 32704 0 32736 1 0 -1 -1)"),
             "{}",
             r.failures[1].message
         );
     }
 
     #[test]
-    fn a_script_that_does_not_parse_is_one_failure() {
+    fn a_script_that_does_not_parse_is_one_failure_at_its_place() {
         let mut e = InterpEmbedder::new(interp::Features::implemented(), Mode::Plain);
-        let r = run_wast("(module", &mut e);
+        let r = run_wast("(module)\n  (assert_return (invoke \"f\")\n", &mut e);
         assert_eq!((r.passed, r.failed), (0, 1));
-        assert_eq!(r.failures[0].directive, "parse");
+        let p = r.parse_error().expect("a parse error");
+        assert_eq!((p.line, p.col), (3, 1), "{}", p.describe("x.wast"));
+        let r = run_wast("(module)\n(assert_bogus)", &mut e);
+        let p = r.parse_error().expect("a parse error");
+        assert_eq!((p.line, p.col), (2, 2), "{}", p.describe("x.wast"));
+        assert!(!p.message.contains("-->"), "{}", p.message);
+    }
+
+    #[test]
+    fn failures_are_described_in_the_text_format() {
+        let script = r#"(module
+  (func (export "f") (result f64) (f64.const 1.5))
+  (func (export "t") (unreachable))
+  (func (export "n") (result funcref) (ref.null func)))
+(assert_return (invoke "f") (f64.const 2))
+(assert_return (invoke "t") (i32.const 1))
+(assert_trap (invoke "f") "unreachable")
+(assert_return (invoke "n") (ref.func 0))
+(assert_return (invoke "f") (f64.const 1.5) (i32.const 0))
+(assert_invalid (module (func (result i32) (i32.const 0))) "type mismatch")
+"#;
+        let mut e = InterpEmbedder::new(interp::Features::implemented(), Mode::Plain);
+        let r = run_wast(script, &mut e);
+        let messages: Vec<&str> = r.failures.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "result 0: expected (f64.const 2.0), found (f64.const 1.5)",
+                "expected returned (i32.const 1), found trap \"unreachable\"",
+                "expected trap \"unreachable\", found returned (f64.const 1.5)",
+                "result 0: expected (ref.func 0), found (ref.null func)",
+                "expected 2 results ((f64.const 1.5) (i32.const 0)), found 1: (f64.const 1.5)",
+                "expected invalid \"type mismatch\", found a valid module",
+            ]
+        );
+        assert_eq!(r.failures[0].expected, "(f64.const 2.0)");
+        assert_eq!(r.failures[0].actual, "(f64.const 1.5)");
+    }
+
+    #[test]
+    fn messages_are_checked_by_prefix_as_the_reference_interpreter_does() {
+        let script = r#"(module (func (export "u") (unreachable)))
+(assert_trap (invoke "u") "unreach")
+(assert_trap (invoke "u") "reachable")
+(assert_invalid (module (func (result i32) (i64.const 0))) "type mismatch: instruction requires [i32] but stack has [i64]")
+(assert_invalid (module (func (result i32) (i64.const 0))) "type mismatch: instruction requires [i64]")
+(assert_malformed (module binary "\00asm") "unexpected end")
+(assert_malformed (module binary "\00asm\01\00\00\00\01\05") "length out of bounds")
+(assert_malformed (module binary "\00asm\01\00\00\00\01\01") "unexpected end of section or function")
+(assert_unlinkable (module (import "nowhere" "f" (func))) "unknown import")
+(assert_malformed (module quote "(func (bogus))") "some other text")
+"#;
+        let mut e = InterpEmbedder::new(interp::Features::implemented(), Mode::Plain);
+        let r = run_wast(script, &mut e);
+        let failed: Vec<usize> = r.failures.iter().map(|f| f.line).collect();
+        assert_eq!(failed, [3, 5], "{}", r.describe("inline"));
+        assert_eq!(
+            r.failures[0].message,
+            "expected trap \"reachable\", found trap \"unreachable\""
+        );
+    }
+
+    #[test]
+    fn a_listed_difference_holds_only_for_its_files() {
+        let script = r#"(assert_malformed (module binary "\00asm\01\00\00\00\00\04\01\ff\00\00") "invalid UTF-8 encoding")
+"#;
+        let mut seen = Vec::new();
+        let mut e = InterpEmbedder::new(interp::Features::wasm1(), Mode::Plain);
+        let r = crate::run_wast_at(
+            "data/wasm-v1/utf8-custom-section-id.wast",
+            script,
+            &mut e,
+            |d| seen.push(d.message.clone()),
+        );
+        assert_eq!((r.passed, r.failed), (1, 0), "{}", r.describe("inline"));
+        assert!(
+            seen[0].starts_with("a listed message difference: "),
+            "{seen:?}"
+        );
+        let r = crate::run_wast_at(
+            "data/wasm-v2/utf8-custom-section-id.wast",
+            script,
+            &mut e,
+            |_| {},
+        );
+        assert_eq!((r.passed, r.failed), (0, 1), "{}", r.describe("inline"));
     }
 }

@@ -14,6 +14,12 @@
 //! failure, and if it starts to pass its test fails until it is removed from
 //! the list, so the list cannot go stale.
 //!
+//! Message assertions (`assert_invalid`, `assert_malformed`,
+//! `assert_unlinkable`, `assert_trap`, `assert_exhaustion`) hold only if our
+//! message starts with the script's, or differs as
+//! `spec-tests/expected-messages.txt` lists; an entry of that list that no
+//! assertion used fails the whole run.
+//!
 //! To regenerate the list from the actual results (keeping the reasons of
 //! entries that stay), run
 //! `CONFORMANCE_WRITE_EXPECTED=1 cargo test --test conformance`.
@@ -22,7 +28,10 @@
 mod js;
 
 use libtest_mimic::{Arguments, Failed, Trial};
-use spec_tests::{InterpEmbedder, Mode, features_for_path, run_wast};
+use spec_tests::{
+    InterpEmbedder, Mode, features_for_path, message_differences_used, run_wast_at,
+    unused_message_differences,
+};
 use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Mutex};
@@ -129,7 +138,7 @@ fn folder_reason(path: &str) -> &'static str {
 fn run_one(path: &str, text: &str, mode: Mode) -> Option<String> {
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         let mut e = InterpEmbedder::new(features_for_path(path), mode);
-        run_wast(text, &mut e)
+        run_wast_at(path, text, &mut e, |_| {})
     }));
     match outcome {
         Ok(r) if r.failed == 0 => None,
@@ -197,9 +206,26 @@ fn main() {
         }
     }
     trials.extend(js::trials());
+    let whole_run = args.filter.is_none() && args.skip.is_empty() && !args.list;
     let conclusion = libtest_mimic::run(&args, trials);
     if writing {
         write_expected(&expected, &results.lock().expect("trials are done"));
+    }
+    // Every listed message difference must still be needed (checked only
+    // when every file ran).
+    if whole_run {
+        let unused = unused_message_differences();
+        println!(
+            "message assertions held by a listed difference: {}",
+            message_differences_used()
+        );
+        if !unused.is_empty() {
+            eprintln!(
+                "spec-tests/expected-messages.txt lists differences no assertion needs any more:\n{}",
+                unused.join("\n")
+            );
+            std::process::exit(101);
+        }
     }
     conclusion.exit();
 }

@@ -35,9 +35,6 @@ pub(crate) fn expr(r: &mut Reader<'_>, f: &Features) -> Result<Vec<Instr>, Error
     }
     let mut open: Vec<Open> = Vec::new();
     loop {
-        if r.is_empty() {
-            return Err(r.err("unexpected end of section or function"));
-        }
         let at = r.offset();
         let i = instr(r, f)?;
         let misplaced = || super::reader::malformed(at, "END opcode expected");
@@ -207,8 +204,8 @@ fn mem_idx(r: &mut Reader<'_>, f: &Features) -> Result<MemIdx, Error> {
 pub(crate) fn instr(r: &mut Reader<'_>, f: &Features) -> Result<Instr, Error> {
     use Instr::*;
     let at = r.offset();
-    let illegal = || super::reader::malformed(at, "illegal opcode");
     let op = r.byte()?;
+    let illegal = || super::reader::malformed(at, format!("illegal opcode {op:02x}"));
     Ok(match op {
         0x00 => Unreachable,
         0x01 => Nop,
@@ -497,7 +494,7 @@ fn simd(r: &mut Reader<'_>, f: &Features) -> Result<Instr, Error> {
             _ => {
                 return Err(super::reader::malformed(
                     at,
-                    format!("illegal opcode 0xfd 0x{sub:x}"),
+                    format!("illegal opcode fd {sub:02x}"),
                 ));
             }
         },

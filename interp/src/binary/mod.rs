@@ -27,29 +27,33 @@ const SECTION_ORDER: [u8; 13] = [1, 2, 3, 4, 5, 13, 6, 7, 8, 9, 12, 10, 11];
 pub fn decode(bytes: &[u8], features: &Features) -> Result<Module, Error> {
     let f = features;
     let mut r = Reader::new(bytes, 0);
-    // spec 5.5.16: magic and version.
-    if r.take(4).ok() != Some(b"\0asm") {
+    // spec 5.5.16: magic and version (each read whole before it is checked,
+    // as the reference interpreter does).
+    if r.take(4)? != b"\0asm" {
         return Err(malformed(0, "magic header not detected"));
     }
-    match r.take(4) {
-        Ok(&[1, 0, 0, 0]) => {}
-        Ok(_) => return Err(malformed(4, "unknown binary version")),
-        Err(_) => return Err(malformed(4, "unexpected end")),
+    if r.take(4)? != [1, 0, 0, 0] {
+        return Err(malformed(4, "unknown binary version"));
     }
 
     let mut m = Module::default();
     let mut func_types: Vec<TypeIdx> = Vec::new();
-    let mut saw_code = false;
+    let mut bodies = 0usize;
     let mut last_pos: Option<usize> = None; // position in SECTION_ORDER of the last non-custom section
     while !r.is_empty() {
         let id_at = r.offset();
         let id = r.byte()?;
-        let size = r.u32()? as usize;
-        let mut s = r.sub(size)?;
+        if id != 0 && !SECTION_ORDER.contains(&id) {
+            return Err(malformed(id_at, "malformed section id"));
+        }
+        let mut s = r.sized()?;
         if id == 0 {
             // spec 5.5.3: custom section, kept.
             let name = s.name()?;
             let data = s.take(s.remaining())?.to_vec();
+            if !s.at_limit() {
+                return Err(s.err("unexpected end of section or function"));
+            }
             m.customs.push(Custom { name, data });
             continue;
         }
@@ -117,43 +121,30 @@ pub fn decode(bytes: &[u8], features: &Features) -> Result<Module, Error> {
                 m.data_count = Some(s.u32()?)
             }
             10 => {
-                saw_code = true;
-                let at = s.offset();
-                let n = s.u32()? as usize;
-                if n != func_types.len() {
-                    return Err(malformed(
-                        at,
-                        "function and code section have inconsistent lengths",
-                    ));
-                }
-                for &type_idx in &func_types {
+                // The counts are compared once every section is read, as
+                // the reference interpreter does (a misplaced section after
+                // this one is the error it reports first).
+                bodies = s.len32()?;
+                for i in 0..bodies {
+                    let type_idx = func_types.get(i).copied().unwrap_or(0);
                     m.funcs
                         .push(code(&mut s, f, type_idx, m.data_count.is_some())?);
                 }
             }
-            11 => {
-                let at = s.offset();
-                m.datas = s.vec(|s| data(s, f))?;
-                if m.data_count.is_some_and(|n| n as usize != m.datas.len()) {
-                    return Err(malformed(
-                        at,
-                        "data count and data section have inconsistent lengths",
-                    ));
-                }
-            }
+            11 => m.datas = s.vec(|s| data(s, f))?,
             _ => unreachable!("ids are filtered through SECTION_ORDER"),
         }
-        if !s.is_empty() {
-            return Err(s.err("section size mismatch"));
+        if !s.at_limit() {
+            return Err(malformed(id_at, "section size mismatch"));
         }
     }
-    if !saw_code && !func_types.is_empty() {
+    if bodies != func_types.len() {
         return Err(malformed(
             bytes.len(),
             "function and code section have inconsistent lengths",
         ));
     }
-    if m.datas.is_empty() && m.data_count.is_some_and(|n| n != 0) {
+    if m.data_count.is_some_and(|n| n as usize != m.datas.len()) {
         return Err(malformed(
             bytes.len(),
             "data count and data section have inconsistent lengths",
@@ -293,8 +284,7 @@ fn data(r: &mut Reader<'_>, f: &Features) -> Result<Data, Error> {
         }
         _ => return Err(malformed(at, "malformed data segment kind")),
     };
-    let n = r.u32()? as usize;
-    let init = r.take(n)?.to_vec();
+    let init = r.byte_vec()?.to_vec();
     Ok(Data { init, mode })
 }
 
@@ -305,8 +295,7 @@ fn code(
     type_idx: TypeIdx,
     has_data_count: bool,
 ) -> Result<Func, Error> {
-    let size = r.u32()? as usize;
-    let mut c = r.sub(size)?;
+    let mut c = r.sized()?;
     let locals_at = c.offset();
     let locals = c.vec(|c| {
         let n = c.u32()?;
@@ -317,7 +306,7 @@ fn code(
         return Err(malformed(locals_at, "too many locals"));
     }
     let body = instr::expr(&mut c, f)?;
-    if !c.is_empty() {
+    if !c.at_limit() {
         return Err(c.err("section size mismatch"));
     }
     if !has_data_count && body.iter().any(instr::uses_data_count) {

@@ -1,18 +1,32 @@
 //! Reading bytes (spec 5.1, 5.2): integers in LEB128, names in UTF-8, vectors.
 //!
 //! Every read checks the remaining length first, so truncated input becomes
-//! an "unexpected end" error, and a vector's count never preallocates more
-//! than the bytes left could hold.
+//! an "unexpected end of section or function" error, and a vector's count
+//! never preallocates more than the bytes left could hold.
+//!
+//! As in the reference interpreter's decoder (`binary/decode.ml`), whose
+//! messages the `.wast` suite expects, a section or function body is read
+//! from the whole input, not a slice of its declared size: reading past its
+//! end reads what follows, and its size is checked once it is decoded
+//! ("section size mismatch", [`Reader::at_limit`]). A length larger than the
+//! rest of the input is "length out of bounds".
 
 use crate::Error;
 
 /// A cursor over a byte slice that remembers absolute offsets for errors.
 pub(crate) struct Reader<'a> {
+    /// The rest of the input from where this reader starts.
     bytes: &'a [u8],
     pos: usize,
     /// Absolute offset of `bytes[0]` in the whole module.
     base: usize,
+    /// Where the section or body this reader decodes ends (relative to
+    /// `bytes`): reads may go past it, [`Reader::at_limit`] checks it.
+    limit: usize,
 }
+
+/// The message of a read past the end of the input.
+const EOS: &str = "unexpected end of section or function";
 
 /// A malformed-module error at an absolute offset.
 #[cold]
@@ -30,6 +44,7 @@ impl<'a> Reader<'a> {
             bytes,
             pos: 0,
             base,
+            limit: bytes.len(),
         }
     }
 
@@ -38,14 +53,37 @@ impl<'a> Reader<'a> {
         self.base + self.pos
     }
 
-    /// Whether every byte has been read.
+    /// Whether every byte up to the limit has been read.
     pub(crate) fn is_empty(&self) -> bool {
-        self.pos >= self.bytes.len()
+        self.pos >= self.limit
     }
 
-    /// Bytes not yet read.
+    /// Whether exactly the bytes up to the limit have been read.
+    pub(crate) fn at_limit(&self) -> bool {
+        self.pos == self.limit
+    }
+
+    /// Bytes not yet read before the limit.
     pub(crate) fn remaining(&self) -> usize {
+        self.limit.saturating_sub(self.pos)
+    }
+
+    /// Bytes not yet read in the whole input.
+    fn left(&self) -> usize {
         self.bytes.len() - self.pos
+    }
+
+    /// A length (spec 5.1.3 vectors, names, sizes) that fits in the rest of
+    /// the input: else "length out of bounds".
+    /// (The bytes of the length itself count as left, as in the reference
+    /// interpreter.)
+    pub(crate) fn len32(&mut self) -> Result<usize, Error> {
+        let (at, left) = (self.offset(), self.left());
+        let n = self.u32()? as usize;
+        if n > left {
+            return Err(malformed(at, "length out of bounds"));
+        }
+        Ok(n)
     }
 
     /// An error at the current offset.
@@ -56,10 +94,7 @@ impl<'a> Reader<'a> {
 
     /// One byte.
     pub(crate) fn byte(&mut self) -> Result<u8, Error> {
-        let b = *self
-            .bytes
-            .get(self.pos)
-            .ok_or_else(|| self.err("unexpected end"))?;
+        let b = *self.bytes.get(self.pos).ok_or_else(|| self.err(EOS))?;
         self.pos += 1;
         Ok(b)
     }
@@ -71,19 +106,23 @@ impl<'a> Reader<'a> {
 
     /// `n` bytes.
     pub(crate) fn take(&mut self, n: usize) -> Result<&'a [u8], Error> {
-        if n > self.remaining() {
-            return Err(self.err("unexpected end"));
+        if n > self.left() {
+            return Err(malformed(self.base + self.bytes.len(), EOS));
         }
         let s = &self.bytes[self.pos..self.pos + n];
         self.pos += n;
         Ok(s)
     }
 
-    /// A sub-reader over the next `n` bytes (a section or a function body).
-    pub(crate) fn sub(&mut self, n: usize) -> Result<Reader<'a>, Error> {
-        let base = self.offset();
-        let bytes = self.take(n)?;
-        Ok(Reader::new(bytes, base))
+    /// A reader for a section or function body whose size comes next: it
+    /// reads the rest of the input, with its limit `size` bytes on; this
+    /// reader moves past them.
+    pub(crate) fn sized(&mut self) -> Result<Reader<'a>, Error> {
+        let n = self.len32()?;
+        let mut sub = Reader::new(&self.bytes[self.pos..], self.offset());
+        sub.limit = n;
+        self.pos += n;
+        Ok(sub)
     }
 
     /// An unsigned LEB128 integer of at most `bits` bits (spec 5.2.2).
@@ -188,23 +227,26 @@ impl<'a> Reader<'a> {
 
     /// A name (spec 5.2.4): a byte vector that must be valid UTF-8.
     pub(crate) fn name(&mut self) -> Result<String, Error> {
-        let n = self.u32()? as usize;
+        let n = self.len32()?;
         let at = self.offset();
         let b = self.take(n)?;
         String::from_utf8(b.to_vec()).map_err(|_| malformed(at, "malformed UTF-8 encoding"))
     }
 
+    /// A byte vector (spec 5.2.3).
+    pub(crate) fn byte_vec(&mut self) -> Result<&'a [u8], Error> {
+        let n = self.len32()?;
+        self.take(n)
+    }
+
     /// A vector (spec 5.1.3) of items read by `f`. The count is checked
     /// against the bytes left (every item takes at least one byte), so a huge
-    /// count fails as "unexpected end" instead of allocating.
+    /// count fails as "length out of bounds" instead of allocating.
     pub(crate) fn vec<T>(
         &mut self,
         mut f: impl FnMut(&mut Self) -> Result<T, Error>,
     ) -> Result<Vec<T>, Error> {
-        let n = self.u32()? as usize;
-        if n > self.remaining() {
-            return Err(self.err("unexpected end"));
-        }
+        let n = self.len32()?;
         let mut v = Vec::with_capacity(n);
         for _ in 0..n {
             v.push(f(self)?);

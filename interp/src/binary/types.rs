@@ -199,6 +199,16 @@ pub(crate) fn limits(
     what: &str,
 ) -> Result<(AddrType, Limits, bool), Error> {
     let flags = r.byte()?;
+    if !f.memory64 {
+        // Before memory64 the reference interpreter read the flags as a
+        // one-bit LEB128 (`vu1`), and words a bad one so.
+        if flags & 0x7f > 1 {
+            return Err(malformed_at(r, "integer too large"));
+        }
+        if flags & 0x80 != 0 {
+            return Err(r.err("integer representation too long"));
+        }
+    }
     let (has_max, shared, is64) = (flags & 1 != 0, flags & 2 != 0, flags & 4 != 0);
     let allowed = if f.memory64 { 0b111 } else { 0b011 };
     if flags & !allowed != 0 || (shared && what == "table") {

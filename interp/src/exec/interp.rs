@@ -1327,9 +1327,9 @@ fn indirect(store: &Store, f: &WasmFunc, ty: u32, table: u32, k: u64) -> Result<
     let s = *usize::try_from(k)
         .ok()
         .and_then(|k| t.elems.get(k))
-        .ok_or(Trap::UndefinedElement)?;
+        .ok_or(Trap::UndefinedElement(k))?;
     if s == 0 {
-        return Err(Trap::UninitializedElement);
+        return Err(Trap::UninitializedElement(k));
     }
     let a = FuncAddr(slot::addr(s));
     // spec 4.4.8: the function's type must match the expected one (be it

@@ -567,9 +567,12 @@ impl Store {
         })
     }
 
-    /// Collects garbage now; see [`Store::collect_with`] for the roots.
-    /// Addresses of objects that were neither rooted nor reachable are
-    /// invalid afterwards.
+    /// Collects garbage now (spec 4.2.3: objects no root can reach are
+    /// gone). The roots are the store's globals, tables and element
+    /// segments, every computation that is not running (suspended, or in a
+    /// host call) and what the embedder rooted ([`Store::root`]). Addresses
+    /// of objects that were neither rooted nor reachable are invalid
+    /// afterwards.
     pub fn collect_garbage(&mut self) -> GcStats {
         self.collect_with(&[])
     }

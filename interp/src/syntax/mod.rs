@@ -7,6 +7,7 @@
 pub mod instr;
 pub mod module;
 pub mod simd;
+pub mod text;
 pub mod types;
 
 pub use instr::*;

@@ -373,51 +373,7 @@ pub enum ExternType {
 }
 
 // ---- Printing in the text format (spec 6.4), as the reference
-// interpreter writes types in its messages: `i32`, `(ref null func)`,
-// `(ref 3)`, result types as `[i32 f64]`. ----
-
-impl std::fmt::Display for HeapType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let s = match self {
-            HeapType::Func => "func",
-            HeapType::Extern => "extern",
-            HeapType::Exn => "exn",
-            HeapType::NoFunc => "nofunc",
-            HeapType::NoExtern => "noextern",
-            HeapType::NoExn => "noexn",
-            HeapType::Any => "any",
-            HeapType::Eq => "eq",
-            HeapType::I31 => "i31",
-            HeapType::Struct => "struct",
-            HeapType::Array => "array",
-            HeapType::None => "none",
-            HeapType::Concrete(x) => return write!(f, "{x}"),
-            HeapType::Rec(i) => return write!(f, "rec.{i}"),
-            HeapType::Bot => "something",
-        };
-        f.write_str(s)
-    }
-}
-
-impl std::fmt::Display for RefType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let null = if self.nullable { "null " } else { "" };
-        write!(f, "(ref {null}{})", self.heap)
-    }
-}
-
-impl std::fmt::Display for ValType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ValType::I32 => f.write_str("i32"),
-            ValType::I64 => f.write_str("i64"),
-            ValType::F32 => f.write_str("f32"),
-            ValType::F64 => f.write_str("f64"),
-            ValType::V128 => f.write_str("v128"),
-            ValType::Ref(r) => r.fmt(f),
-        }
-    }
-}
+// interpreter writes types in its messages (the others are in `text`). ----
 
 impl std::fmt::Display for StorageType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -435,22 +391,5 @@ impl std::fmt::Display for FieldType {
             Mut::Const => self.storage.fmt(f),
             Mut::Var => write!(f, "(mut {})", self.storage),
         }
-    }
-}
-
-/// A result type in the text format of the reference interpreter's
-/// messages: `[i32 (ref null func)]`.
-pub struct ResultText<'a>(pub &'a [ValType]);
-
-impl std::fmt::Display for ResultText<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("[")?;
-        for (i, t) in self.0.iter().enumerate() {
-            if i > 0 {
-                f.write_str(" ")?;
-            }
-            t.fmt(f)?;
-        }
-        f.write_str("]")
     }
 }

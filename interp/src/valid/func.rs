@@ -12,6 +12,7 @@
 use super::canon::Types;
 use super::{Context, addr_val, invalid};
 use crate::Error;
+use crate::syntax::text::result_type;
 use crate::syntax::*;
 
 /// An operand type; `None` is `Unknown` (spec appendix).
@@ -180,8 +181,17 @@ pub(crate) fn check_expr(
     k.walk(body, results)
 }
 
+/// The reference interpreter's wording (`valid/valid.ml`): what the
+/// instruction requires, and what the stack has, in the text format.
 fn type_mismatch(want: impl std::fmt::Display, got: impl std::fmt::Display) -> Error {
-    invalid(format!("type mismatch: expected {want}, found {got}"))
+    invalid(format!(
+        "type mismatch: instruction requires {want} but stack has {got}"
+    ))
+}
+
+/// One type as a result type, `[t]`.
+fn one(t: impl std::fmt::Display) -> String {
+    format!("[{t}]")
 }
 
 /// Whether a value type has a default value (spec 3.2.x "Defaultable
@@ -237,9 +247,9 @@ impl Checker<'_, '_> {
     }
 
     fn pop_expect(&mut self, want: ValType) -> Result<Opd, Error> {
-        let got = self.pop()?;
+        let got = self.pop().map_err(|_| type_mismatch(one(want), "[]"))?;
         match got {
-            Some(t) if !self.c.val_subtype(t, want) => Err(type_mismatch(want, t)),
+            Some(t) if !self.c.val_subtype(t, want) => Err(type_mismatch(one(want), one(t))),
             _ => Ok(got.or(Some(want))),
         }
     }
@@ -260,7 +270,7 @@ impl Checker<'_, '_> {
                 nullable: false,
                 heap: HeapType::Bot,
             }),
-            Some(t) => Err(type_mismatch("a reference", t)),
+            Some(t) => Err(type_mismatch("reference type", t)),
         }
     }
 
@@ -377,12 +387,13 @@ impl Checker<'_, '_> {
 
     fn mem_access(&mut self, a: &MemArg, natural: u32) -> Result<ValType, Error> {
         let m = self.c.mem(a.mem)?;
+        // The alignment is checked first, as the reference interpreter does.
+        if a.align > natural {
+            return Err(invalid("alignment must not be larger than natural"));
+        }
         // spec 3.3.7: the static offset fits the memory's address type.
         if m.addr == AddrType::I32 && a.offset > u32::MAX as u64 {
             return Err(invalid("offset out of range"));
-        }
-        if a.align > natural {
-            return Err(invalid("alignment must not be larger than natural"));
         }
         Ok(addr_val(m.addr))
     }
@@ -418,10 +429,11 @@ impl Checker<'_, '_> {
                 .zip(&self.results)
                 .all(|(a, b)| self.c.val_subtype(*a, *b));
         if !ok {
-            return Err(type_mismatch(
-                ResultText(&self.results),
-                ResultText(&t.results),
-            ));
+            return Err(invalid(format!(
+                "type mismatch: current function requires result type {} but callee returns {}",
+                result_type(&self.results),
+                result_type(&t.results)
+            )));
         }
         self.pop_all(&t.params)?;
         self.unreachable();
@@ -714,7 +726,7 @@ impl Checker<'_, '_> {
                             .zip(&label)
                             .all(|(a, b)| self.c.val_subtype(*a, *b));
                     if !fits {
-                        return Err(type_mismatch(ResultText(&label), ResultText(&passes)));
+                        return Err(type_mismatch(result_type(&label), result_type(&passes)));
                     }
                     self.handlers[h]
                         .catches
@@ -733,7 +745,10 @@ impl Checker<'_, '_> {
                 let tail = matches!(body[pc], ReturnCallIndirect { .. });
                 let tt = c.table(*table)?;
                 if !c.ref_subtype(tt.elem, RefType::FUNCREF) {
-                    return Err(type_mismatch("a funcref table", tt.elem));
+                    return Err(invalid(format!(
+                        "type mismatch: instruction requires table of function type but table has {}",
+                        tt.elem
+                    )));
                 }
                 let t = c.ty(*ty)?.clone();
                 self.pop_expect(addr_val(tt.addr))?;
@@ -798,11 +813,11 @@ impl Checker<'_, '_> {
                     ));
                 };
                 if !last.is_ref() {
-                    return Err(type_mismatch("a reference", last));
+                    return Err(type_mismatch("reference type", last));
                 }
                 let nn = non_null(r);
                 if !c.val_subtype(nn, last) {
-                    return Err(type_mismatch(last, nn));
+                    return Err(type_mismatch(one(last), one(nn)));
                 }
                 self.pop_all(&ts)?;
                 self.push_all(&ts);
@@ -836,7 +851,7 @@ impl Checker<'_, '_> {
                     ));
                 }
                 match (t1, t2) {
-                    (Some(a), Some(b)) if a != b => return Err(type_mismatch(a, b)),
+                    (Some(a), Some(b)) if a != b => return Err(type_mismatch(one(a), one(b))),
                     _ => self.push(t1.or(t2)),
                 }
             }
@@ -871,7 +886,7 @@ impl Checker<'_, '_> {
             GlobalSet(x) => {
                 let g = c.global(*x)?;
                 if g.mutability != Mut::Var {
-                    return Err(invalid("global is immutable"));
+                    return Err(invalid("immutable global"));
                 }
                 self.pop_expect(g.val)?;
             }
@@ -901,7 +916,7 @@ impl Checker<'_, '_> {
             TableCopy { dst, src } => {
                 let (d, s) = (c.table(*dst)?, c.table(*src)?);
                 if !c.ref_subtype(s.elem, d.elem) {
-                    return Err(type_mismatch(d.elem, s.elem));
+                    return Err(type_mismatch(one(d.elem), one(s.elem)));
                 }
                 let (da, sa) = (addr_val(d.addr), addr_val(s.addr));
                 let n = if da == ValType::I64 && sa == ValType::I64 {
@@ -915,7 +930,7 @@ impl Checker<'_, '_> {
                 let t = c.table(*table)?;
                 let e = c.elem(*elem)?;
                 if !c.ref_subtype(e, t.elem) {
-                    return Err(type_mismatch(t.elem, e));
+                    return Err(type_mismatch(one(t.elem), one(e)));
                 }
                 self.op(&[addr_val(t.addr), I32, I32], None)?;
             }
@@ -1014,7 +1029,7 @@ impl Checker<'_, '_> {
                     _ => {
                         return Err(invalid(format!(
                             "type mismatch: instruction requires type {branched} but label has {}",
-                            ResultText(self.label(l)?.label_types())
+                            result_type(self.label(l)?.label_types())
                         )));
                     }
                 }
@@ -1187,7 +1202,7 @@ impl Checker<'_, '_> {
                     heap: from,
                 };
                 if !c.ref_subtype(r, want) {
-                    return Err(type_mismatch(want, r));
+                    return Err(type_mismatch(one(want), one(r)));
                 }
                 self.push(Some(ValType::Ref(RefType {
                     nullable: r.nullable,

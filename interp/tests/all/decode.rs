@@ -19,7 +19,7 @@ fn check_folder(
             match d {
                 WastDirective::Module(mut m) | WastDirective::ModuleDefinition(mut m) => {
                     let Ok(bytes) = m.encode() else { continue };
-                    if let Err(e) = interp::binary::decode(&bytes, &f) {
+                    if let Err(e) = interp::decode(&bytes, &f) {
                         let (l, c) = m.span().linecol_in(file.raw());
                         problems.push(format!(
                             "{}/{}:{}:{}: valid module rejected: {e}",
@@ -36,7 +36,7 @@ fn check_folder(
                     span,
                 } => {
                     let Ok(bytes) = m.encode() else { continue };
-                    if interp::binary::decode(&bytes, &f).is_ok() {
+                    if interp::decode(&bytes, &f).is_ok() {
                         let (l, c) = span.linecol_in(file.raw());
                         problems.push(format!(
                             "{}/{}:{}:{}: malformed binary accepted (expected {message:?})",
@@ -81,7 +81,7 @@ mod props {
         #![proptest_config(ProptestConfig::with_cases(3000))]
         #[test]
         fn random_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
-            let _ = interp::binary::decode(&bytes, &interp::Features::default());
+            let _ = interp::decode(&bytes, &interp::Features::default());
             let mut with_header = b"\0asm\x01\0\0\0".to_vec();
             with_header.extend(&bytes);
             let _ = interp::Module::new(&with_header, &interp::Features::default());

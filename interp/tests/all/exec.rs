@@ -114,11 +114,11 @@ fn traps_are_reported() {
     );
     assert_eq!(
         trapped(store.invoke(ci, &[Value::I32(1)])),
-        Trap::UninitializedElement
+        Trap::UninitializedElement(1)
     );
     assert_eq!(
         trapped(store.invoke(ci, &[Value::I32(2)])),
-        Trap::UndefinedElement
+        Trap::UndefinedElement(2)
     );
     assert_eq!(
         trapped(store.invoke(trunc, &[Value::F32(f32::NAN.to_bits())])),

@@ -10,7 +10,7 @@ use crate::js::adapter::{
     self, InterfaceSpec, Member, arg, error_of, new_object, prototype_for, queue_task, require_new,
     settle, string, thrown_value, type_error,
 };
-use crate::type_name;
+use crate::types_text::val_type;
 use boa_engine::native_function::NativeFunction;
 use boa_engine::object::builtins::{JsArrayBuffer, JsDataView, JsFunction, JsTypedArray};
 use boa_engine::{Context, JsData, JsError, JsObject, JsResult, JsValue, js_string};
@@ -364,7 +364,7 @@ pub(crate) fn read_imports(
                         return Err(link(
                             format!(
                                 "{what}: not a Global or a value of type {}",
-                                type_name(gt.val)
+                                val_type(gt.val)
                             ),
                             ctx,
                         ));

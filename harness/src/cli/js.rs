@@ -1,0 +1,96 @@
+//! `wasm-ref js` (JavaScript files with the WebAssembly JS API and JSPI)
+//! and `wasm-ref wat` (text format to binary): the two commands that only
+//! hand their files to another part of the harness.
+
+use super::{Args, Outcome, Status};
+use crate::js::{Output, Stacks, run_js_with};
+use interp::{Features, Module};
+
+pub(super) const HELP: &str = "\
+usage: wasm-ref js [OPTIONS] FILE...
+
+Evaluates JavaScript files as classic scripts in one realm, preludes
+first, with the WebAssembly JS API and JSPI (WebAssembly.Suspending,
+WebAssembly.promising, WebAssembly.SuspendError), console.log, print,
+setTimeout, clearTimeout, queueMicrotask, performance.now, self, and
+fetch for local files (relative to the first FILE's directory, for
+WebAssembly.compileStreaming and instantiateStreaming). After each script
+every microtask runs, then timers run in order (virtual time) until none
+is left.
+
+options:
+  --prelude FILE       evaluate FILE first (repeatable)
+  --stacks heap|native where WebAssembly.promising calls run: heap (the
+                       default) keeps a suspended call in the interpreter's
+                       heap frames only; native runs each call on a native
+                       stack of its own, as V8 does
+  --stack-size KIB     the native stacks' size (default 1024)
+
+Exit status: 0 if no exception went uncaught and no promise rejection
+stayed unhandled; 1 otherwise (each reported on stderr); 2 bad usage or an
+unreadable file.";
+
+pub(super) const WAT_HELP: &str = "\
+usage: wasm-ref wat FILE.wat -o FILE.wasm
+
+Translates a module from the text format to a binary (how the demos'
+.wasm files are rebuilt), after checking that it decodes and validates.
+
+Exit status: 0 written; 2 bad usage, or a module that does not parse or
+is not valid (with its message).";
+
+/// `wasm-ref js`.
+pub(super) fn main(args: &[String]) -> Outcome {
+    let mut a = Args::new("js", args);
+    let (mut preludes, mut files) = (Vec::new(), Vec::new());
+    let (mut native, mut stack_kib) = (false, 1024u64);
+    while let Some(arg) = a.next() {
+        match arg {
+            "--prelude" => preludes.push(a.value("--prelude", "a file")?.into()),
+            "--stacks" => match a.value("--stacks", "heap or native")? {
+                "heap" => native = false,
+                "native" => native = true,
+                other => return Err(format!("js --stacks takes heap or native, not {other:?}")),
+            },
+            "--stack-size" => {
+                stack_kib = a.number("--stack-size", "a size in KiB", 1..=1 << 20)?;
+            }
+            o if o.starts_with('-') && o.len() > 1 => return Err(a.unknown(o)),
+            file => files.push(file.into()),
+        }
+    }
+    if files.is_empty() {
+        return Err("js: no files given; see wasm-ref js --help".into());
+    }
+    let stacks = if native {
+        Stacks::Native {
+            stack_size: stack_kib as usize * 1024,
+        }
+    } else {
+        Stacks::Heap
+    };
+    let report = run_js_with(&preludes, &files, Output::Stdout, stacks)?;
+    for e in &report.errors {
+        eprintln!("{e}");
+    }
+    Ok(if report.ok() {
+        Status::Ok
+    } else {
+        Status::Failed
+    })
+}
+
+/// `wasm-ref wat`.
+pub(super) fn wat_main(args: &[String]) -> Outcome {
+    let [input, flag, output] = args else {
+        return Err("wat: expected FILE.wat -o FILE.wasm".into());
+    };
+    if flag != "-o" {
+        return Err("wat: expected FILE.wat -o FILE.wasm".into());
+    }
+    let text = super::read_text(input)?;
+    let bytes = super::parse_wat(input, &text)?;
+    Module::new(&bytes, &Features::implemented()).map_err(|e| format!("{input}: {e}"))?;
+    std::fs::write(output, &bytes).map_err(|e| format!("cannot write {output}: {e}"))?;
+    Ok(Status::Ok)
+}
