@@ -138,7 +138,9 @@ fn run_sources(
     // (`wasm::MAX_DEPTH` crossings, each two engine calls), which throws a
     // catchable RangeError first; the 256 MiB thread stack holds this many.
     ctx.runtime_limits_mut().set_recursion_limit(8192);
-    if let Err(e) = adapter::share_global_lexical_environment(&mut ctx) {
+    if sources.len() > 1
+        && let Err(e) = adapter::share_global_lexical_environment(&mut ctx)
+    {
         return JsReport {
             errors: vec![format!("cannot prepare the global environment: {e}")],
         };
