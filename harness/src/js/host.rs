@@ -43,7 +43,11 @@ fn log(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
         .collect();
     let line = parts.join(" ");
     match &ctx.get_data::<Sink>().expect("installed").0 {
-        Output::Stdout => println!("{line}"),
+        // A reader that went away (`| head`) is no error of the script.
+        Output::Stdout => {
+            use std::io::Write;
+            let _ = writeln!(std::io::stdout().lock(), "{line}");
+        }
         Output::Buffer(b) => b
             .lock()
             .expect("the buffer's lock is never poisoned")
