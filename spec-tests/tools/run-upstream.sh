@@ -79,7 +79,7 @@ for rel in "${files[@]}"; do
   line=$(printf '%-58s ours %-10s' "$rel" "$ours")
   if [ $v8 = 1 ]; then
     RUNJS_TIMEOUT=${RUNJS_TIMEOUT:-600} bash "$here/spec-tests/tools/run-js.sh" --classic \
-      "$th" "$wpt/legacy-asserts.js" "$wpt/report.js" "${pre[@]}" "$file" "$wpt/done.js" -- --enable-features=SharedArrayBuffer \
+      "$th" "$wpt/legacy-asserts.js" "$wpt/report.js" "${pre[@]}" "$file" "$wpt/done.js" -- --enable-features=SharedArrayBuffer,WebAssemblyUnlimitedSyncCompilation \
       > "$log.v8.log" 2> "$log.v8.err"
     theirs=$(score "$log.v8.log")
     vp=$((vp + ${theirs%%/*})); x=${theirs#*/}; vt=$((vt + ${x%!}))

@@ -9,12 +9,14 @@
 //! reading the imports), `instance`, `func` (Exported Functions, host
 //! functions, and the driver that runs a wasm computation, calling JS when
 //! it calls an import), `memory`, `table`, `global`, `tag` (Tag,
-//! Exception, JSTag) and the error classes here.
+//! Exception, JSTag), `limits` (the implementation limits) and the error
+//! classes here.
 
 mod func;
 mod global;
 mod instance;
 mod jspi;
+mod limits;
 mod memory;
 mod module;
 mod native;
@@ -464,9 +466,14 @@ pub(crate) fn install(ctx: &mut Context, stacks: Stacks) -> JsResult<()> {
         &namespace,
         &adapter::Member::Method("promising", 1, jspi::promising),
     )?;
+    // The JS API's dynamic limits on table and memory sizes.
     let mut store = Store::new(Config {
         features: interp::Features::implemented(),
-        ..Config::default()
+        limits: interp::Limits {
+            max_table_size: limits::MAX_TABLE_SIZE,
+            max_memory64_pages: limits::MAX_MEMORY64_RUNTIME_PAGES,
+            ..interp::Limits::default()
+        },
     });
     let js_tag = store
         .alloc_tag(FuncType::new([interp::syntax::ValType::EXTERNREF], []))

@@ -85,14 +85,16 @@ pub(crate) fn buffer_source_bytes(v: &JsValue, ctx: &mut Context) -> JsResult<Ve
     Ok(b.to_vec().into_iter().skip(offset).take(length).collect())
 }
 
-/// Compile a WebAssembly module (JS API): decode and validate.
-fn compile_bytes(bytes: &[u8], st: &WasmState) -> Result<Module, interp::Error> {
-    Module::new(bytes, &st.store.borrow().config().features)
+/// Compile a WebAssembly module (JS API): the implementation limits, then
+/// decode and validate. The error is the CompileError's message.
+fn compile_bytes(bytes: &[u8], st: &WasmState) -> Result<Module, String> {
+    super::limits::check_module(bytes)?;
+    Module::new(bytes, &st.store.borrow().config().features).map_err(|e| e.to_string())
 }
 
 /// A CompileError for a refused module.
-fn compile_error(e: &interp::Error, st: &WasmState, ctx: &mut Context) -> JsError {
-    error_of(&st.classes.compile_error, &e.to_string(), ctx)
+fn compile_error(e: &str, st: &WasmState, ctx: &mut Context) -> JsError {
+    error_of(&st.classes.compile_error, e, ctx)
 }
 
 /// A new Module object.
@@ -105,11 +107,18 @@ fn module_object(st: &WasmState, module: Module) -> JsObject {
     )
 }
 
-/// `WebAssembly.validate(bytes)`.
+/// `WebAssembly.validate(bytes)`: the steps of [`compile_bytes`] up to
+/// validation, without preparing the module for execution (which would copy
+/// every function body once more).
 fn validate(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     let bytes = buffer_source_bytes(&arg(args, 0), ctx)?;
     let st = state(ctx);
-    Ok(compile_bytes(&bytes, &st).is_ok().into())
+    let features = st.store.borrow().config().features;
+    let valid = super::limits::check_module(&bytes).is_ok()
+        && interp::binary::decode(&bytes, &features)
+            .and_then(|mut m| interp::valid::validate(&mut m, &features))
+            .is_ok();
+    Ok(valid.into())
 }
 
 /// `new WebAssembly.Module(bytes)`: compiles synchronously.
