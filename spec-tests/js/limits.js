@@ -115,27 +115,27 @@ for (const [what, limit, make] of staticLimits) {
   // At the limit only `validate`, which shares its steps with `compile` and
   // `new Module` (JS API "compile a WebAssembly module") and keeps no Module
   // alive: the engine's collector does not see a Module's size.
-  test(`${what}: ${limit} is valid, ${limit + 1} is a CompileError`, () => {
+  test(`${what}, ${limit} is valid and ${limit + 1} a CompileError`, () => {
     assertTrue(WebAssembly.validate(make(limit)), "validate at the limit");
     const over = make(limit + 1);
     assertEq(WebAssembly.validate(over), false, "validate past the limit");
     assertThrows(WebAssembly.CompileError, () => new WebAssembly.Module(over));
   });
-  promiseTest(`${what}: WebAssembly.compile past the limit rejects with CompileError`, async () => {
+  promiseTest(`${what}, WebAssembly.compile past the limit rejects with CompileError`, async () => {
     await assertRejects(WebAssembly.CompileError, WebAssembly.compile(make(limit + 1)));
   });
 }
 
 // Past the limit only: at the limit these modules take hundreds of MB to
 // hold decoded, too much for a test.
-test("element segments: 10000001 is a CompileError", () => {
+test("element segments, 10000001 is a CompileError", () => {
   const n = 10000001;
   const bytes = wasmModule(section(4, 1, [FUNCREF, 0, 1]), section(9, n, repeat([0, 0x41, 0, 0x0b, 0], n)));
   assertEq(WebAssembly.validate(bytes), false);
   assertThrows(WebAssembly.CompileError, () => new WebAssembly.Module(bytes));
 });
 
-test("entries of an element segment: 10000001 is a CompileError", () => {
+test("entries of an element segment, 10000001 is a CompileError", () => {
   const n = 10000001;
   const bytes = wasmModule(typeVoid, section(3, 1, [0]), section(4, 1, [FUNCREF, 0, 1]),
     section(9, 1, concat([[0, 0x41, 0, 0x0b], leb(n), repeat([0], n)])), section(10, 1, [2, 0, 0x0b]));
