@@ -371,6 +371,18 @@ impl Store {
         }
     }
 
+    /// The module instance that defines wasm function `f` (`None` for a
+    /// host function).
+    ///
+    /// # Panics
+    /// If the address is not of this store.
+    pub fn func_instance(&self, f: FuncAddr) -> Option<InstanceAddr> {
+        match &self.funcs[f.0 as usize] {
+            FuncInst::Wasm(w) => Some(w.inst),
+            FuncInst::Host { .. } => None,
+        }
+    }
+
     /// The index of a wasm function in the function index space of the
     /// module instance that defines it (`None` for a host function). The JS
     /// API names an Exported Function after it.
