@@ -88,3 +88,100 @@ fn run_refuses_bad_v128_arguments_with_a_message() {
     assert!(!ok);
     assert!(err.contains("--shape takes"), "{err}");
 }
+
+/// A file in a fresh temporary directory.
+fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("wasm-ref-cli-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn js_refuses_bad_options_in_one_line() {
+    let script = temp_file("ok.js", "console.log(1);");
+    let script = script.to_str().unwrap();
+    for (args, says) in [
+        (vec!["js", "--bogus", script], "unknown option --bogus"),
+        (
+            vec!["js", script, "--trace-jspi-json"],
+            "--trace-jspi-json needs a file",
+        ),
+        (
+            vec!["js", "--trace-jspi-json", "--module", script],
+            "needs a file to write, not --module",
+        ),
+        (vec!["js", "--module"], "no files given"),
+    ] {
+        let (ok, out, err) = wasm_ref(&args);
+        assert!(!ok, "{args:?} was accepted");
+        assert!(out.is_empty(), "{out}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+    // A trace file that cannot be written is refused before the run.
+    let (ok, out, err) = wasm_ref(&["js", "--trace-jspi-json", "/nonexistent/dir/t.json", script]);
+    assert!(!ok);
+    assert!(out.is_empty(), "{out}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("--trace-jspi-json: cannot write /nonexistent/dir/t.json"),
+        "{err}"
+    );
+}
+
+#[test]
+fn js_runs_modules_by_extension_or_with_module() {
+    let helper = temp_file("helper.mjs", "export const two = 2;");
+    let main = helper.with_file_name("main.js");
+    std::fs::write(
+        &main,
+        "import { two } from './helper.mjs'; console.log(two, await Promise.resolve(3));",
+    )
+    .unwrap();
+    let (ok, out, err) = wasm_ref(&["js", "--module", main.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    assert_eq!(out, "2 3\n");
+    // As a classic script, the same file is a syntax error with its place.
+    let (ok, _, err) = wasm_ref(&["js", main.to_str().unwrap()]);
+    assert!(!ok);
+    assert!(
+        err.contains("main.js:1:8: uncaught exception: SyntaxError"),
+        "{err}"
+    );
+}
+
+#[test]
+fn js_errors_say_where_with_a_stack() {
+    let script = temp_file(
+        "err.js",
+        "function inner() { null.x; }\nfunction outer() { inner(); }\nouter();\n",
+    );
+    let (ok, _, err) = wasm_ref(&["js", script.to_str().unwrap()]);
+    assert!(!ok);
+    let path = script.display();
+    let expected = format!(
+        "{path}:1:25: uncaught exception: TypeError: cannot convert 'null' or 'undefined' to object\n    at inner ({path}:1:25)\n    at outer ({path}:2:25)\n    at <main> ({path}:3:6)\n"
+    );
+    assert_eq!(err, expected);
+}
+
+#[test]
+fn js_output_to_a_closed_pipe_is_no_panic() {
+    let script = temp_file(
+        "loud.js",
+        "for (let i = 0; i < 100000; i++) console.log(i);",
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wasm-ref"))
+        .args(["js", script.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(out.status.success(), "{err}");
+}

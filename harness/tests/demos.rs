@@ -1,4 +1,4 @@
-//! The seed's two JSPI demos (`examples/jspi/`) run in `wasm-ref js` and
+//! The seed's two JSPI demos (`examples/jspi/`, ES modules) run in `wasm-ref js` and
 //! print what the seed says they print.
 
 use harness::js::{Output, run_js_sources};
@@ -30,7 +30,7 @@ fn run(globals: &str, file: &str) -> Vec<String> {
 #[test]
 fn lazy_loading_loads_once() {
     assert_eq!(
-        run("", "lazy.js"),
+        run("", "lazy.mjs"),
         [
             "loading promise42",
             "first call p42() = 42",
@@ -41,7 +41,7 @@ fn lazy_loading_loads_once() {
 
 #[test]
 fn badfib_prints_its_table() {
-    let lines = run("globalThis.BADFIB_MAX = 12;", "badfib.js");
+    let lines = run("globalThis.BADFIB_MAX = 12;", "badfib.mjs");
     let fib = [0, 1, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144];
     assert_eq!(lines.len(), fib.len());
     for (n, (line, f)) in lines.iter().zip(fib).enumerate() {

@@ -3,7 +3,7 @@
 //! ```text
 //! wasm-ref wast [--suspend N | --stacks heap|native] FILE...
 //! wasm-ref run FILE.wasm|FILE.wat [--shape SHAPE] --invoke NAME [ARG...]
-//! wasm-ref js [--prelude FILE]... FILE...
+//! wasm-ref js [--module] [--trace-jspi] [--trace-jspi-json OUT] [--prelude FILE]... FILE...
 //! wasm-ref wat FILE.wat -o FILE.wasm
 //! ```
 //!
@@ -35,9 +35,13 @@ usage:
       (decimal, inf, nan, or bits:0x...), null for references, a v128 as
       its shape and lanes (i32x4:1,2,3,4, f32x4:1.5,nan,inf,-0). Results
       are printed one a line; a v128 in i32x4 lanes, or in --shape's.
-  wasm-ref js [--stacks heap|native] [--stack-size KIB] [--prelude FILE]... FILE...
-      Evaluate JavaScript files as classic scripts in one realm, preludes
-      first, with the WebAssembly JS API and JSPI (WebAssembly.Suspending,
+  wasm-ref js [--stacks heap|native] [--stack-size KIB] [--module]
+              [--trace-jspi] [--trace-jspi-json OUT.json] [--prelude FILE]... FILE...
+      Evaluate JavaScript files in one realm, preludes first, as a browser
+      page runs its scripts: classic scripts share one global lexical
+      environment, and a FILE.mjs (or every FILE, with --module) is an ES
+      module, with top-level await and relative imports. With the
+      WebAssembly JS API and JSPI (WebAssembly.Suspending,
       WebAssembly.promising, WebAssembly.SuspendError), console.log, print,
       setTimeout, clearTimeout, queueMicrotask, performance.now, self, and
       fetch for local files (relative to the first FILE's directory, for
@@ -48,6 +52,14 @@ usage:
       WebAssembly.promising call on a native stack of its own, of
       --stack-size KiB (default 1024), as V8 does; heap (the default) keeps
       a suspended call in the interpreter's heap frames only.
+      --trace-jspi prints what JSPI does, one `jspi:` line per event among
+      the program's output: each promising call started, Suspending import
+      called, suspension (with the wasm call stack), settlement of the
+      awaited promise, resumption, completion, and SuspendError, with the
+      microtask tick. --trace-jspi-json writes the same to OUT.json as
+      Chrome trace events (one track per promising call; open it in
+      Perfetto or chrome://tracing). Uncaught errors are printed with their
+      FILE:LINE:COL and JS stack.
   wasm-ref wat FILE.wat -o FILE.wasm
       Translate a module from the text format to a binary (how the demos'
       .wasm files are rebuilt).
@@ -126,12 +138,25 @@ fn wast(args: &[String]) -> Result<ExitCode, String> {
 }
 
 fn js(args: &[String]) -> Result<ExitCode, String> {
-    let (mut preludes, mut files) = (Vec::new(), Vec::new());
+    let (mut preludes, mut files) = (Vec::new(), Vec::<std::path::PathBuf>::new());
     let (mut native, mut stack_kib) = (false, 1024usize);
+    let mut options = harness::js::Options::default();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--prelude" => preludes.push(it.next().ok_or("--prelude needs a file")?.into()),
+            "--module" => options.module = true,
+            "--trace-jspi" => options.trace.text = Some(harness::js::Output::Stdout),
+            "--trace-jspi-json" => {
+                let f = it.next().ok_or("--trace-jspi-json needs a file to write")?;
+                if f.starts_with("--") {
+                    return Err(format!("--trace-jspi-json needs a file to write, not {f}"));
+                }
+                // Refused now rather than after the run.
+                std::fs::File::create(f)
+                    .map_err(|e| format!("--trace-jspi-json: cannot write {f}: {e}"))?;
+                options.trace.json = Some(f.into());
+            }
             "--stacks" => match it.next().map(String::as_str) {
                 Some("heap") => native = false,
                 Some("native") => native = true,
@@ -147,20 +172,24 @@ fn js(args: &[String]) -> Result<ExitCode, String> {
                         format!("--stack-size: {n:?} is not a size in KiB (1 to 1048576)")
                     })?;
             }
+            other if other.starts_with("--") => {
+                return Err(format!("js: unknown option {other} (see wasm-ref --help)"));
+            }
             _ => files.push(a.into()),
         }
     }
     if files.is_empty() {
         return Err("js: no files given".into());
     }
-    let stacks = if native {
+    options.stacks = if native {
         harness::js::Stacks::Native {
             stack_size: stack_kib * 1024,
         }
     } else {
         harness::js::Stacks::Heap
     };
-    let report = harness::js::run_js_with(&preludes, &files, harness::js::Output::Stdout, stacks)?;
+    let report =
+        harness::js::run_js_options(&preludes, &files, harness::js::Output::Stdout, &options)?;
     for e in &report.errors {
         eprintln!("{e}");
     }

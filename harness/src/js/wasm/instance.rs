@@ -114,6 +114,7 @@ fn instantiate_exports(
         }
     };
     st.sync_to_js()?;
+    st.record_names(inst, module);
     if let Some(f) = start {
         func::invoke(st, f, &[], ctx)?;
     }

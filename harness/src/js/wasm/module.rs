@@ -353,7 +353,9 @@ pub(crate) fn read_imports(
             ExternType::Func(ft) => {
                 let f = import_function(st, &v, &ft, func_index);
                 func_index += 1;
-                ExternVal::Func(f.ok_or_else(|| link(format!("{what}: not a function"), ctx))?)
+                let f = f.ok_or_else(|| link(format!("{what}: not a function"), ctx))?;
+                st.record_import_name(f, &module_name, &name);
+                ExternVal::Func(f)
             }
             ExternType::Global(gt) => {
                 if let Some(g) = v
