@@ -1,4 +1,4 @@
-// The seed's badfib demo (shared/seed/introducing-jspi.md): fib(n) three
+// The badfib demo of V8's "Introducing the WebAssembly JavaScript Promise Integration API": fib(n) three
 // ways, printing the average time per computation in microseconds: with a
 // pure wasm add, with a JS import, and with a Suspending import returning
 // Promise.resolve(x + y).

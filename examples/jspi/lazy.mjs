@@ -1,4 +1,4 @@
-// The seed's lazy-loading demo (shared/seed/introducing-jspi.md): the main
+// The lazy-loading demo of V8's "Introducing the WebAssembly JavaScript Promise Integration API": the main
 // module calls get42() twice; the first call goes through a stub whose
 // Suspending import fetches and instantiates p42.wasm (sharing the memory)
 // and installs provide42 in the table; the second call goes straight to it.
