@@ -107,9 +107,7 @@ impl Tracer {
     /// Context `ec` called Suspending import `import`.
     pub(crate) fn call(&self, ec: u64, import: &str) {
         let Some(t) = &self.0 else { return };
-        let n = t.number(ec);
-        t.line(n, "call", import);
-        t.json_instant(n, &format!("call {import}"), &[]);
+        t.point(t.number(ec), "call", import);
     }
 
     /// Context `ec` suspended at `import`, with this wasm call stack.
@@ -134,10 +132,7 @@ impl Tracer {
     /// The promise context `ec` awaits settled.
     pub(crate) fn settled(&self, ec: u64, outcome: Outcome<'_>) {
         let Some(t) = &self.0 else { return };
-        let n = t.number(ec);
-        let what = outcome.show();
-        t.line(n, "settled", &what);
-        t.json_instant(n, &format!("settled {what}"), &[]);
+        t.point(t.number(ec), "settled", &outcome.show());
     }
 
     /// Context `ec` resumed.
@@ -154,9 +149,7 @@ impl Tracer {
     pub(crate) fn complete(&self, ec: u64, outcome: Outcome<'_>) {
         let Some(t) = &self.0 else { return };
         let n = t.number(ec);
-        let what = outcome.show();
-        t.line(n, "complete", &what);
-        t.json_instant(n, &format!("complete {what}"), &[]);
+        t.point(n, "complete", &outcome.show());
         t.json_event("E", n.unwrap_or(0), "", &[]);
         t.numbers.borrow_mut().remove(&ec);
     }
@@ -166,9 +159,7 @@ impl Tracer {
     pub(crate) fn suspend_error(&self, ec: Option<u64>, import: &str, reason: &str) {
         let Some(t) = &self.0 else { return };
         let n = ec.and_then(|ec| t.number(ec));
-        let detail = format!("{import}: {reason}");
-        t.line(n, "SuspendError", &detail);
-        t.json_instant(n, &format!("SuspendError {detail}"), &[]);
+        t.point(n, "SuspendError", &format!("{import}: {reason}"));
     }
 
     /// Writes the JSON trace, if one was asked for.
@@ -259,9 +250,11 @@ impl Inner {
         self.events.borrow_mut().push(e);
     }
 
-    /// An instant event on the context's track (track 0 outside any).
-    fn json_instant(&self, n: Option<u32>, name: &str, args: &[(&str, &str)]) {
-        self.json_event("i", n.unwrap_or(0), name, args);
+    /// An event that takes no time: a text line, and an instant event on
+    /// the context's track (track 0 outside any).
+    fn point(&self, n: Option<u32>, event: &str, detail: &str) {
+        self.line(n, event, detail);
+        self.json_event("i", n.unwrap_or(0), &format!("{event} {detail}"), &[]);
     }
 }
 
