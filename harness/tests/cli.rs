@@ -370,3 +370,90 @@ fn every_command_has_help_and_there_is_a_version() {
     assert_eq!(code, 0);
     assert!(out.contains("wast2js"));
 }
+
+#[test]
+fn js_refuses_bad_options_in_one_line() {
+    let script = temp_file("ok.js", b"console.log(1);");
+    let script = script.as_str();
+    for (args, says) in [
+        (vec!["js", "--bogus", script], "unknown option --bogus"),
+        (
+            vec!["js", script, "--trace-jspi-json"],
+            "--trace-jspi-json needs a file",
+        ),
+        (
+            vec!["js", "--trace-jspi-json", "--module", script],
+            "needs a file to write, not --module",
+        ),
+        (vec!["js", "--module"], "no files given"),
+    ] {
+        let (ok, out, err) = wasm_ref(&args);
+        assert!(!ok, "{args:?} was accepted");
+        assert!(out.is_empty(), "{out}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+    // A trace file that cannot be written is refused before the run.
+    let (ok, out, err) = wasm_ref(&["js", "--trace-jspi-json", "/nonexistent/dir/t.json", script]);
+    assert!(!ok);
+    assert!(out.is_empty(), "{out}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("--trace-jspi-json: cannot write /nonexistent/dir/t.json"),
+        "{err}"
+    );
+}
+
+#[test]
+fn js_runs_modules_by_extension_or_with_module() {
+    let helper = temp_file("helper.mjs", b"export const two = 2;");
+    let main = std::path::Path::new(&helper).with_file_name("main.js");
+    std::fs::write(
+        &main,
+        "import { two } from './helper.mjs'; console.log(two, await Promise.resolve(3));",
+    )
+    .unwrap();
+    let (ok, out, err) = wasm_ref(&["js", "--module", main.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    assert_eq!(out, "2 3\n");
+    // As a classic script, the same file is a syntax error with its place.
+    let (ok, _, err) = wasm_ref(&["js", main.to_str().unwrap()]);
+    assert!(!ok);
+    assert!(
+        err.contains("main.js:1:8: uncaught exception: SyntaxError"),
+        "{err}"
+    );
+}
+
+#[test]
+fn js_errors_say_where_with_a_stack() {
+    let path = temp_file(
+        "err.js",
+        b"function inner() { null.x; }\nfunction outer() { inner(); }\nouter();\n",
+    );
+    let (ok, _, err) = wasm_ref(&["js", &path]);
+    assert!(!ok);
+    let expected = format!(
+        "{path}:1:25: uncaught exception: TypeError: cannot convert 'null' or 'undefined' to object\n    at inner ({path}:1:25)\n    at outer ({path}:2:25)\n    at <main> ({path}:3:6)\n"
+    );
+    assert_eq!(err, expected);
+}
+
+#[test]
+fn js_output_to_a_closed_pipe_is_no_panic() {
+    let script = temp_file(
+        "loud.js",
+        b"for (let i = 0; i < 100000; i++) console.log(i);",
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wasm-ref"))
+        .args(["js", &script])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(out.status.success(), "{err}");
+}

@@ -103,3 +103,67 @@ fn bad_arguments_are_type_errors() {
     assert!(report.ok(), "{:?}", report.errors);
     assert_eq!(lines, ["TypeError", "TypeError"]);
 }
+
+#[test]
+fn classic_scripts_share_one_global_lexical_environment() {
+    // A function of an earlier script sees a later script's `let`, as in a
+    // browser (ECMAScript 9.1.1.4: one declarative record per realm).
+    let (lines, report) = run(&[
+        "function useIt() { return sharedLet; } function setIt(v) { sharedLet = v; }",
+        "let sharedLet = 42; console.log(useIt()); setIt(43); console.log(sharedLet);",
+        "const k = 1; class C {}",
+        "console.log(k, typeof C, useIt(), typeof notDeclared);",
+    ]);
+    assert!(report.ok(), "{:?}", report.errors);
+    assert_eq!(lines, ["42", "43", "1 function 43 undefined"]);
+}
+
+#[test]
+fn a_name_declared_nowhere_is_still_a_reference_error() {
+    let (lines, report) = run(&[
+        "function useIt() { return missing; }",
+        "try { useIt(); } catch (e) { console.log(e.constructor.name); }",
+    ]);
+    assert!(report.ok(), "{:?}", report.errors);
+    assert_eq!(lines, ["ReferenceError"]);
+}
+
+#[test]
+fn annex_b_is_there_as_in_browsers() {
+    // ECMAScript Annex B: escape/unescape (the upstream wasm-module-builder.js
+    // encodes names with unescape(encodeURIComponent(s))), HTML-like
+    // comments, String.prototype.substr, RegExp legacy features.
+    let (lines, report) = run(&[r#"
+        console.log(unescape(encodeURIComponent("é")).length, escape("a b"));
+        <!-- an HTML-like comment
+        console.log("abcdef".substr(2, 2), typeof "x".anchor, typeof RegExp.prototype.compile);
+    "#]);
+    assert!(report.ok(), "{:?}", report.errors);
+    assert_eq!(lines, ["2 a%20b", "cd function function"]);
+}
+
+/// Boa 0.22 itself, without the runner's workaround
+/// (`adapter::share_global_lexical_environment`): a function compiled by
+/// one script does not see a `let` of a later script. When this test fails,
+/// Boa has fixed it and the workaround can go.
+#[test]
+fn boa_alone_hides_a_later_scripts_let_from_earlier_functions() {
+    use boa_engine::{Context, Source};
+    let mut ctx = Context::default();
+    ctx.eval(Source::from_bytes("function useIt() { return sharedLet; }"))
+        .unwrap();
+    let r = ctx.eval(Source::from_bytes("let sharedLet = 42; useIt()"));
+    let e = r.expect_err("Boa 0.22 does not find the binding");
+    assert!(e.to_string().contains("sharedLet is not defined"), "{e}");
+    // After a sloppy direct eval at the top level, Boa looks names up at
+    // run time, and finds it.
+    let mut ctx = Context::default();
+    ctx.eval(Source::from_bytes(
+        "eval(''); function useIt() { return sharedLet; }",
+    ))
+    .unwrap();
+    let v = ctx
+        .eval(Source::from_bytes("let sharedLet = 42; useIt()"))
+        .unwrap();
+    assert_eq!(v.as_number(), Some(42.0));
+}

@@ -405,6 +405,12 @@ pub struct Limits {
     /// exceptions, with their headers) may hold; an allocation past it, once
     /// garbage has been collected, traps with [`Trap::OutOfMemory`].
     pub max_heap_bytes: u64,
+    /// Greatest number of elements of a table (an embedder's limit, as the
+    /// JS API's 10,000,000): a table is not allocated, nor grown, past it.
+    pub max_table_size: u64,
+    /// Greatest number of pages of a 64-bit memory (the JS API's 262,144):
+    /// a memory is not allocated, nor grown, past it.
+    pub max_memory64_pages: u64,
 }
 
 impl Default for Limits {
@@ -414,6 +420,8 @@ impl Default for Limits {
             max_stack_slots: 4 << 20,
             max_host_nesting: 100,
             max_heap_bytes: 1 << 30,
+            max_table_size: u32::MAX as u64,
+            max_memory64_pages: 1 << 48,
         }
     }
 }

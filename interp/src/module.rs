@@ -27,6 +27,16 @@ impl Module {
         Self::from_syntax(m, features)
     }
 
+    /// Decodes and validates a binary module without preparing it for
+    /// execution (`WebAssembly.validate`: no executable copy is made).
+    ///
+    /// # Errors
+    /// [`Error::Malformed`] if decoding fails, [`Error::Invalid`] if validation does.
+    pub fn validate(bytes: &[u8], features: &Features) -> Result<(), Error> {
+        let mut m = crate::binary::decode(bytes, features)?;
+        crate::valid::validate(&mut m, features)
+    }
+
     /// Validates an already decoded module.
     ///
     /// # Errors

@@ -85,3 +85,16 @@ test("a number imported as an immutable global", () => {
   b.func([], [T.f64], [op.global_get, 0], { export: "get" });
   assertEq(b.instantiate({ m: { g: 2.25 } }).exports.get(), 2.25);
 });
+
+test("the value setter called with no argument takes undefined", () => {
+  // WebIDL attribute setter: V is undefined when no argument was passed.
+  const setter = Object.getOwnPropertyDescriptor(WebAssembly.Global.prototype, "value").set;
+  const i32 = new WebAssembly.Global({ value: "i32", mutable: true }, 5);
+  assertEq(setter.call(i32), undefined);
+  assertEq(i32.value, 0, "undefined is 0 as an i32");
+  const ext = new WebAssembly.Global({ value: "externref", mutable: true }, "x");
+  setter.call(ext);
+  assertEq(ext.value, undefined, "undefined as an externref");
+  const i64 = new WebAssembly.Global({ value: "i64", mutable: true });
+  assertThrows(TypeError, () => setter.call(i64), "undefined is no BigInt");
+});

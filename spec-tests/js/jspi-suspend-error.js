@@ -122,3 +122,70 @@ promiseTest("a suspension in progress elsewhere does not allow a direct call", a
   resolve(1);
   assertEq(await pending, 2);
 });
+
+// A SuspendError that crosses a JS frame is an ordinary JS exception to the
+// wasm below it: promising `outer` calls JS import `js`, which calls export
+// `f` of the same instance, which calls a Suspending import. The
+// SuspendError leaves `f` and the JS function, and `outer` catches it with
+// each kind of catch clause that can see the JS tag (JS API "throw a
+// JavaScript exception": any JS value goes into wasm with the JS tag).
+function sandwich(clause, { suspendFirst = false, jsImport = "plain" } = {}) {
+  const b = new WasmBuilder();
+  const jsTag = b.importTag("m", "jstag", [T.externref]);
+  const s = b.importFunc("m", "s", [], [T.i32]);
+  const j = b.importFunc("m", "js", [], [T.i32]);
+  b.func([], [T.i32], [op.call, s, op.i32_const, 1, op.i32_add], { export: "f" });
+  // `outer` returns what the handler left: the caught externref (catch), an
+  // exnref's presence as 1 (the _ref clauses), or 2 (catch_all).
+  const handlerType = { catch: T.externref, catch_ref: T.externref, catch_all: BLOCK_EMPTY, catch_all_ref: T.exnref }[clause];
+  const clauseBytes = clause === "catch" || clause === "catch_ref" ? [CATCH[clause], jsTag, 0] : [CATCH[clause], 0];
+  const handler = {
+    catch: [],
+    catch_ref: [op.drop],
+    catch_all: [op.ref_null, T.externref],
+    catch_all_ref: [op.drop, op.ref_null, T.externref],
+  }[clause];
+  // catch_ref leaves [externref exnref]: a block type with two results.
+  const blockType = clause === "catch_ref" ? b.type([], [T.externref, T.exnref]) : handlerType;
+  b.func([], [T.externref], [
+    ...(suspendFirst ? [op.call, s, op.drop] : []),
+    op.block, blockType,
+    op.try_table, BLOCK_EMPTY, 1, ...clauseBytes,
+    op.call, j, op.drop, op.ref_null, T.externref, op.return,
+    op.end,
+    op.unreachable,
+    op.end,
+    ...handler,
+  ], { export: "outer" });
+  let e;
+  const js = () => e.f();
+  e = b.instantiate({ m: {
+    jstag: WebAssembly.JSTag,
+    s: new WebAssembly.Suspending(() => 1),
+    js: jsImport === "suspending" ? new WebAssembly.Suspending(js) : js,
+  } }).exports;
+  return e;
+}
+
+for (const clause of ["catch", "catch_ref", "catch_all", "catch_all_ref"]) {
+  promiseTest(`a SuspendError through a JS frame is caught by the outer wasm (${clause})`, async () => {
+    const caught = await WebAssembly.promising(sandwich(clause).outer)();
+    if (clause === "catch" || clause === "catch_ref") {
+      assertTrue(caught instanceof WebAssembly.SuspendError, "the payload is the SuspendError");
+    } else {
+      assertEq(caught, null, "the handler ran");
+    }
+  });
+}
+
+promiseTest("a SuspendError through a JS frame is caught after the outer call has suspended once", async () => {
+  const caught = await WebAssembly.promising(sandwich("catch", { suspendFirst: true }).outer)();
+  assertTrue(caught instanceof WebAssembly.SuspendError);
+});
+
+promiseTest("a SuspendError through a Suspending JS import's frame is caught by the outer wasm", async () => {
+  // The JS function throws synchronously, so the error goes into wasm at
+  // once, without suspending (SEMANTICS a.4 step 7).
+  const caught = await WebAssembly.promising(sandwich("catch", { jsImport: "suspending" }).outer)();
+  assertTrue(caught instanceof WebAssembly.SuspendError);
+});

@@ -3,7 +3,10 @@
 #
 # Runs every JS test of spec-tests/js/ (or the ones named) in our runner
 # (`wasm-ref js`) and in V8 (headless Debian Chromium, through run-js.sh),
-# and compares the two logs line by line.
+# and compares the two logs line by line. A `.js` test runs after our
+# preludes (lib/builder.js, lib/check.js); a `.mjs` test, and each JSPI demo
+# of examples/jspi/, is an ES module run as it is (a demo's timings are left
+# out of the comparison).
 #
 # A test line is `ok - NAME` or `FAIL - NAME: why` (spec-tests/js/lib/check.js).
 # Our runner must print no FAIL line (it follows the spec). V8 may fail a
@@ -24,20 +27,33 @@ NOTES=proposal-notes/divergences.md
 [ -x "$WASM_REF" ] || cargo build --release --bin wasm-ref || exit 2
 command -v "${CHROMIUM:-chromium}" >/dev/null || { echo "compare-v8: chromium is not installed" >&2; exit 2; }
 
-if [ $# -gt 0 ]; then tests=("$@"); else tests=("$JS"/*.js); fi
+if [ $# -gt 0 ]; then tests=("$@"); else tests=("$JS"/*.js "$JS"/*.mjs examples/jspi/*.mjs); fi
 work=$(mktemp -d /tmp/compare-v8.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 status=0; files=0; same=0; documented=0
 for t in "${tests[@]}"; do
   name=$(basename "$t")
   files=$((files + 1))
-  # V8: preludes and test as one ES module that waits for the async tests.
-  cat "$JS/lib/builder.js" "$JS/lib/check.js" "$t" > "$work/$name.mjs"
-  printf '\nawait globalThis.testsDone;\n' >> "$work/$name.mjs"
-  bash "$RUN_JS" "$work/$name.mjs" > "$work/v8.log" 2> "$work/v8.err"
-  v8_status=$?
-  "$WASM_REF" js --prelude "$JS/lib/builder.js" --prelude "$JS/lib/check.js" "$t" > "$work/ours.log" 2> "$work/ours.err"
-  ours_status=$?
+  case "$t" in
+  *.mjs)
+    # An ES module runs as it is in both (its imports relative to itself).
+    bash "$RUN_JS" "$t" > "$work/v8.log" 2> "$work/v8.err"
+    v8_status=$?
+    "$WASM_REF" js "$t" > "$work/ours.log" 2> "$work/ours.err"
+    ours_status=$?
+    # A demo prints timings: compare what comes before the first colon.
+    case "$t" in examples/*)
+      for f in "$work/v8.log" "$work/ours.log"; do sed -i 's/: .*μs.*$//' "$f"; done;;
+    esac;;
+  *)
+    # V8: preludes and test as one ES module that waits for the async tests.
+    cat "$JS/lib/builder.js" "$JS/lib/check.js" "$t" > "$work/$name.mjs"
+    printf '\nawait globalThis.testsDone;\n' >> "$work/$name.mjs"
+    bash "$RUN_JS" "$work/$name.mjs" > "$work/v8.log" 2> "$work/v8.err"
+    v8_status=$?
+    "$WASM_REF" js --prelude "$JS/lib/builder.js" --prelude "$JS/lib/check.js" "$t" > "$work/ours.log" 2> "$work/ours.err"
+    ours_status=$?;;
+  esac
   # The tests V8 is documented to fail in this file.
   grep -E "^### $name: " "$NOTES" 2>/dev/null | sed -E "s/^### $name: //" > "$work/listed"
   keep() { # drop the lines of listed tests

@@ -3,14 +3,17 @@
 //! hand their files to another part of the harness.
 
 use super::{Args, Outcome, Status};
-use crate::js::{Output, Stacks, run_js_with};
+use crate::js::{Options, Output, Stacks, run_js_options};
 use interp::{Features, Module};
 
 pub(super) const HELP: &str = "\
 usage: wasm-ref js [OPTIONS] FILE...
 
-Evaluates JavaScript files as classic scripts in one realm, preludes
-first, with the WebAssembly JS API and JSPI (WebAssembly.Suspending,
+Evaluates JavaScript files in one realm, preludes first, as a browser
+page runs its scripts: classic scripts share one global lexical
+environment, and a FILE.mjs (or every FILE, with --module) is an ES
+module, with top-level await and relative imports. With the WebAssembly
+JS API and JSPI (WebAssembly.Suspending,
 WebAssembly.promising, WebAssembly.SuspendError), console.log, print,
 setTimeout, clearTimeout, queueMicrotask, performance.now, self, and
 fetch for local files (relative to the first FILE's directory, for
@@ -25,6 +28,19 @@ options:
                        heap frames only; native runs each call on a native
                        stack of its own, as V8 does
   --stack-size KIB     the native stacks' size (default 1024)
+  --module             evaluate every FILE as an ES module
+  --trace-jspi         print what JSPI does, one `jspi:` line per event
+                       among the program's output: each promising call
+                       started, Suspending import called, suspension (with
+                       the wasm call stack), settlement of the awaited
+                       promise, resumption, completion, and SuspendError,
+                       with the microtask tick
+  --trace-jspi-json OUT.json
+                       write the same as Chrome trace events (one track per
+                       promising call; open it in Perfetto or
+                       chrome://tracing)
+
+Uncaught errors are printed with their FILE:LINE:COL and JS stack.
 
 Exit status: 0 if no exception went uncaught and no promise rejection
 stayed unhandled; 1 otherwise (each reported on stderr); 2 bad usage or an
@@ -42,8 +58,9 @@ is not valid (with its message).";
 /// `wasm-ref js`.
 pub(super) fn main(args: &[String]) -> Outcome {
     let mut a = Args::new("js", args);
-    let (mut preludes, mut files) = (Vec::new(), Vec::new());
+    let (mut preludes, mut files) = (Vec::new(), Vec::<std::path::PathBuf>::new());
     let (mut native, mut stack_kib) = (false, 1024u64);
+    let mut options = Options::default();
     while let Some(arg) = a.next() {
         match arg {
             "--prelude" => preludes.push(a.value("--prelude", "a file")?.into()),
@@ -55,6 +72,18 @@ pub(super) fn main(args: &[String]) -> Outcome {
             "--stack-size" => {
                 stack_kib = a.number("--stack-size", "a size in KiB", 1..=1 << 20)?;
             }
+            "--module" => options.module = true,
+            "--trace-jspi" => options.trace.text = Some(Output::Stdout),
+            "--trace-jspi-json" => {
+                let f = a.value("--trace-jspi-json", "a file to write")?;
+                if f.starts_with("--") {
+                    return Err(format!("--trace-jspi-json needs a file to write, not {f}"));
+                }
+                // Refused now rather than after the run.
+                std::fs::File::create(f)
+                    .map_err(|e| format!("--trace-jspi-json: cannot write {f}: {e}"))?;
+                options.trace.json = Some(f.into());
+            }
             o if o.starts_with('-') && o.len() > 1 => return Err(a.unknown(o)),
             file => files.push(file.into()),
         }
@@ -62,14 +91,14 @@ pub(super) fn main(args: &[String]) -> Outcome {
     if files.is_empty() {
         return Err("js: no files given; see wasm-ref js --help".into());
     }
-    let stacks = if native {
+    options.stacks = if native {
         Stacks::Native {
             stack_size: stack_kib as usize * 1024,
         }
     } else {
         Stacks::Heap
     };
-    let report = run_js_with(&preludes, &files, Output::Stdout, stacks)?;
+    let report = run_js_options(&preludes, &files, Output::Stdout, &options)?;
     for e in &report.errors {
         eprintln!("{e}");
     }

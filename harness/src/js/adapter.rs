@@ -330,6 +330,30 @@ pub(crate) fn array_from(values: Vec<JsValue>, ctx: &mut Context) -> JsValue {
     JsArray::from_iter(values, ctx).into()
 }
 
+/// Makes every classic script of the realm see the lexical declarations
+/// (`let`, `const`, `class`) of every other one, including those of scripts
+/// that run later (ECMAScript 9.1.1.4, the global Environment Record: one
+/// declarative record per realm, consulted by every identifier resolution
+/// that reaches the global scope).
+///
+/// Boa 0.22 resolves names statically: a function compiled by one script
+/// binds a name that was no global lexical binding then to the global
+/// *object*, and never looks at the declarative record again, so a later
+/// script's `let x` stays invisible to it (ReferenceError). Boa checks the
+/// record at run time only once the global environment is "poisoned", which
+/// it does after a sloppy direct `eval` at the top level, as such an eval may
+/// add bindings. So the realm runs one, empty, before any user code. Cost:
+/// every name that reaches the global scope then takes Boa's dynamic lookup,
+/// a linear search of the global lexical names (about a quarter more time
+/// for the upstream module builder's work), so the runner does this only
+/// when it runs more than one classic script.
+/// `harness/tests/js_runner.rs` shows the engine's behaviour without this;
+/// `proposal-notes/upstream-js-api.md` notes it for Boa.
+pub(crate) fn share_global_lexical_environment(ctx: &mut Context) -> JsResult<()> {
+    ctx.eval(Source::from_bytes("eval('')"))?;
+    Ok(())
+}
+
 /// Functions written in JS, compiled once per realm before user code runs,
 /// so that user code cannot intercept them.
 pub(crate) struct Intrinsics {

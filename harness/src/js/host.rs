@@ -41,15 +41,28 @@ fn log(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
             if a.is_bigint() { s + "n" } else { s }
         })
         .collect();
-    let line = parts.join(" ");
-    match &ctx.get_data::<Sink>().expect("installed").0 {
-        Output::Stdout => println!("{line}"),
-        Output::Buffer(b) => b
-            .lock()
-            .expect("the buffer's lock is never poisoned")
-            .push(line),
-    }
+    ctx.get_data::<Sink>()
+        .expect("installed")
+        .0
+        .write_line(parts.join(" "));
     Ok(JsValue::undefined())
+}
+
+impl Output {
+    /// Writes one line.
+    pub(crate) fn write_line(&self, line: String) {
+        match self {
+            // A reader that went away (`| head`) is no error of the script.
+            Output::Stdout => {
+                use std::io::Write;
+                let _ = writeln!(std::io::stdout().lock(), "{line}");
+            }
+            Output::Buffer(b) => b
+                .lock()
+                .expect("the buffer's lock is never poisoned")
+                .push(line),
+        }
+    }
 }
 
 /// `setTimeout(callback, delay, ...args)`.

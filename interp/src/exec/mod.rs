@@ -70,6 +70,24 @@ impl Suspended {
         &self.reason
     }
 
+    /// The wasm functions on the paused computation's stack, innermost
+    /// first (for an embedder's diagnostics, as a JSPI trace): each as its
+    /// address in `store`.
+    pub fn call_stack(&self, store: &crate::Store) -> Vec<crate::FuncAddr> {
+        self.stack
+            .frames
+            .iter()
+            .rev()
+            .filter_map(|frame| {
+                let inst = &store.instances[frame.func.inst.0 as usize];
+                inst.funcs.iter().copied().find(|&a| {
+                    matches!(&store.funcs[a.0 as usize],
+                        crate::runtime::store::FuncInst::Wasm(w) if std::rc::Rc::ptr_eq(w, &frame.func))
+                })
+            })
+            .collect()
+    }
+
     /// The number of bytes of heap this paused computation holds (its
     /// operand slots and frames), for memory accounting.
     pub fn heap_bytes(&self) -> usize {

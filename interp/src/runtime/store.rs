@@ -271,6 +271,9 @@ impl Store {
         ty: TableType,
         init: Slot,
     ) -> Result<TableAddr, Error> {
+        if ty.limits.min > self.config.limits.max_table_size {
+            return Err(api_err("table too large to allocate"));
+        }
         let n =
             usize::try_from(ty.limits.min).map_err(|_| api_err("table too large to allocate"))?;
         let mut probe: Vec<Slot> = Vec::new();
@@ -296,17 +299,26 @@ impl Store {
     }
 
     /// The most pages a memory of this type may have (spec 4.2.8), further
-    /// capped by what this machine can address.
+    /// capped by the store's limits and what this machine can address.
     pub(crate) fn max_pages(&self, ty: &MemType) -> u64 {
-        let spec = match ty.addr {
+        self.page_cap(ty.addr)
+            .min(ty.limits.max.unwrap_or(u64::MAX))
+    }
+
+    /// The most pages any memory of address type `addr` may have.
+    fn page_cap(&self, addr: crate::syntax::AddrType) -> u64 {
+        let spec = match addr {
             crate::syntax::AddrType::I32 => 1 << 16,
-            crate::syntax::AddrType::I64 => 1 << 48,
+            crate::syntax::AddrType::I64 => self.config.limits.max_memory64_pages.min(1 << 48),
         };
         let hard = (isize::MAX as u64) / PAGE_SIZE;
-        spec.min(hard).min(ty.limits.max.unwrap_or(u64::MAX))
+        spec.min(hard)
     }
 
     pub(crate) fn alloc_mem_unchecked(&mut self, ty: MemType) -> Result<MemAddr, Error> {
+        if ty.limits.min > self.page_cap(ty.addr) {
+            return Err(api_err("memory too large to allocate"));
+        }
         let bytes = zeroed(ty.limits.min * PAGE_SIZE)
             .ok_or_else(|| api_err("memory too large to allocate"))?;
         self.mems.push(MemInst { ty, data: bytes });
@@ -360,6 +372,18 @@ impl Store {
         match &self.funcs[f.0 as usize] {
             FuncInst::Wasm(w) => w.type_id,
             FuncInst::Host { type_id, .. } => *type_id,
+        }
+    }
+
+    /// The module instance that defines wasm function `f` (`None` for a
+    /// host function).
+    ///
+    /// # Panics
+    /// If the address is not of this store.
+    pub fn func_instance(&self, f: FuncAddr) -> Option<InstanceAddr> {
+        match &self.funcs[f.0 as usize] {
+            FuncInst::Wasm(w) => Some(w.inst),
+            FuncInst::Host { .. } => None,
         }
     }
 
@@ -840,7 +864,8 @@ impl Store {
             t.ty.limits
                 .max
                 .unwrap_or(u32::MAX as u64)
-                .min(u32::MAX as u64);
+                .min(u32::MAX as u64)
+                .min(self.config.limits.max_table_size);
         // A practical bound too: ten million entries at a time is plenty for
         // a reference engine and keeps a hostile request from exhausting memory.
         if new > cap || delta > 10_000_000 {

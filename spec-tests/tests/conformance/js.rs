@@ -1,6 +1,7 @@
 //! The JavaScript part of the conformance suite: every test of
 //! `spec-tests/js/*.js` run in the JS API of `wasm-ref js` with our preludes
-//! (`lib/builder.js`, `lib/check.js`), once with promising calls on heap
+//! (`lib/builder.js`, `lib/check.js`) and every ES module test
+//! `spec-tests/js/*.mjs` as it is, once with promising calls on heap
 //! frames (`conformance::js::`) and once on native stacks
 //! (`conformance::js-native::`), and every WPT-style test of
 //! `spec-tests/js/wpt/*.any.js` run with the Web Platform Tests'
@@ -86,7 +87,13 @@ pub(crate) fn trials() -> Vec<Trial> {
             },
         ),
     ];
-    for file in files(dir, ".js") {
+    // ES module tests (`*.mjs`) run as they are, without the preludes.
+    let mut scenarios: Vec<(PathBuf, Vec<PathBuf>)> = files(dir, ".js")
+        .into_iter()
+        .map(|f| (f, lib.to_vec()))
+        .collect();
+    scenarios.extend(files(dir, ".mjs").into_iter().map(|f| (f, Vec::new())));
+    for (file, lib) in scenarios {
         for (mode, stacks) in modes {
             let name = file
                 .file_name()

@@ -119,6 +119,10 @@ pub(crate) enum Driven {
         paused: Paused,
         promise: JsValue,
         results: Vec<interp::syntax::ValType>,
+        /// The Suspending import, and the wasm functions on the stack,
+        /// innermost first (gathered only for the JSPI trace).
+        import: FuncAddr,
+        stack: Vec<FuncAddr>,
     },
 }
 
@@ -170,11 +174,20 @@ pub(crate) fn drive_until_await(
         let outcome = call_host(st, func, token, args, ctx);
         let resumed = match outcome {
             Ok(HostResult::Await(promise)) => {
-                let results = st.store.borrow().func_type(func).results.clone();
+                let store = st.store.borrow();
+                let results = store.func_type(func).results.clone();
+                let stack = if st.tracer.on() {
+                    suspended.call_stack(&store)
+                } else {
+                    Vec::new()
+                };
+                drop(store);
                 return Ok(Driven::Awaiting {
                     paused: Paused::Heap(suspended),
                     promise,
                     results,
+                    import: func,
+                    stack,
                 });
             }
             Ok(HostResult::Return(results)) => resume(st, suspended, Ok(results), ctx)?,
@@ -255,7 +268,8 @@ pub(crate) fn call_host(
             )?))
         }
         HostImport::Suspending { callable } => {
-            super::jspi::suspending_function(st, &callable, &ty, args, ctx).map(HostResult::Await)
+            super::jspi::suspending_function(st, func, &callable, &ty, args, ctx)
+                .map(HostResult::Await)
         }
     }
 }

@@ -110,17 +110,13 @@ fn value_of(this: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValu
 fn set_value(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     let st = state(ctx);
     let (g, ty) = this_global(&st, this, "WebAssembly.Global.prototype.value")?;
-    if args.is_empty() {
-        return Err(type_error(
-            "WebAssembly.Global.prototype.value: a value is required",
-        ));
-    }
+    // WebIDL attribute setter: with no argument, V is undefined.
     if ty.mutability == Mut::Const {
         return Err(type_error(
             "WebAssembly.Global.prototype.value: the global is immutable",
         ));
     }
-    let v = to_wasm(&st, &args[0], ty.val, ctx)?;
+    let v = to_wasm(&st, &adapter::arg(args, 0), ty.val, ctx)?;
     st.store
         .borrow_mut()
         .global_set(g, v)

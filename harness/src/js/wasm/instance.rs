@@ -5,8 +5,8 @@
 use super::module::{ModuleData, read_imports};
 use super::{WasmState, func, state};
 use crate::js::adapter::{
-    self, InterfaceSpec, Member, arg, error_of, new_object, prototype_for, require_new,
-    this_object, type_error,
+    self, InterfaceSpec, Member, arg, error_of, new_object, prototype_for, range_error,
+    require_new, this_object, type_error,
 };
 use boa_engine::object::IntegrityLevel;
 use boa_engine::{Context, JsData, JsError, JsObject, JsResult, JsString, JsValue};
@@ -86,6 +86,21 @@ fn instantiate_exports(
     imports: &[ExternVal],
     ctx: &mut Context,
 ) -> JsResult<JsObject> {
+    // JS API §"Implementation-defined Limits", the dynamic ones: a memory
+    // the module defines that cannot be had is an allocation failure, which
+    // the error mapping makes a RangeError (tables past their limit are
+    // refused when compiling).
+    for m in &module.syntax().mems {
+        if m.addr == interp::syntax::AddrType::I64
+            && m.limits.min > super::limits::MAX_MEMORY64_RUNTIME_PAGES
+        {
+            return Err(range_error(format!(
+                "a 64-bit memory of {} pages is over the JS API's limit of {} pages",
+                m.limits.min,
+                super::limits::MAX_MEMORY64_RUNTIME_PAGES
+            )));
+        }
+    }
     st.sync_from_js()?;
     let r = st
         .store
@@ -99,6 +114,7 @@ fn instantiate_exports(
         }
     };
     st.sync_to_js()?;
+    st.record_names(inst, module);
     if let Some(f) = start {
         func::invoke(st, f, &[], ctx)?;
     }

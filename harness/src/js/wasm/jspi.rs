@@ -23,6 +23,7 @@ use crate::js::adapter::{
     self, InterfaceSpec, arg, await_with, builtin_function, error_of, new_object, promise_resolve,
     prototype_for, range_error, require_new, settle, thrown_value, type_error,
 };
+use crate::js::trace::Outcome;
 use boa_engine::native_function::NativeFunction;
 use boa_engine::object::builtins::JsFunction;
 use boa_engine::{Context as JsContext, JsData, JsError, JsObject, JsResult, JsValue};
@@ -162,6 +163,9 @@ fn evaluate_promising(
     // Step 2: the async context becomes active.
     let ec = st.push_context(true);
     st.status.borrow_mut().insert(ec, Status::Active);
+    if st.tracer.on() {
+        st.tracer.start(ec, &st.func_name(f));
+    }
     // Step 3: func_invoke, through the driver.
     st.depth.set(st.depth.get() + 1);
     let r = match st.stacks {
@@ -197,9 +201,15 @@ fn settle_or_await(
             paused,
             promise,
             results,
+            import,
+            stack,
         }) => {
             // a.4 step 9: map[ac] = paused, then Await(promise).
             st.status.borrow_mut().insert(ec, Status::Paused);
+            if st.tracer.on() {
+                let names: Vec<String> = stack.iter().map(|&f| st.func_name(f)).collect();
+                st.tracer.suspend(ec, &st.func_name(import), &names);
+            }
             let on_settled = on_settled.unwrap_or_else(|| resumption_functions(ec, ctx));
             st.continuations.borrow_mut().insert(
                 ec,
@@ -218,16 +228,24 @@ fn settle_or_await(
             // its entry is removed.
             let status = st.status.borrow_mut().remove(&ec);
             if status != Some(Status::Active) {
-                let e = suspend_error(st, "the promising context is not active", ctx);
+                let message = "the promising context is not active";
+                st.tracer
+                    .suspend_error(Some(ec), "the promising call", message);
+                let e = suspend_error(st, message, ctx);
                 let v = thrown_value(e, ctx)?;
+                st.tracer.complete(ec, Outcome::Rejected(&v));
                 settle(&reject, v, ctx);
                 return Ok(());
             }
             // a.3 step 5: resolve with undefined, the value, or an Array.
             match results_to_js(st, values, ctx) {
-                Ok(v) => settle(&resolve, v, ctx),
+                Ok(v) => {
+                    st.tracer.complete(ec, Outcome::Fulfilled(&v));
+                    settle(&resolve, v, ctx);
+                }
                 Err(e) => {
                     let v = thrown_value(e, ctx)?;
+                    st.tracer.complete(ec, Outcome::Rejected(&v));
                     settle(&reject, v, ctx);
                 }
             }
@@ -237,6 +255,7 @@ fn settle_or_await(
             // a.3 step 5: a trap or an uncaught exception rejects.
             st.status.borrow_mut().remove(&ec);
             let v = thrown_value(e, ctx)?;
+            st.tracer.complete(ec, Outcome::Rejected(&v));
             settle(&reject, v, ctx);
             Ok(())
         }
@@ -271,15 +290,21 @@ fn resume_promising(
     let Some(cont) = st.continuations.borrow_mut().remove(&ec) else {
         return Ok(());
     };
+    st.tracer.settled(
+        ec,
+        match &settled {
+            Ok(v) => Outcome::Fulfilled(v),
+            Err(r) => Outcome::Rejected(r),
+        },
+    );
     // Step 10: the context must be paused (defensive); it becomes active.
     let was = st.status.borrow_mut().insert(ec, Status::Active);
     st.reenter_context(ec);
+    st.tracer.resume(ec);
     let outcome = if was != Some(Status::Paused) {
-        Err(suspend_error(
-            &st,
-            "the promising context was not paused",
-            ctx,
-        ))
+        let message = "the promising context was not paused";
+        st.tracer.suspend_error(Some(ec), "the resumption", message);
+        Err(suspend_error(&st, message, ctx))
     } else {
         match settled {
             // Step 12: coerce the fulfilled value to the import's results;
@@ -312,6 +337,7 @@ fn resume_promising(
 /// promise to await, or an error thrown into wasm at the call site.
 pub(crate) fn suspending_function(
     st: &Rc<WasmState>,
+    import: FuncAddr,
     func: &JsObject,
     ty: &FuncType,
     args: Vec<Value>,
@@ -319,16 +345,24 @@ pub(crate) fn suspending_function(
 ) -> JsResult<JsValue> {
     // Steps 1-2: the running context must be an active promising one, or
     // SuspendError is thrown before anything else.
-    let active = st
+    let running = st
         .running_promising_context()
-        .is_some_and(|ec| st.status.borrow().get(&ec) == Some(&Status::Active));
-    if !active {
-        let message = if !st.promising_context_below() {
+        .filter(|ec| st.status.borrow().get(ec) == Some(&Status::Active));
+    let Some(ec) = running else {
+        let below = st.promising_context_below();
+        let message = if below.is_none() {
             "trying to suspend without WebAssembly.promising"
         } else {
             "trying to suspend JS frames"
         };
+        if st.tracer.on() {
+            st.tracer
+                .suspend_error(below, &st.func_name(import), message);
+        }
         return Err(suspend_error(st, message, ctx));
+    };
+    if st.tracer.on() {
+        st.tracer.call(ec, &st.func_name(import));
     }
     // Step 4: the arguments as JS values (a v128 parameter is a TypeError).
     if ty.params.iter().any(|t| super::values::is_opaque(*t)) {

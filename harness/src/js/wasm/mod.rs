@@ -9,13 +9,15 @@
 //! reading the imports), `instance`, `func` (Exported Functions, host
 //! functions, and the driver that runs a wasm computation, calling JS when
 //! it calls an import), `memory`, `table`, `global`, `tag` (Tag,
-//! Exception, JSTag) and the error classes here.
+//! Exception, JSTag), `limits` (the implementation limits) and the error
+//! classes here.
 
 mod func;
 mod gc;
 mod global;
 mod instance;
 mod jspi;
+mod limits;
 mod memory;
 mod module;
 mod native;
@@ -24,11 +26,13 @@ mod tag;
 mod values;
 
 use super::adapter::{self, Interface};
+use super::trace::Tracer;
 use boa_engine::property::PropertyDescriptor;
 use boa_engine::{Context, JsError, JsObject, JsResult, JsSymbol, JsValue, js_string};
 use interp::syntax::FuncType;
 use interp::{
-    Config, ExnAddr, FuncAddr, GlobalAddr, MemAddr, Store, TableAddr, TagAddr, Trap, Value,
+    Config, ExnAddr, ExternVal, FuncAddr, GlobalAddr, InstanceAddr, MemAddr, Store, TableAddr,
+    TagAddr, Trap, Value,
 };
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -125,6 +129,12 @@ pub(crate) struct WasmState {
     next_context: Cell<u64>,
     /// Promising calls paused at a Suspending import, by context id.
     pub(crate) continuations: RefCell<HashMap<u64, jspi::Continuation>>,
+    /// The JSPI trace.
+    pub(crate) tracer: Tracer,
+    /// For the trace: each instance's function names (name section, else
+    /// export names), and each import's "module.name".
+    func_names: RefCell<HashMap<InstanceAddr, Rc<HashMap<u32, String>>>>,
+    import_names: RefCell<HashMap<FuncAddr, String>>,
 }
 
 /// The realm's state.
@@ -178,10 +188,70 @@ impl WasmState {
             .map(|c| c.id)
     }
 
-    /// Whether some promising call is running below the running context
-    /// (so JS frames stand between it and the running code).
-    pub(crate) fn promising_context_below(&self) -> bool {
-        self.contexts.borrow().iter().any(|c| c.promising)
+    /// The innermost promising call running below the running context, if
+    /// any (then JS frames stand between it and the running code).
+    pub(crate) fn promising_context_below(&self) -> Option<u64> {
+        self.contexts
+            .borrow()
+            .iter()
+            .rev()
+            .find(|c| c.promising)
+            .map(|c| c.id)
+    }
+
+    /// Records the names of an instance's functions for the trace: the
+    /// name section's function names, else the first export naming each.
+    pub(crate) fn record_names(&self, inst: InstanceAddr, module: &interp::Module) {
+        if !self.tracer.on() {
+            return;
+        }
+        let mut names = HashMap::new();
+        let store = self.store.borrow();
+        for (name, v) in store.exports(inst) {
+            if let ExternVal::Func(f) = v
+                && store.func_instance(f) == Some(inst)
+                && let Some(i) = store.func_index(f)
+            {
+                names.entry(i).or_insert(name);
+            }
+        }
+        for section in module.custom_sections("name") {
+            names.extend(function_names(section));
+        }
+        self.func_names.borrow_mut().insert(inst, Rc::new(names));
+    }
+
+    /// Records the import a host function was made for, for the trace (a
+    /// wasm function imported keeps its own name, a host function the name
+    /// of the first import it was made for).
+    pub(crate) fn record_import_name(&self, f: FuncAddr, module: &str, name: &str) {
+        if self.tracer.on() && self.store.borrow().func_instance(f).is_none() {
+            self.import_names
+                .borrow_mut()
+                .entry(f)
+                .or_insert_with(|| format!("{module}.{name}"));
+        }
+    }
+
+    /// A function's name for the trace: `$name` from the name section or
+    /// an export's name, else `func N`; an import's "module.name".
+    pub(crate) fn func_name(&self, f: FuncAddr) -> String {
+        if let Some(n) = self.import_names.borrow().get(&f) {
+            return n.clone();
+        }
+        let store = self.store.borrow();
+        let (Some(inst), Some(i)) = (store.func_instance(f), store.func_index(f)) else {
+            return "a host function".into();
+        };
+        match self
+            .func_names
+            .borrow()
+            .get(&inst)
+            .and_then(|n| n.get(&i).cloned())
+        {
+            Some(name) => name,
+            None => format!("func {i}"),
+        }
     }
 
     /// The Exported Function for `f` (JS API "a new Exported Function"),
@@ -383,6 +453,46 @@ impl WasmState {
     }
 }
 
+/// The function names of a name section (custom section "name", spec
+/// 7.4: subsection 1, a name map), as `$name`; nothing if it is malformed.
+fn function_names(section: &[u8]) -> HashMap<u32, String> {
+    fn leb(b: &[u8], pos: &mut usize) -> Option<u32> {
+        let mut r = 0u64;
+        for i in 0..5 {
+            let byte = *b.get(*pos)?;
+            *pos += 1;
+            r |= u64::from(byte & 0x7f) << (7 * i);
+            if byte & 0x80 == 0 {
+                return u32::try_from(r).ok();
+            }
+        }
+        None
+    }
+    let parse = || -> Option<HashMap<u32, String>> {
+        let mut pos = 0;
+        while pos < section.len() {
+            let id = section[pos];
+            pos += 1;
+            let size = leb(section, &mut pos)? as usize;
+            let end = pos.checked_add(size).filter(|&e| e <= section.len())?;
+            if id == 1 {
+                let mut names = HashMap::new();
+                for _ in 0..leb(section, &mut pos)? {
+                    let idx = leb(section, &mut pos)?;
+                    let len = leb(section, &mut pos)? as usize;
+                    let bytes = section.get(pos..pos.checked_add(len)?)?;
+                    pos += len;
+                    names.insert(idx, format!("${}", String::from_utf8_lossy(bytes)));
+                }
+                return Some(names);
+            }
+            pos = end;
+        }
+        Some(HashMap::new())
+    };
+    parse().unwrap_or_default()
+}
+
 /// Whether a function type can cross the JS boundary (JS API: a `v128` or
 /// `exnref` parameter or result makes a call throw TypeError).
 pub(crate) fn crosses_boundary(ty: &FuncType) -> bool {
@@ -420,7 +530,7 @@ fn get_js_tag(_: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue
 
 /// Creates the `WebAssembly` namespace object on the global object (JS API
 /// §"The WebAssembly namespace").
-pub(crate) fn install(ctx: &mut Context, stacks: Stacks) -> JsResult<()> {
+pub(crate) fn install(ctx: &mut Context, stacks: Stacks, tracer: Tracer) -> JsResult<()> {
     adapter::install_intrinsics(ctx)?;
     let namespace = JsObject::with_object_proto(ctx.intrinsics());
     namespace.define_property_or_throw(
@@ -452,9 +562,14 @@ pub(crate) fn install(ctx: &mut Context, stacks: Stacks) -> JsResult<()> {
         &namespace,
         &adapter::Member::Method("promising", 1, jspi::promising),
     )?;
+    // The JS API's dynamic limits on table and memory sizes.
     let mut store = Store::new(Config {
         features: interp::Features::implemented(),
-        ..Config::default()
+        limits: interp::Limits {
+            max_table_size: limits::MAX_TABLE_SIZE,
+            max_memory64_pages: limits::MAX_MEMORY64_RUNTIME_PAGES,
+            ..interp::Limits::default()
+        },
     });
     let js_tag = store
         .alloc_tag(FuncType::new([interp::syntax::ValType::EXTERNREF], []))
@@ -476,6 +591,9 @@ pub(crate) fn install(ctx: &mut Context, stacks: Stacks) -> JsResult<()> {
         status: RefCell::default(),
         next_context: Cell::new(0),
         continuations: RefCell::default(),
+        tracer,
+        func_names: RefCell::default(),
+        import_names: RefCell::default(),
     });
     ctx.insert_data(st.clone());
     // JS API: `readonly attribute Tag JSTag` of the namespace, an accessor

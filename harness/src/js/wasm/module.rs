@@ -85,14 +85,16 @@ pub(crate) fn buffer_source_bytes(v: &JsValue, ctx: &mut Context) -> JsResult<Ve
     Ok(b.to_vec().into_iter().skip(offset).take(length).collect())
 }
 
-/// Compile a WebAssembly module (JS API): decode and validate.
-fn compile_bytes(bytes: &[u8], st: &WasmState) -> Result<Module, interp::Error> {
-    Module::new(bytes, &st.store.borrow().config().features)
+/// Compile a WebAssembly module (JS API): the implementation limits, then
+/// decode and validate. The error is the CompileError's message.
+fn compile_bytes(bytes: &[u8], st: &WasmState) -> Result<Module, String> {
+    super::limits::check_module(bytes)?;
+    Module::new(bytes, &st.store.borrow().config().features).map_err(|e| e.to_string())
 }
 
 /// A CompileError for a refused module.
-fn compile_error(e: &interp::Error, st: &WasmState, ctx: &mut Context) -> JsError {
-    error_of(&st.classes.compile_error, &e.to_string(), ctx)
+fn compile_error(e: &str, st: &WasmState, ctx: &mut Context) -> JsError {
+    error_of(&st.classes.compile_error, e, ctx)
 }
 
 /// A new Module object.
@@ -105,11 +107,16 @@ fn module_object(st: &WasmState, module: Module) -> JsObject {
     )
 }
 
-/// `WebAssembly.validate(bytes)`.
+/// `WebAssembly.validate(bytes)`: the steps of [`compile_bytes`] up to
+/// validation, without preparing the module for execution (which would copy
+/// every function body once more).
 fn validate(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     let bytes = buffer_source_bytes(&arg(args, 0), ctx)?;
     let st = state(ctx);
-    Ok(compile_bytes(&bytes, &st).is_ok().into())
+    let features = st.store.borrow().config().features;
+    let valid = super::limits::check_module(&bytes).is_ok()
+        && interp::Module::validate(&bytes, &features).is_ok();
+    Ok(valid.into())
 }
 
 /// `new WebAssembly.Module(bytes)`: compiles synchronously.
@@ -344,7 +351,9 @@ pub(crate) fn read_imports(
             ExternType::Func(ft) => {
                 let f = import_function(st, &v, &ft, func_index);
                 func_index += 1;
-                ExternVal::Func(f.ok_or_else(|| link(format!("{what}: not a function"), ctx))?)
+                let f = f.ok_or_else(|| link(format!("{what}: not a function"), ctx))?;
+                st.record_import_name(f, &module_name, &name);
+                ExternVal::Func(f)
             }
             ExternType::Global(gt) => {
                 if let Some(g) = v

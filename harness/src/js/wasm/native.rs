@@ -36,6 +36,8 @@ pub(crate) enum Request {
         func: FuncAddr,
         token: u64,
         args: Vec<Value>,
+        /// The wasm call stack, innermost first, for the JSPI trace.
+        stack: Vec<FuncAddr>,
     },
 }
 
@@ -108,8 +110,19 @@ fn run_on_fiber(
             return Outcome::Misuse("paused for fuel".into());
         };
         let args = std::mem::take(&mut *st.host_args.borrow_mut());
+        let stack = if st.tracer.on() {
+            suspended.call_stack(&st.store.borrow())
+        } else {
+            Vec::new()
+        };
         // The store is not borrowed while the main stack runs.
-        let resumed = match suspend.suspend(Request::Host { func, token, args }) {
+        let request = Request::Host {
+            func,
+            token,
+            args,
+            stack,
+        };
+        let resumed = match suspend.suspend(request) {
             Reply::Results(vs) => suspended.resume(&mut st.store.borrow_mut(), &vs),
             Reply::Throw(e) => suspended.resume_throw(&mut st.store.borrow_mut(), e),
             Reply::Start => return Outcome::Misuse("started twice".into()),
@@ -157,14 +170,19 @@ fn drive(
         st.sync_from_js()?;
         let state = fiber.resume(reply);
         st.sync_to_js()?;
-        let (func, token, args) = match state {
+        let (func, token, args, stack) = match state {
             FiberState::Returned(Outcome::Returned(vs)) => return Ok(Driven::Finished(vs)),
             FiberState::Returned(Outcome::Trapped(t)) => return Err(st.trap_error(&t, ctx)),
             FiberState::Returned(Outcome::Thrown(e)) => {
                 return Err(JsError::from_opaque(st.exn_to_js(e, ctx)));
             }
             FiberState::Returned(Outcome::Misuse(m)) => return Err(type_error(m)),
-            FiberState::Yielded(Request::Host { func, token, args }) => (func, token, args),
+            FiberState::Yielded(Request::Host {
+                func,
+                token,
+                args,
+                stack,
+            }) => (func, token, args, stack),
         };
         reply = match call_host(st, func, token, args, ctx) {
             Ok(HostResult::Return(vs)) => Reply::Results(vs),
@@ -174,6 +192,8 @@ fn drive(
                     paused: Paused::Native(fiber),
                     promise,
                     results,
+                    import: func,
+                    stack,
                 });
             }
             Err(e) => reply_of(st, Err(e), ctx)?,

@@ -34,10 +34,6 @@ pub(crate) const INTERFACE: InterfaceSpec<'static> = InterfaceSpec {
     statics: &[],
 };
 
-/// The JS API's implementation limit on a table's initial size
-/// (§"Implementation-defined limits": 10,000,000 elements).
-const MAX_TABLE_INITIAL: u64 = 10_000_000;
-
 /// A Table object for `t`.
 pub(crate) fn new_table_object(proto: &JsObject, t: TableAddr) -> JsObject {
     new_object(proto.clone(), TableData { addr: t })
@@ -70,7 +66,7 @@ fn constructor(new_target: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsR
             "WebAssembly.Table: maximum is less than initial",
         ));
     }
-    if initial > MAX_TABLE_INITIAL {
+    if initial > super::limits::MAX_TABLE_SIZE {
         return Err(range_error(
             "WebAssembly.Table: initial is above the implementation limit",
         ));
