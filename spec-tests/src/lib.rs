@@ -10,6 +10,7 @@
 mod embedder;
 mod interp_embedder;
 mod runner;
+pub mod v1_encoding;
 
 pub use embedder::{CompileError, Embedder, InstantiateError, Outcome, Val};
 pub use interp_embedder::{InterpEmbedder, Mode, features_for_path, spectest};

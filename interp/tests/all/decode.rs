@@ -19,6 +19,7 @@ fn check_folder(
             match d {
                 WastDirective::Module(mut m) | WastDirective::ModuleDefinition(mut m) => {
                     let Ok(bytes) = m.encode() else { continue };
+                    let bytes = crate::encoded_for(file.parent(), bytes);
                     if let Err(e) = interp::binary::decode(&bytes, &f) {
                         let (l, c) = m.span().linecol_in(file.raw());
                         problems.push(format!(
@@ -36,6 +37,7 @@ fn check_folder(
                     span,
                 } => {
                     let Ok(bytes) = m.encode() else { continue };
+                    let bytes = crate::encoded_for(file.parent(), bytes);
                     if interp::binary::decode(&bytes, &f).is_ok() {
                         let (l, c) = span.linecol_in(file.raw());
                         problems.push(format!(

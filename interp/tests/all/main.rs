@@ -4,6 +4,7 @@
 
 mod decode;
 mod exec;
+mod regressions;
 mod validate;
 
 /// The features a folder of the official suite is run with (as the
@@ -12,5 +13,14 @@ fn features_for(parent: &str) -> interp::Features {
     match parent {
         "wasm-v1" => interp::Features::wasm1(),
         _ => interp::Features::wasm2(),
+    }
+}
+
+/// A module of a folder as the runner gives it to the interpreter: 1.0
+/// scripts' modules in 1.0's binary form (`spec_tests::v1_encoding`).
+fn encoded_for(parent: &str, bytes: Vec<u8>) -> Vec<u8> {
+    match parent {
+        "wasm-v1" => spec_tests::v1_encoding::to_1_0(&bytes),
+        _ => bytes,
     }
 }

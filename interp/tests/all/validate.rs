@@ -25,6 +25,7 @@ fn check_folder(
                 _ => continue,
             };
             let Ok(bytes) = m.encode() else { continue };
+            let bytes = crate::encoded_for(file.parent(), bytes);
             let (l, c) = span.linecol_in(file.raw());
             let at = format!("{}/{}:{}:{}", file.parent(), file.name(), l + 1, c + 1);
             match (Module::new(&bytes, &f), expect_valid) {
