@@ -574,7 +574,7 @@ pub fn our_trap(t: &Trap) -> &'static str {
         Trap::InvalidConversionToInteger => "invalid conversion to integer",
         Trap::NullReference => "null reference",
         Trap::NullExceptionReference => "null exception reference",
-        Trap::CallStackExhausted | Trap::ValueStackExhausted => "exhausted",
+        Trap::CallStackExhausted | Trap::ValueStackExhausted | Trap::OutOfMemory(_) => "exhausted",
         Trap::SuspendThroughHost => "suspend through host",
         Trap::Host(_) => "host",
     }

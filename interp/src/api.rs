@@ -160,6 +160,9 @@ pub enum Trap {
     CallStackExhausted,
     /// The operand stack limit was reached (an exhaustion).
     ValueStackExhausted,
+    /// The store's resource budget (or the machine) refused memory the
+    /// computation needed, e.g. to grow its stack (an exhaustion).
+    OutOfMemory(String),
     /// A host function asked to suspend while host frames stand between it
     /// and the computation's root: the call was made by a host function
     /// that re-entered wasm, and that host frame cannot be captured.
@@ -172,7 +175,10 @@ impl Trap {
     /// Whether this is a resource exhaustion (`assert_exhaustion`) rather
     /// than a trap (`assert_trap`).
     pub fn is_exhaustion(&self) -> bool {
-        matches!(self, Trap::CallStackExhausted | Trap::ValueStackExhausted)
+        matches!(
+            self,
+            Trap::CallStackExhausted | Trap::ValueStackExhausted | Trap::OutOfMemory(_)
+        )
     }
 }
 
@@ -196,6 +202,7 @@ impl fmt::Display for Trap {
             Trap::CallStackExhausted => "call stack exhausted",
             Trap::ValueStackExhausted => "value stack exhausted",
             Trap::SuspendThroughHost => "cannot suspend through a host frame",
+            Trap::OutOfMemory(m) => return write!(f, "out of memory: {m}"),
             Trap::Host(m) => return write!(f, "host: {m}"),
         };
         f.write_str(s)
@@ -270,6 +277,12 @@ pub struct Limits {
     pub max_stack_slots: u32,
     /// Greatest nesting of host functions that call back into wasm.
     pub max_host_nesting: u32,
+    /// Greatest number of bytes the store's memories, tables, element
+    /// instances, module instances and computations' stacks may hold
+    /// together (the store's budget, decision D14).
+    pub max_store_bytes: u64,
+    /// Greatest number of module instances in the store.
+    pub max_instances: u32,
 }
 
 impl Default for Limits {
@@ -278,6 +291,9 @@ impl Default for Limits {
             max_call_depth: 100_000,
             max_stack_slots: 4 << 20,
             max_host_nesting: 100,
+            // A full 32-bit memory (4 GiB) and 2 GiB for everything else.
+            max_store_bytes: 6 << 30,
+            max_instances: 100_000,
         }
     }
 }

@@ -101,7 +101,9 @@ impl Suspended {
             SuspendReason::Host { func, .. } => {
                 let ty = store.func_type(func);
                 check_values("resume", values, &ty.results)?;
-                self.stack.push_values(values);
+                if let Err(t) = self.stack.push_values(values) {
+                    return Ok(Exit::Trapped(t));
+                }
             }
             SuspendReason::OutOfFuel => {
                 check_values("resume after running out of fuel", values, &[])?
@@ -202,7 +204,10 @@ pub(crate) fn invoke(
     if native_stack_low() {
         return Ok(Exit::Trapped(Trap::CallStackExhausted));
     }
-    let mut stack = Stack::new(ty.results.clone());
+    let mut stack = match Stack::new(ty.results.clone(), &store.budget) {
+        Ok(s) => s,
+        Err(t) => return Ok(Exit::Trapped(t)),
+    };
     for a in args {
         stack.vals.push(slot::from_value(*a));
     }

@@ -5,6 +5,7 @@
 //! refers into the store without borrowing it. Each store has a unique id,
 //! and a suspended computation remembers the id of the store it ran in.
 
+use super::budget::{Budget, Exhausted, bytes_of};
 use super::slot::{self, Slot};
 use crate::api::*;
 use crate::exec::Exit;
@@ -128,6 +129,8 @@ pub struct Store {
     /// computation started while this is above zero runs inside a host call
     /// and may not suspend at a host function (decision D4).
     pub(crate) host_depth: u32,
+    /// What the store may still allocate (decision D14).
+    pub(crate) budget: Budget,
 }
 
 #[cold]
@@ -153,7 +156,14 @@ impl Store {
             tags: Vec::new(),
             exns: Vec::new(),
             host_depth: 0,
+            budget: Budget::new(config.limits.max_store_bytes, config.limits.max_instances),
         }
+    }
+
+    /// The store's resource budget: the bytes its memories, tables, element
+    /// and module instances and computations' stacks hold, and its limit.
+    pub fn budget(&self) -> &Budget {
+        &self.budget
     }
 
     /// The store's configuration.
@@ -259,20 +269,26 @@ impl Store {
             return Err(api_err("invalid table limits"));
         }
         self.alloc_table_slots(ty, slot::from_value(init))
+            .map_err(|e| api_err(e.to_string()))
     }
 
-    /// Allocates a table, or fails cleanly if its initial size cannot be had.
+    /// Allocates a table, charging the budget, or fails cleanly if its
+    /// initial size cannot be had.
     pub(crate) fn alloc_table_slots(
         &mut self,
         ty: TableType,
         init: Slot,
-    ) -> Result<TableAddr, Error> {
-        let n =
-            usize::try_from(ty.limits.min).map_err(|_| api_err("table too large to allocate"))?;
+    ) -> Result<TableAddr, Exhausted> {
+        let bytes = bytes_of(ty.limits.min, size_of::<Slot>())
+            .ok_or_else(|| self.budget.machine_refused("table", u64::MAX))?;
+        let n = usize::try_from(ty.limits.min)
+            .map_err(|_| self.budget.machine_refused("table", bytes))?;
+        self.budget.charge("table", bytes)?;
         let mut probe: Vec<Slot> = Vec::new();
-        probe
-            .try_reserve_exact(n)
-            .map_err(|_| api_err("table too large to allocate"))?;
+        if probe.try_reserve_exact(n).is_err() {
+            self.budget.release(bytes);
+            return Err(self.budget.machine_refused("table", bytes));
+        }
         drop(probe);
         // Null (0) elements come zeroed from the allocator, untouched.
         let elems = if init == 0 { vec![0; n] } else { vec![init; n] };
@@ -289,6 +305,7 @@ impl Store {
             return Err(api_err("invalid memory limits"));
         }
         self.alloc_mem_unchecked(ty)
+            .map_err(|e| api_err(e.to_string()))
     }
 
     /// The most pages a memory of this type may have (spec 4.2.8), further
@@ -302,10 +319,23 @@ impl Store {
         spec.min(hard).min(ty.limits.max.unwrap_or(u64::MAX))
     }
 
-    pub(crate) fn alloc_mem_unchecked(&mut self, ty: MemType) -> Result<MemAddr, Error> {
-        let bytes = zeroed(ty.limits.min * PAGE_SIZE)
-            .ok_or_else(|| api_err("memory too large to allocate"))?;
-        self.mems.push(MemInst { ty, data: bytes });
+    /// Allocates a memory of `ty.limits.min` pages whose type is already
+    /// valid (spec 4.5.3.3), charging the budget. The size is checked
+    /// against what this machine can address (a valid 64-bit memory may
+    /// have up to 2^48 pages, 2^64 bytes) before it is computed.
+    pub(crate) fn alloc_mem_unchecked(&mut self, ty: MemType) -> Result<MemAddr, Exhausted> {
+        let bytes = bytes_of(ty.limits.min, PAGE_SIZE as usize)
+            .filter(|_| ty.limits.min <= self.max_pages(&ty))
+            .ok_or_else(|| {
+                let b = ty.limits.min.saturating_mul(PAGE_SIZE);
+                self.budget.machine_refused("memory", b)
+            })?;
+        self.budget.charge("memory", bytes)?;
+        let Some(data) = zeroed(bytes) else {
+            self.budget.release(bytes);
+            return Err(self.budget.machine_refused("memory", bytes));
+        };
+        self.mems.push(MemInst { ty, data });
         Ok(MemAddr(self.mems.len() as u32 - 1))
     }
 
@@ -504,14 +534,20 @@ impl Store {
     }
 
     /// Grows a memory by `delta` pages (spec 4.5.3.9); the old size in
-    /// pages, or `None` if it cannot grow.
+    /// pages, or `None` if it cannot grow (past its maximum, past the
+    /// store's budget, or past what the machine gives).
     pub fn mem_grow(&mut self, m: MemAddr, delta: u64) -> Option<u64> {
         let max = self.max_pages(&self.mems[m.0 as usize].ty);
         let mem = &mut self.mems[m.0 as usize];
         let old = mem.data.len() as u64 / PAGE_SIZE;
         let new = old.checked_add(delta).filter(|&n| n <= max)?;
         if delta > 0 {
-            let mut bytes = zeroed(new * PAGE_SIZE)?;
+            let added = delta.checked_mul(PAGE_SIZE)?;
+            self.budget.charge("memory", added).ok()?;
+            let Some(mut bytes) = new.checked_mul(PAGE_SIZE).and_then(zeroed) else {
+                self.budget.release(added);
+                return None;
+            };
             bytes[..mem.data.len()].copy_from_slice(&mem.data);
             mem.data = bytes;
         }
@@ -576,11 +612,16 @@ impl Store {
                 .unwrap_or(u32::MAX as u64)
                 .min(u32::MAX as u64);
         // A practical bound too: ten million entries at a time is plenty for
-        // a reference engine and keeps a hostile request from exhausting memory.
+        // a reference engine; the store's budget bounds the total.
         if new > cap || delta > 10_000_000 {
             return None;
         }
-        t.elems.try_reserve(delta as usize).ok()?;
+        let added = bytes_of(delta, size_of::<Slot>())?;
+        self.budget.charge("table", added).ok()?;
+        if t.elems.try_reserve(delta as usize).is_err() {
+            self.budget.release(added);
+            return None;
+        }
         t.elems.resize(new as usize, init);
         Some(old)
     }

@@ -46,3 +46,164 @@ fn data_segment_first_byte_is_a_memory_index_in_1_0() {
         Err(Error::Invalid("unknown memory 1".into()))
     );
 }
+
+/// A store with a small budget.
+fn store_with_budget(bytes: u64, instances: u32) -> interp::Store {
+    interp::Store::new(interp::Config {
+        limits: interp::Limits {
+            max_store_bytes: bytes,
+            max_instances: instances,
+            ..interp::Limits::default()
+        },
+        ..interp::Config::default()
+    })
+}
+
+/// An exported function of `inst`.
+fn func(store: &interp::Store, inst: interp::InstanceAddr, name: &str) -> interp::FuncAddr {
+    match store.export(inst, name) {
+        Some(interp::ExternVal::Func(f)) => f,
+        other => panic!("{name}: {other:?}"),
+    }
+}
+
+/// Calls `f` and returns its one i32 result.
+fn call_i32(store: &mut interp::Store, f: interp::FuncAddr, args: &[interp::Value]) -> i32 {
+    match store.invoke(f, args) {
+        Ok(interp::Exit::Returned(vs)) => match vs[..] {
+            [interp::Value::I32(x)] => x,
+            _ => panic!("{vs:?}"),
+        },
+        other => panic!("{other:?}"),
+    }
+}
+
+/// spec 4.5.3.3 and 3.2.5: a 64-bit memory may have a minimum of 2^48
+/// pages, 2^64 bytes: valid, but no machine gives that. Instantiation must
+/// fail with a clear error, not compute 2^48 * 65536 in 64 bits (0) and
+/// make an empty memory.
+#[test]
+fn memory64_minimum_of_2_48_pages_does_not_wrap() {
+    let m = Module::new(
+        &wasm(
+            r#"(module (memory i64 0x1000000000000)
+                 (func (export "size") (result i64) memory.size))"#,
+        ),
+        &Features::default(),
+    )
+    .expect("valid: 2^48 pages is the limit");
+    let mut store = interp::Store::new(interp::Config::default());
+    match store.instantiate(&m, &[]) {
+        Err(Error::Uninstantiable(interp::Trap::OutOfMemory(msg))) => {
+            assert!(msg.contains("memory"), "{msg}")
+        }
+        other => panic!("expected out of memory, got {other:?}"),
+    }
+    // The embedding API refuses it too, as an error.
+    let ty = interp::syntax::MemType {
+        addr: interp::syntax::AddrType::I64,
+        limits: interp::syntax::Limits {
+            min: 1 << 48,
+            max: None,
+        },
+        shared: false,
+    };
+    assert!(store.alloc_mem(ty).is_err());
+    // Nothing of that size was charged.
+    assert!(store.budget().used() < 1 << 20);
+}
+
+/// Decision D14: one budget bounds a store's tables and memories together.
+/// A loop of table.grow that once took a machine's whole memory stops at
+/// the budget with -1, and so does memory.grow.
+#[test]
+fn table_and_memory_growth_stop_at_the_store_budget() {
+    let m = Module::new(
+        &wasm(
+            r#"(module (table 0 funcref) (memory 0)
+              (func (export "grow") (result i32) (table.grow (ref.null func) (i32.const 1000000)))
+              (func (export "mgrow") (param i32) (result i32) (memory.grow (local.get 0))))"#,
+        ),
+        &Features::default(),
+    )
+    .unwrap();
+    let limit = 64 << 20;
+    let mut store = store_with_budget(limit, 10);
+    let inst = store.instantiate(&m, &[]).unwrap();
+    let (grow, mgrow) = (func(&store, inst, "grow"), func(&store, inst, "mgrow"));
+    let mut grown = 0;
+    while call_i32(&mut store, grow, &[]) != -1 {
+        grown += 1;
+        assert!(grown < 100, "table.grow never failed");
+    }
+    // A million 16-byte entries per grow: four fit in 64 MiB, a fifth does not.
+    assert_eq!(grown, 4);
+    assert!(store.budget().used() <= limit);
+    // What is left (about 3 MiB) is 40-odd pages, not 100.
+    assert_eq!(call_i32(&mut store, mgrow, &[interp::Value::I32(100)]), -1);
+    assert_eq!(call_i32(&mut store, mgrow, &[interp::Value::I32(40)]), 0);
+    assert!(store.budget().used() <= limit);
+}
+
+/// Decision D14: the number of instances is bounded, and an instance's
+/// tables and memories count against the budget at instantiation.
+#[test]
+fn instantiation_fails_past_the_budget() {
+    let small = Module::new(&wasm("(module)"), &Features::default()).unwrap();
+    let mut store = store_with_budget(1 << 20, 2);
+    store.instantiate(&small, &[]).unwrap();
+    store.instantiate(&small, &[]).unwrap();
+    assert!(matches!(
+        store.instantiate(&small, &[]),
+        Err(Error::Uninstantiable(interp::Trap::OutOfMemory(_)))
+    ));
+    let big = Module::new(&wasm("(module (memory 100))"), &Features::default()).unwrap();
+    let mut store = store_with_budget(1 << 20, 10);
+    assert!(matches!(
+        store.instantiate(&big, &[]),
+        Err(Error::Uninstantiable(interp::Trap::OutOfMemory(_)))
+    ));
+}
+
+/// Decision D14: operand and frame stacks are charged as they grow, so a
+/// deep recursion traps with "out of memory" at the budget (an
+/// exhaustion), and a paused computation gives its bytes back when dropped.
+#[test]
+fn stacks_are_charged_and_given_back() {
+    let m = Module::new(
+        &wasm(
+            r#"(module
+              (func $f (export "deep") (param i32) (result i32)
+                (if (result i32) (local.get 0)
+                  (then (i32.add (i32.const 1) (call $f (i32.sub (local.get 0) (i32.const 1)))))
+                  (else (i32.const 0)))))"#,
+        ),
+        &Features::default(),
+    )
+    .unwrap();
+    let mut store = store_with_budget(1 << 20, 10);
+    let inst = store.instantiate(&m, &[]).unwrap();
+    let deep = func(&store, inst, "deep");
+    let before = store.budget().used();
+    assert_eq!(call_i32(&mut store, deep, &[interp::Value::I32(100)]), 100);
+    assert_eq!(
+        store.budget().used(),
+        before,
+        "a finished call gives its stack back"
+    );
+    match store.invoke(deep, &[interp::Value::I32(90_000)]) {
+        Ok(interp::Exit::Trapped(t @ interp::Trap::OutOfMemory(_))) => assert!(t.is_exhaustion()),
+        other => panic!("expected out of memory, got {other:?}"),
+    }
+    assert_eq!(store.budget().used(), before);
+    // Paused after 1000 steps, deep in the recursion: holds its stack ...
+    let Ok(interp::Exit::Suspended(s)) =
+        store.invoke_with_fuel(deep, &[interp::Value::I32(5000)], 1000)
+    else {
+        panic!("should pause")
+    };
+    assert!(store.budget().used() > before);
+    // ... until it is dropped.
+    drop(s);
+    assert_eq!(store.budget().used(), before);
+}
