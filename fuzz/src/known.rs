@@ -18,6 +18,22 @@ pub fn explain(target: &str, f: &Finding) -> Option<&'static str> {
              WebAssembly 3.0 defines them, and no spec version has those without GC",
             )
         }
+        "validate"
+            if f.key
+                .starts_with("1.0: wasmparser reads an element segment") =>
+        {
+            Some(
+                "wasmparser's: in 1.0 an element segment starts with its table index \
+             (fuzz/peer-bugs/wasm-v1/wasmparser-element-table-index.wast)",
+            )
+        }
+        "exec"
+            if f.key.contains("the peer panicked")
+                && f.key.contains("translator/func/mod.rs")
+                && f.key.contains("entered unreachable code") =>
+        {
+            Some("wasmi's: fuzz/peer-bugs/wasmi-store-same-register.wast")
+        }
         _ => None,
     }
 }

@@ -305,16 +305,16 @@ impl Embedder for InterpEmbedder {
     type Module = Module;
     type Instance = Exports;
 
-    fn compile(&mut self, bytes: &[u8]) -> Result<Module, CompileError> {
-        // 1.0 scripts' modules, encoded by a 2.0-era text encoder, in 1.0's
+    fn compile_text(&mut self, bytes: &[u8]) -> Result<Module, CompileError> {
+        // 1.0 scripts' text modules, encoded by a 2.0-era encoder, in 1.0's
         // binary form (see `v1_encoding`).
-        let v1;
-        let bytes = if self.features == Features::wasm1() {
-            v1 = crate::v1_encoding::to_1_0(bytes);
-            &v1[..]
-        } else {
-            bytes
-        };
+        if self.features == Features::wasm1() {
+            return self.compile(&crate::v1_encoding::to_1_0(bytes));
+        }
+        self.compile(bytes)
+    }
+
+    fn compile(&mut self, bytes: &[u8]) -> Result<Module, CompileError> {
         Module::new(bytes, &self.features).map_err(|e| match e {
             Error::Malformed { .. } => CompileError::Malformed(e.to_string()),
             _ => CompileError::Invalid(e.to_string()),

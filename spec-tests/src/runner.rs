@@ -4,6 +4,7 @@
 //! found.
 
 use crate::embedder::*;
+use crate::v1_encoding::{is_text, wat_is_text};
 use interp::lanes::{self, Shape, V128Text};
 use std::collections::HashMap;
 use wast::core::{AbstractHeapType, HeapType, NanPattern, V128Pattern, WastArgCore, WastRetCore};
@@ -138,16 +139,26 @@ fn directive_name(d: &WastDirective<'_>) -> &'static str {
 }
 
 impl<E: Embedder> Run<'_, E> {
+    /// Compiles a module of the script: as text the runner encoded, or as
+    /// the script's own binary bytes.
+    fn compile(&mut self, text: bool, bytes: &[u8]) -> Result<E::Module, CompileError> {
+        if text {
+            self.e.compile_text(bytes)
+        } else {
+            self.e.compile(bytes)
+        }
+    }
+
     fn directive(&mut self, d: WastDirective<'_>) -> Result<(), String> {
         match d {
             WastDirective::Module(mut q) => {
                 let name = q.name().map(|i| i.name().to_string());
+                let text = is_text(&q);
                 let bytes = q
                     .encode()
                     .map_err(|e| format!("the text format parser refused the module: {e}"))?;
                 let m = self
-                    .e
-                    .compile(&bytes)
+                    .compile(text, &bytes)
                     .map_err(|e| format!("module refused: {e:?}"))?;
                 let i = self
                     .e
@@ -161,12 +172,12 @@ impl<E: Embedder> Run<'_, E> {
             }
             WastDirective::ModuleDefinition(mut q) => {
                 let name = q.name().map(|i| i.name().to_string()).unwrap_or_default();
+                let text = is_text(&q);
                 let bytes = q
                     .encode()
                     .map_err(|e| format!("the text format parser refused the module: {e}"))?;
                 let m = self
-                    .e
-                    .compile(&bytes)
+                    .compile(text, &bytes)
                     .map_err(|e| format!("module refused: {e:?}"))?;
                 self.definitions.insert(name.clone(), m);
                 self.last_definition = Some(name);
@@ -219,11 +230,12 @@ impl<E: Embedder> Run<'_, E> {
                 message,
                 ..
             } => {
+                let text = is_text(&module);
                 let Ok(bytes) = module.encode() else {
                     // The text format parser refused it: malformed at the text level.
                     return Ok(());
                 };
-                match self.e.compile(&bytes) {
+                match self.compile(text, &bytes) {
                     Err(CompileError::Malformed(_)) => Ok(()),
                     Err(CompileError::Invalid(m)) => Err(format!(
                         "expected malformed {message:?}, found invalid: {m}"
@@ -238,11 +250,12 @@ impl<E: Embedder> Run<'_, E> {
                 message,
                 ..
             } => {
+                let text = is_text(&module);
                 let Ok(bytes) = module.encode() else {
                     // The text format parser refused it (e.g. an unknown name).
                     return Ok(());
                 };
-                match self.e.compile(&bytes) {
+                match self.compile(text, &bytes) {
                     Err(CompileError::Invalid(_)) => Ok(()),
                     Err(CompileError::Malformed(m)) => Err(format!(
                         "expected invalid {message:?}, found malformed: {m}"
@@ -257,12 +270,12 @@ impl<E: Embedder> Run<'_, E> {
                 message,
                 ..
             } => {
+                let text = wat_is_text(&module);
                 let bytes = module
                     .encode()
                     .map_err(|e| format!("the text format parser refused the module: {e}"))?;
                 let m = self
-                    .e
-                    .compile(&bytes)
+                    .compile(text, &bytes)
                     .map_err(|e| format!("module refused: {e:?}"))?;
                 match self.e.instantiate(&m, &self.registered) {
                     Err(InstantiateError::Link(_)) => Ok(()),
@@ -322,6 +335,7 @@ impl<E: Embedder> Run<'_, E> {
                 }
             }
             WastExecute::Wat(mut w) => {
+                let text = wat_is_text(&w);
                 let bytes = match w.encode() {
                     Ok(b) => b,
                     Err(e) => {
@@ -330,7 +344,7 @@ impl<E: Embedder> Run<'_, E> {
                         ));
                     }
                 };
-                let m = match self.e.compile(&bytes) {
+                let m = match self.compile(text, &bytes) {
                     Ok(m) => m,
                     Err(e) => return Outcome::Error(format!("module refused: {e:?}")),
                 };

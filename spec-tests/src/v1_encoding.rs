@@ -8,9 +8,25 @@
 //! table 2, and the suite's `wasm-v1` scripts, written in text, would fail
 //! for a reason that is the encoder's. [`to_1_0`] rewrites exactly those
 //! segments into 1.0's form (table index 0), and changes nothing else; the
-//! runner applies it to modules it runs with 1.0 features. (In a 1.0
-//! binary the same bytes could only be a segment for a second table, which
-//! 1.0 does not allow.)
+//! runner applies it to modules written in text ([`is_text`]) that it runs
+//! with 1.0 features (`Embedder::compile_text`). Modules given as `binary`
+//! bytes are decoded as they are.
+
+use wast::{QuoteWat, Wat, core::ModuleKind};
+
+/// Whether a script's module is written in the text format (so its bytes
+/// are the encoder's), rather than given as `binary` bytes.
+pub fn is_text(q: &QuoteWat<'_>) -> bool {
+    match q {
+        QuoteWat::Wat(w) => wat_is_text(w),
+        QuoteWat::QuoteModule(..) | QuoteWat::QuoteComponent(..) => true,
+    }
+}
+
+/// As [`is_text`], for a module that is not quoted.
+pub fn wat_is_text(w: &Wat<'_>) -> bool {
+    !matches!(w, Wat::Module(m) if matches!(m.kind, ModuleKind::Binary(_)))
+}
 
 /// An unsigned LEB128 integer at `b[*at..]`, advancing `at`.
 fn uleb(b: &[u8], at: &mut usize) -> Option<u64> {

@@ -17,10 +17,10 @@ fn features_for(parent: &str) -> interp::Features {
 }
 
 /// A module of a folder as the runner gives it to the interpreter: 1.0
-/// scripts' modules in 1.0's binary form (`spec_tests::v1_encoding`).
-fn encoded_for(parent: &str, bytes: Vec<u8>) -> Vec<u8> {
+/// scripts' text modules in 1.0's binary form (`spec_tests::v1_encoding`).
+fn encoded_for(parent: &str, text: bool, bytes: Vec<u8>) -> Vec<u8> {
     match parent {
-        "wasm-v1" => spec_tests::v1_encoding::to_1_0(&bytes),
+        "wasm-v1" if text => spec_tests::v1_encoding::to_1_0(&bytes),
         _ => bytes,
     }
 }
