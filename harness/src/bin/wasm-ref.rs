@@ -35,7 +35,7 @@ usage:
       (decimal, inf, nan, or bits:0x...), null for references, a v128 as
       its shape and lanes (i32x4:1,2,3,4, f32x4:1.5,nan,inf,-0). Results
       are printed one a line; a v128 in i32x4 lanes, or in --shape's.
-  wasm-ref js [--stacks heap|native] [--stack-size KIB] [--prelude FILE]... FILE...
+  wasm-ref js [--stacks heap|native] [--stack-size KIB] [--max-stacks N] [--prelude FILE]... FILE...
       Evaluate JavaScript files as classic scripts in one realm, preludes
       first, with the WebAssembly JS API and JSPI (WebAssembly.Suspending,
       WebAssembly.promising, WebAssembly.SuspendError), console.log, print,
@@ -47,7 +47,11 @@ usage:
       promise rejection stayed unhandled. --stacks native runs each
       WebAssembly.promising call on a native stack of its own, of
       --stack-size KiB (default 1024), as V8 does; heap (the default) keeps
-      a suspended call in the interpreter's heap frames only.
+      a suspended call in the interpreter's heap frames only. At most
+      --max-stacks native stacks exist at once (default: a quarter of the
+      kernel's vm.max_map_count, 16382 unless changed: each stack is two
+      mappings); a promising call that cannot get one is rejected with a
+      RangeError.
   wasm-ref wat FILE.wat -o FILE.wasm
       Translate a module from the text format to a binary (how the demos'
       .wasm files are rebuilt).
@@ -146,6 +150,15 @@ fn js(args: &[String]) -> Result<ExitCode, String> {
                     .ok_or_else(|| {
                         format!("--stack-size: {n:?} is not a size in KiB (1 to 1048576)")
                     })?;
+            }
+            "--max-stacks" => {
+                let n = it.next().ok_or("--max-stacks needs a number")?;
+                let n = n
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|&k| k > 0)
+                    .ok_or_else(|| format!("--max-stacks: {n:?} is not a positive number"))?;
+                interp::fiber::set_max_stacks(n);
             }
             _ => files.push(a.into()),
         }
