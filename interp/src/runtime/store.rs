@@ -543,13 +543,16 @@ impl Store {
         let new = old.checked_add(delta).filter(|&n| n <= max)?;
         if delta > 0 {
             let added = delta.checked_mul(PAGE_SIZE)?;
+            let len = usize::try_from(new.checked_mul(PAGE_SIZE)?).ok()?;
             self.budget.charge("memory", added).ok()?;
-            let Some(mut bytes) = new.checked_mul(PAGE_SIZE).and_then(zeroed) else {
+            // Grown in place where the allocator can (a large block is
+            // remapped, not copied), so a loop of small grows costs the
+            // bytes added, not the whole memory again each time.
+            if mem.data.try_reserve_exact(len - mem.data.len()).is_err() {
                 self.budget.release(added);
                 return None;
-            };
-            bytes[..mem.data.len()].copy_from_slice(&mem.data);
-            mem.data = bytes;
+            }
+            mem.data.resize(len, 0);
         }
         Some(old)
     }
