@@ -78,6 +78,23 @@ pub fn all_agree(a: &[V], b: &[V]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| agree(x, y))
 }
 
+/// As [`agree`], for a module whose NaNs were not canonicalized: an
+/// integer may then hold a NaN's nondeterministic bits (`reinterpret`), so
+/// integers agree also when both read as NaNs (an i64 as an f64, or half
+/// by half as f32s; an i32 as an f32).
+pub fn agree_loosely(a: &V, b: &V) -> bool {
+    let halves = |x: u64, y: u64| {
+        [(x as u32, y as u32), ((x >> 32) as u32, (y >> 32) as u32)]
+            .iter()
+            .all(|(p, q)| p == q || (f32_nan(*p) && f32_nan(*q)))
+    };
+    match (a, b) {
+        (V::I32(x), V::I32(y)) => x == y || (f32_nan(*x) && f32_nan(*y)),
+        (V::I64(x), V::I64(y)) => x == y || (f64_nan(*x) && f64_nan(*y)) || halves(*x, *y),
+        _ => agree(a, b),
+    }
+}
+
 /// The first byte where two memories differ other than by a stored NaN
 /// (a window of 4 or 8 bytes around it that reads as a NaN on both
 /// sides), or `None` if they agree.
@@ -150,6 +167,15 @@ mod tests {
         ));
         assert!(!agree(&V::V128(1), &V::V128(2)));
         assert!(!agree(&V::I32(1), &V::I64(1)));
+        assert!(!agree(
+            &V::I64(0xffff_ffef_ffff_ffff),
+            &V::I64(0x7fff_ffff_f000_0000)
+        ));
+        assert!(agree_loosely(
+            &V::I64(0xffff_ffef_ffff_ffff),
+            &V::I64(0x7fff_ffff_f000_0000)
+        ));
+        assert!(!agree_loosely(&V::I64(1), &V::I64(2)));
     }
 
     #[test]

@@ -179,7 +179,7 @@ fn compare(
                 show_out(&w)
             );
             let key = match (&o, &w) {
-                (Out::Returned(a), Out::Returned(b)) if compare::all_agree(a, b) => None,
+                (Out::Returned(a), Out::Returned(b)) if results_agree(a, b, canonical) => None,
                 (Out::Returned(_), Out::Returned(_)) => Some("results differ".to_string()),
                 (Out::Trapped(a), Out::Trapped(b)) if a == b => None,
                 (Out::Trapped(a), Out::Trapped(b)) => {
@@ -212,6 +212,16 @@ fn compare(
     Verdict::Agree
 }
 
+/// Whether results agree: bit for bit but for NaNs when the module's NaNs
+/// are canonical, and loosely (`compare::agree_loosely`) when they are not.
+fn results_agree(a: &[V], b: &[V], canonical: bool) -> bool {
+    if canonical {
+        compare::all_agree(a, b)
+    } else {
+        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| compare::agree_loosely(x, y))
+    }
+}
+
 fn show_out(o: &Out) -> String {
     match o {
         Out::Returned(vs) => compare::show(vs),
@@ -231,7 +241,7 @@ fn state_difference(
             ExternVal::Global(g) => {
                 let a = compare::ours(&ours.store.global_get(g));
                 let b = theirs.global(&name)?;
-                if !compare::agree(&a, &b) {
+                if !results_agree(&[a], &[b], canonical) {
                     return Some((
                         "an exported global differs".into(),
                         format!(

@@ -15,8 +15,9 @@ use interp::{Error, Exit, ExternVal, Features, FuncAddr, Store, SuspendReason, V
 /// The module's own fuel (see `exec`).
 const MODULE_FUEL: u32 = 2_000;
 
-/// Steps per call before the case is given up.
-const STEP_LIMIT: u64 = 20_000_000;
+/// Steps per call before the case is given up (a paused run may stop
+/// after every step: keep it small).
+const STEP_LIMIT: u64 = 2_000_000;
 
 /// Native stack per call.
 const STACK: usize = 256 * 1024;
