@@ -162,6 +162,21 @@ pub fn module(u: &mut Unstructured<'_>, c: wasm_smith::Config) -> Option<wasm_sm
     crate::shrink::tool(|| wasm_smith::Module::new(c, u).ok())
 }
 
+/// A module's bytes from wasm-smith, made to terminate (every loop and
+/// call spends one of `fuel` units of a counter the module holds, then
+/// traps), and noted for a panic's reproducer; `None` if the bytes ran out.
+pub fn terminating_module(
+    u: &mut Unstructured<'_>,
+    c: wasm_smith::Config,
+    fuel: u32,
+) -> Option<Vec<u8>> {
+    let mut m = module(u, c)?;
+    m.ensure_termination(fuel).ok()?;
+    let bytes = m.to_bytes();
+    crate::shrink::note_module(&bytes);
+    Some(bytes)
+}
+
 /// A module that imports [`HOST_FUNCS`], encoded by hand (wasm-smith
 /// takes the imports it may use from such a module's import section).
 fn host_imports() -> Vec<u8> {

@@ -46,14 +46,9 @@ pub fn check(input: &[u8]) -> Verdict {
     let Ok(config) = smith::config(&mut u, &f, smith::Purpose::Run) else {
         return Verdict::Skip;
     };
-    let Some(mut m) = smith::module(&mut u, config) else {
+    let Some(bytes) = smith::terminating_module(&mut u, config, MODULE_FUEL) else {
         return Verdict::Skip;
     };
-    if m.ensure_termination(MODULE_FUEL).is_err() {
-        return Verdict::Skip;
-    }
-    let bytes = m.to_bytes();
-    crate::shrink::note_module(&bytes);
     let step = u.int_in_range(1..=40u64).unwrap_or(7);
     // The calls: every exported function twice, with arguments from `u`.
     let Ok(probe) = exec::instantiate_ours(&bytes, &f, HostMode::Suspend) else {
