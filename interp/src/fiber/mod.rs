@@ -217,6 +217,7 @@ pub fn live_stacks() -> usize {
 }
 
 /// Takes one stack from the mapping budget, or says why not.
+#[cfg(target_os = "linux")]
 fn reserve_stack() -> std::io::Result<()> {
     let max = max_stacks();
     LIVE_STACKS
@@ -231,6 +232,7 @@ fn reserve_stack() -> std::io::Result<()> {
 }
 
 /// Gives one stack back to the mapping budget (its mapping is gone).
+#[cfg(target_os = "linux")]
 fn release_stack() {
     LIVE_STACKS.fetch_sub(1, Ordering::Relaxed);
 }
