@@ -10,6 +10,7 @@
 //!    promising calls suspended at once, settled in a shuffled order,
 //!    checked, with the process's peak memory.
 
+use bench::status_kib;
 use harness::js::{Output, Stacks, run_js_sources_with};
 use interp::syntax::{FuncType, ValType};
 use interp::{Config, Exit, ExternVal, Features, HostOutcome, Module, Store, Value};
@@ -91,16 +92,6 @@ fn results(lines: &[String]) -> BTreeMap<String, f64> {
             Some((name.to_string(), ns.parse().ok()?))
         })
         .collect()
-}
-
-/// A field of /proc/self/status, in KiB.
-fn status_kib(field: &str) -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .unwrap_or_default()
-        .lines()
-        .find_map(|l| l.strip_prefix(field))
-        .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok())
-        .unwrap_or(0)
 }
 
 /// The heap a call suspended at an import holds in the interpreter, for

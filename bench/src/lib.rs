@@ -1,4 +1,5 @@
-//! Benchmark kernels shared by the bench targets (see `benches/peers.rs`).
+//! Benchmark kernels shared by the bench targets (see `benches/peers.rs`),
+//! and the process memory figures the memory benches read.
 //!
 //! Each kernel is a WebAssembly text module exporting `run: [i32] -> [i64]`
 //! and the argument that makes it take tens of milliseconds, with the result
@@ -485,3 +486,14 @@ pub const KERNELS: &[Kernel] = &[
         host: false,
     },
 ];
+
+/// A field of `/proc/self/status` in KiB (`VmRSS:` now, `VmHWM:` the
+/// peak), or 0 where there is no such file.
+pub fn status_kib(field: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix(field))
+        .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok())
+        .unwrap_or(0)
+}

@@ -226,13 +226,14 @@ pub enum Trap {
     /// `ref.cast` of a value not of the type, with the reference
     /// interpreter's description of both types.
     CastFailure(String),
-    /// An allocation the heap budget cannot hold (GC): a resource
-    /// exhaustion, like running out of stack.
-    OutOfMemory,
     /// The call depth limit was reached (an exhaustion, spec 4.4.10).
     CallStackExhausted,
     /// The operand stack limit was reached (an exhaustion).
     ValueStackExhausted,
+    /// The store's resource budget, the GC heap's limit or the machine
+    /// refused memory the computation needed, to grow its stack or to
+    /// allocate a structure, array or exception (an exhaustion).
+    OutOfMemory(String),
     /// A host function asked to suspend while host frames stand between it
     /// and the computation's root: the call was made by a host function
     /// that re-entered wasm, and that host frame cannot be captured.
@@ -247,7 +248,7 @@ impl Trap {
     pub fn is_exhaustion(&self) -> bool {
         matches!(
             self,
-            Trap::CallStackExhausted | Trap::ValueStackExhausted | Trap::OutOfMemory
+            Trap::CallStackExhausted | Trap::ValueStackExhausted | Trap::OutOfMemory(_)
         )
     }
 }
@@ -274,12 +275,12 @@ impl fmt::Display for Trap {
             Trap::NullI31Reference => "null i31 reference",
             Trap::ArrayOutOfBounds => "out of bounds array access",
             Trap::CastFailure(m) => return write!(f, "cast failure, {m}"),
-            Trap::OutOfMemory => "out of memory",
             Trap::CallStackExhausted => "call stack exhausted",
             // The spec's stack holds operands and frames alike: running out
             // of either is the reference interpreter's "call stack exhausted".
             Trap::ValueStackExhausted => "call stack exhausted (operand stack)",
             Trap::SuspendThroughHost => "cannot suspend through a host frame",
+            Trap::OutOfMemory(m) => return write!(f, "out of memory: {m}"),
             Trap::Host(m) => return write!(f, "host: {m}"),
         };
         f.write_str(s)
@@ -411,6 +412,12 @@ pub struct Limits {
     /// Greatest number of pages of a 64-bit memory (the JS API's 262,144):
     /// a memory is not allocated, nor grown, past it.
     pub max_memory64_pages: u64,
+    /// Greatest number of bytes the store's memories, tables, element
+    /// instances, module instances and computations' stacks may hold
+    /// together (the store's budget, decision D19).
+    pub max_store_bytes: u64,
+    /// Greatest number of module instances in the store.
+    pub max_instances: u32,
 }
 
 impl Default for Limits {
@@ -422,6 +429,9 @@ impl Default for Limits {
             max_heap_bytes: 1 << 30,
             max_table_size: u32::MAX as u64,
             max_memory64_pages: 1 << 48,
+            // A full 32-bit memory (4 GiB) and 2 GiB for everything else.
+            max_store_bytes: 6 << 30,
+            max_instances: 100_000,
         }
     }
 }

@@ -47,9 +47,12 @@ impl Module {
             .funcs
             .iter()
             .map(|f| {
-                let mut body = f.body.clone();
-                crate::exec::fuse::fuse(&mut body);
-                Rc::from(body)
+                // Copied once, straight into the shared allocation (a `Vec`
+                // turned into an `Rc<[_]>` would be copied a second time).
+                let mut body: Rc<[syntax::Instr]> = Rc::from(f.body.as_slice());
+                let fresh = Rc::get_mut(&mut body).expect("a new Rc has no other owner");
+                crate::exec::fuse::fuse(fresh);
+                body
             })
             .collect();
         let handlers = m

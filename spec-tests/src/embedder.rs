@@ -87,6 +87,13 @@ pub trait Embedder {
     type Instance: Clone;
     /// Decodes and validates a binary module.
     fn compile(&mut self, bytes: &[u8]) -> Result<Self::Module, CompileError>;
+    /// Decodes and validates a module the script wrote in the text format,
+    /// encoded by the runner. By default as [`Embedder::compile`]; an engine
+    /// run with 1.0 features reads the encoder's 2.0 forms of 1.0
+    /// constructs as 1.0 binaries write them (`v1_encoding`).
+    fn compile_text(&mut self, bytes: &[u8]) -> Result<Self::Module, CompileError> {
+        self.compile(bytes)
+    }
     /// Instantiates a module, resolving imports by module name among
     /// `registered` instances (which include `spectest`).
     fn instantiate(

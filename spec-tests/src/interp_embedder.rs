@@ -334,6 +334,15 @@ impl Embedder for InterpEmbedder {
     type Module = Module;
     type Instance = Exports;
 
+    fn compile_text(&mut self, bytes: &[u8]) -> Result<Module, CompileError> {
+        // 1.0 scripts' text modules, encoded by a 2.0-era encoder, in 1.0's
+        // binary form (see `v1_encoding`).
+        if self.features == Features::wasm1() {
+            return self.compile(&crate::v1_encoding::to_1_0(bytes));
+        }
+        self.compile(bytes)
+    }
+
     fn compile(&mut self, bytes: &[u8]) -> Result<Module, CompileError> {
         Module::new(bytes, &self.features).map_err(|e| match e {
             e if e.kind() == ErrorKind::Malformed => CompileError::Malformed(e.message()),

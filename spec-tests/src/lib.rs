@@ -12,6 +12,7 @@ mod interp_embedder;
 mod messages;
 mod runner;
 pub mod text;
+pub mod v1_encoding;
 
 pub use embedder::{CompileError, Embedder, InstantiateError, Outcome, Val};
 pub use interp_embedder::{

@@ -5,6 +5,7 @@
 
 use crate::embedder::*;
 use crate::text::{Pattern, values_text};
+use crate::v1_encoding::is_text;
 use interp::lanes::{self, Shape, V128Text};
 use std::collections::HashMap;
 use wast::core::{AbstractHeapType, HeapType, NanPattern, V128Pattern, WastArgCore, WastRetCore};
@@ -350,12 +351,13 @@ impl<E: Embedder> Run<'_, E> {
             } => {
                 let expected = format!("malformed \"{message}\"");
                 let quoted = matches!(module, QuoteWat::QuoteModule(..));
+                let text = is_text(&module);
                 let Ok(bytes) = module.encode() else {
                     // The text format parser refused it: malformed at the
                     // text level (its message is the `wast` crate's, not ours).
                     return Check::pass(expected, "refused by the text format parser");
                 };
-                match self.e.compile(&bytes) {
+                match self.compile_bytes(text, &bytes) {
                     // A `module quote` is malformed text: the reference
                     // interpreter's parser words the message, which no binary
                     // decoder can; that the binary is refused is what we check.
@@ -378,11 +380,12 @@ impl<E: Embedder> Run<'_, E> {
                 ..
             } => {
                 let expected = format!("invalid \"{message}\"");
+                let text = is_text(&module);
                 let Ok(bytes) = module.encode() else {
                     // The text format parser refused it (e.g. an unknown name).
                     return Check::pass(expected, "refused by the text format parser");
                 };
-                match self.e.compile(&bytes) {
+                match self.compile_bytes(text, &bytes) {
                     Err(CompileError::Invalid(m)) => {
                         self.message_check(expected, "invalid", &m, message)
                     }
@@ -451,8 +454,19 @@ impl<E: Embedder> Run<'_, E> {
 
     /// Encodes and compiles a script module; on failure, what was found.
     fn compile(&mut self, q: &mut QuoteWat<'_>) -> Result<E::Module, String> {
+        let text = is_text(q);
         let bytes = encode(q)?;
-        self.e.compile(&bytes).map_err(|e| e.to_string())
+        self.compile_bytes(text, &bytes).map_err(|e| e.to_string())
+    }
+
+    /// Compiles a module of the script: as text the runner encoded, or as
+    /// the script's own binary bytes.
+    fn compile_bytes(&mut self, text: bool, bytes: &[u8]) -> Result<E::Module, CompileError> {
+        if text {
+            self.e.compile_text(bytes)
+        } else {
+            self.e.compile(bytes)
+        }
     }
 
     fn instance(&self, name: Option<&str>) -> Result<E::Instance, String> {

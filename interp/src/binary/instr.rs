@@ -57,6 +57,8 @@ pub(crate) fn expr(r: &mut Reader<'_>, f: &Features) -> Result<Vec<Instr>, Error
             }
             Instr::End if open.pop().is_none() => {
                 code.push(i);
+                // The doubling growth leaves up to half the capacity unused.
+                code.shrink_to_fit();
                 return Ok(code);
             }
             _ => {}

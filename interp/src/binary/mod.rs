@@ -205,8 +205,21 @@ fn const_expr(r: &mut Reader<'_>, f: &Features) -> Result<ConstExpr, Error> {
 fn elem(r: &mut Reader<'_>, f: &Features) -> Result<Elem, Error> {
     let at = r.offset();
     let flags = r.u32()?;
-    // In 1.0 this field was a table index; the validator rejects what 1.0
-    // cannot express (spec 5.5.12 keeps the encodings compatible).
+    // In 1.0 (spec 1.0 5.5.12: `x:tableidx e:expr y*:vec(funcidx)`) this
+    // field is a table index: active, function indices, whatever its value.
+    // The flags came with bulk memory and reference types.
+    if !f.bulk_memory && !f.reference_types {
+        let offset = const_expr(r, f)?;
+        let init = ref_funcs(r)?;
+        return Ok(Elem {
+            ty: RefType::FUNCREF,
+            init,
+            mode: ElemMode::Active {
+                table: flags,
+                offset,
+            },
+        });
+    }
     if flags > 7 {
         return Err(malformed(at, "malformed elements segment kind"));
     }
@@ -259,9 +272,14 @@ fn elem(r: &mut Reader<'_>, f: &Features) -> Result<Elem, Error> {
     let init = if uses_exprs {
         r.vec(|r| const_expr(r, f))?
     } else {
-        r.vec(|r| Ok(ConstExpr(vec![Instr::RefFunc(r.u32()?), Instr::End])))?
+        ref_funcs(r)?
     };
     Ok(Elem { ty, init, mode })
+}
+
+/// An element segment's function indices, each as the expression `ref.func x`.
+fn ref_funcs(r: &mut Reader<'_>) -> Result<Vec<ConstExpr>, Error> {
+    r.vec(|r| Ok(ConstExpr(vec![Instr::RefFunc(r.u32()?), Instr::End])))
 }
 
 /// A data segment (spec 5.5.14): flags 0 (active, memory 0), 1 (passive) or
@@ -270,6 +288,12 @@ fn data(r: &mut Reader<'_>, f: &Features) -> Result<Data, Error> {
     let at = r.offset();
     let flags = r.u32()?;
     let mode = match flags {
+        // In 1.0 (spec 1.0 5.5.14: `x:memidx e:expr b*:vec(byte)`) this
+        // field is a memory index, which validation checks.
+        x if !f.bulk_memory && !f.multi_memory => DataMode::Active {
+            mem: x,
+            offset: const_expr(r, f)?,
+        },
         0 => DataMode::Active {
             mem: 0,
             offset: const_expr(r, f)?,

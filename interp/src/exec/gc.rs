@@ -26,12 +26,19 @@ fn array_elem(store: &Store, ty: u32) -> (FieldType, Elem) {
 /// Puts `obj` in the heap, collecting garbage first if the heap has grown
 /// enough and the running computation's `roots` are known.
 fn alloc(store: &mut Store, obj: Obj, size: u64, roots: Option<&[Slot]>) -> Result<u32, Trap> {
+    make_room(store, size, roots);
+    store.alloc_obj(obj)
+}
+
+/// Collects garbage before an allocation of about `size` bytes if the heap
+/// has grown enough since the last collection, or if the allocation would
+/// not fit otherwise, when the running computation's `roots` are known.
+fn make_room(store: &mut Store, size: u64, roots: Option<&[Slot]>) {
     if let Some(roots) = roots
-        && store.heap.wants_collection(size)
+        && (store.heap.wants_collection(size) || store.heap_room(size).is_err())
     {
         store.collect_with(roots);
     }
-    store.alloc_obj(obj)
 }
 
 /// `struct.new x` (spec 4.4.x): a structure of type `ty` with these fields
@@ -80,7 +87,7 @@ fn wrap(v: Slot, ft: &FieldType) -> Slot {
 fn array_bytes(elem: Elem, n: u32) -> Result<usize, Trap> {
     (n as usize)
         .checked_mul(elem.width())
-        .ok_or(Trap::OutOfMemory)
+        .ok_or_else(|| Trap::OutOfMemory(format!("an array of {n} elements cannot be addressed")))
 }
 
 /// An array of type `ty` whose `n` elements the bytes `bytes` hold.
@@ -104,14 +111,23 @@ fn new_array(
 }
 
 /// Zeroed room for `n` elements, refused before anything is allocated if
-/// the heap budget cannot hold it.
-fn zeroed(store: &Store, elem: Elem, n: u32) -> Result<Box<[u8]>, Trap> {
+/// the heap cannot hold it (after a collection, when the running
+/// computation's `roots` are known).
+fn zeroed(
+    store: &mut Store,
+    elem: Elem,
+    n: u32,
+    roots: Option<&[Slot]>,
+) -> Result<Box<[u8]>, Trap> {
     let len = array_bytes(elem, n)?;
-    if store.heap.bytes().saturating_add(len as u64) > store.config().limits.max_heap_bytes {
-        return Err(Trap::OutOfMemory);
-    }
+    make_room(store, len as u64, roots);
+    store.heap_room(len as u64)?;
     let mut v: Vec<u8> = Vec::new();
-    v.try_reserve_exact(len).map_err(|_| Trap::OutOfMemory)?;
+    v.try_reserve_exact(len).map_err(|_| {
+        Trap::OutOfMemory(format!(
+            "an array of {len} bytes cannot be allocated on this machine"
+        ))
+    })?;
     v.resize(len, 0);
     Ok(v.into_boxed_slice())
 }
@@ -126,7 +142,7 @@ pub(crate) fn array_new(
     roots: Option<&[Slot]>,
 ) -> Result<Slot, Trap> {
     let (_, elem) = array_elem(store, ty);
-    let mut bytes = zeroed(store, elem, n)?;
+    let mut bytes = zeroed(store, elem, n, roots)?;
     if init != 0 {
         for c in bytes.chunks_exact_mut(elem.width()) {
             elem.write(c, init);
@@ -143,8 +159,9 @@ pub(crate) fn array_new_fixed(
     roots: Option<&[Slot]>,
 ) -> Result<Slot, Trap> {
     let (_, elem) = array_elem(store, ty);
-    let n = u32::try_from(vals.len()).map_err(|_| Trap::OutOfMemory)?;
-    let mut bytes = zeroed(store, elem, n)?;
+    let n = u32::try_from(vals.len())
+        .map_err(|_| Trap::OutOfMemory("an array of more than 2^32-1 elements".into()))?;
+    let mut bytes = zeroed(store, elem, n, roots)?;
     for (c, v) in bytes.chunks_exact_mut(elem.width()).zip(vals) {
         elem.write(c, *v);
     }
@@ -168,7 +185,7 @@ pub(crate) fn array_new_data(
         .checked_add(len)
         .filter(|&e| e <= data.len() as u64)
         .ok_or(Trap::MemoryOutOfBounds)?;
-    let mut bytes = zeroed(store, elem, n)?;
+    let mut bytes = zeroed(store, elem, n, roots)?;
     bytes.copy_from_slice(&data[s as usize..end as usize]);
     new_array(store, ty, elem, n, bytes, roots)
 }

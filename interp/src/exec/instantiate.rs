@@ -18,6 +18,39 @@ fn link_err(m: impl Into<String>) -> Error {
     Error::Link(m.into())
 }
 
+/// An allocation the budget or the machine refused, as the instantiation's
+/// failure (spec 4.5.4: allocation may fail for want of resources).
+#[cold]
+fn exhausted(e: crate::runtime::budget::Exhausted) -> Error {
+    Error::Uninstantiable(Trap::OutOfMemory(e.to_string()))
+}
+
+/// The bytes of the records an instance of `m` adds to the store: its
+/// function, table, memory, global, tag, element and data records, its
+/// index spaces and exports (not the names' text), charged to the budget.
+fn instance_bytes(m: &syntax::Module, imports: usize) -> u64 {
+    use std::mem::size_of;
+    let items = [
+        (m.funcs.len(), size_of::<FuncInst>() + size_of::<WasmFunc>()),
+        (m.tables.len(), size_of::<TableInst>()),
+        (m.mems.len(), size_of::<MemInst>()),
+        (m.globals.len(), size_of::<GlobalInst>()),
+        (m.tags.len(), size_of::<TagInst>()),
+        (m.elems.len(), size_of::<ElemInst>()),
+        (m.datas.len(), size_of::<DataInst>()),
+        (m.exports.len(), size_of::<(String, ExternVal)>()),
+        (
+            m.types.len() + imports,
+            size_of::<u32>() + size_of::<FuncAddr>(),
+        ),
+    ];
+    items
+        .iter()
+        .fold(size_of::<ModuleInst>() as u64, |sum, (n, size)| {
+            sum.saturating_add((*n as u64).saturating_mul(*size as u64))
+        })
+}
+
 /// Limits matching (spec 4.5.2.x "Limits"): the provided limits are at least
 /// as tight as the expected ones.
 fn limits_match(got: &Limits, want: &Limits) -> bool {
@@ -241,7 +274,13 @@ pub(crate) fn instantiate(
         check_import(store, &ids, i, *v)?;
     }
 
-    // spec 4.5.3.1: allocation. Imports first in every index space.
+    // spec 4.5.3.1: allocation, within the store's budget (decision D19).
+    // Imports first in every index space.
+    store.budget.add_instance().map_err(exhausted)?;
+    store
+        .budget
+        .charge("module instance", instance_bytes(m, imports.len()))
+        .map_err(exhausted)?;
     let inst_addr = InstanceAddr(store.instances.len() as u32);
     let mut inst = ModuleInst {
         types: ids.clone(),
@@ -279,9 +318,6 @@ pub(crate) fn instantiate(
             Some(e) => eval_const(store, &inst, e).map_err(Error::Uninstantiable)?,
             None => 0,
         };
-        if t.ty.limits.min > u32::MAX as u64 {
-            return Err(link_err("table too large"));
-        }
         let a = store
             .alloc_table_slots(
                 TableType {
@@ -290,7 +326,7 @@ pub(crate) fn instantiate(
                 },
                 init,
             )
-            .map_err(|_| link_err("table too large to allocate"))?;
+            .map_err(exhausted)?;
         inst.tables.push(a);
     }
     for t in &m.tags {
@@ -302,9 +338,7 @@ pub(crate) fn instantiate(
         inst.tags.push(TagAddr(store.tags.len() as u32 - 1));
     }
     for t in &m.mems {
-        let a = store
-            .alloc_mem_unchecked(*t)
-            .map_err(|_| link_err("memory too large to allocate"))?;
+        let a = store.alloc_mem_unchecked(*t).map_err(exhausted)?;
         inst.mems.push(a);
     }
     // Globals see the imported and earlier globals.
@@ -314,6 +348,11 @@ pub(crate) fn instantiate(
             .push(store.alloc_global_slot(canon_global(g.ty, &ids), v));
     }
     for e in &m.elems {
+        let bytes = (e.init.len() as u64).saturating_mul(std::mem::size_of::<Slot>() as u64);
+        store
+            .budget
+            .charge("element segment", bytes)
+            .map_err(exhausted)?;
         let elems = e
             .init
             .iter()
@@ -355,9 +394,9 @@ pub(crate) fn instantiate(
                 let n = store.elems[ea as usize].elems.len() as u64;
                 crate::exec::interp::table_init(store, ta, ea, off, 0, n)
                     .map_err(Error::Uninstantiable)?;
-                store.elems[ea as usize].elems = Vec::new();
+                drop_elem(store, ea);
             }
-            ElemMode::Declarative => store.elems[ea as usize].elems = Vec::new(),
+            ElemMode::Declarative => drop_elem(store, ea),
             ElemMode::Passive => {}
         }
     }
@@ -383,6 +422,15 @@ fn eval_offset(store: &mut Store, inst: InstanceAddr, e: &ConstExpr) -> Result<S
     let r = eval_const(store, &i, e);
     store.instances[inst.0 as usize] = i;
     r.map_err(Error::Uninstantiable)
+}
+
+/// Drops an element instance (spec 4.5.4 step 14: `elem.drop`), giving its
+/// bytes back to the budget.
+fn drop_elem(store: &mut Store, ea: u32) {
+    let elems = std::mem::take(&mut store.elems[ea as usize].elems);
+    store
+        .budget
+        .release((elems.len() as u64).saturating_mul(std::mem::size_of::<Slot>() as u64));
 }
 
 /// An address operand read at the address type of its memory or table.

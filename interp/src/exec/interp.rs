@@ -308,7 +308,12 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
                         trap!(Trap::ValueStackExhausted);
                     }
                     if need > vals.len() {
-                        vals.resize(need.max(vals.len() * 2), 0);
+                        if let Err(t) = stack.account.grow_vals(&mut vals, need) {
+                            trap!(t);
+                        }
+                    }
+                    if let Err(t) = stack.account.reserve_frame(&mut stack.frames) {
+                        trap!(t);
                     }
                     vals[sp..sp + w.num_locals as usize].fill(0);
                     sp += w.num_locals as usize;
@@ -400,7 +405,9 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
                         trap!(Trap::ValueStackExhausted);
                     }
                     if need > vals.len() {
-                        vals.resize(need.max(vals.len() * 2), 0);
+                        if let Err(t) = stack.account.grow_vals(&mut vals, need) {
+                            trap!(t);
+                        }
                     }
                     vals[sp..sp + w.num_locals as usize].fill(0);
                     sp += w.num_locals as usize;

@@ -119,7 +119,9 @@ impl Suspended {
             SuspendReason::Host { func, .. } => {
                 let ty = store.func_type(func).results.clone();
                 store.check_values("resume", values, &ty)?;
-                self.stack.push_values(values);
+                if let Err(t) = self.stack.push_values(values) {
+                    return Ok(Exit::Trapped(t));
+                }
             }
             SuspendReason::OutOfFuel => {
                 store.check_values("resume after running out of fuel", values, &[])?
@@ -220,8 +222,13 @@ pub(crate) fn invoke(
     if native_stack_low() {
         return Ok(Exit::Trapped(Trap::CallStackExhausted));
     }
-    let mut stack = Stack::new(store, ty.results.clone());
-    stack.push_values(args);
+    let mut stack = match Stack::new(store, ty.results.clone()) {
+        Ok(s) => s,
+        Err(t) => return Ok(Exit::Trapped(t)),
+    };
+    if let Err(t) = stack.push_values(args) {
+        return Ok(Exit::Trapped(t));
+    }
     match &store.funcs[f.0 as usize] {
         FuncInst::Wasm(w) => {
             let w = w.clone();

@@ -14,6 +14,7 @@
 //! interpreter loop holds its slots in local variables and the cell is empty.
 
 use crate::api::{Trap, Value};
+use crate::runtime::budget::Budget;
 use crate::runtime::slot::{self, Slot};
 use crate::runtime::store::{Store, WasmFunc};
 use crate::syntax::ValType;
@@ -51,25 +52,83 @@ pub(crate) struct Stack {
     pub(crate) pending_throw: Option<crate::api::ExnAddr>,
     /// The arguments of the host call being made, kept to reuse its buffer.
     pub(crate) host_args: Vec<Value>,
+    /// The bytes of `vals` and `frames` charged to the store's budget.
+    pub(crate) account: Account,
+}
+
+/// A stack's charge to its store's budget (decision D19), given back when
+/// the stack is dropped, suspended or not.
+pub(crate) struct Account {
+    budget: Budget,
+    charged: u64,
+}
+
+impl Account {
+    /// Charges `bytes` more.
+    fn charge(&mut self, bytes: usize) -> Result<(), Trap> {
+        self.budget
+            .charge("stack", bytes as u64)
+            .map_err(|e| Trap::OutOfMemory(e.to_string()))?;
+        self.charged += bytes as u64;
+        Ok(())
+    }
+
+    /// Grows `vals` to at least `need` slots (at least doubling, so a deep
+    /// recursion grows it a logarithmic number of times), charging the
+    /// growth first.
+    pub(crate) fn grow_vals(&mut self, vals: &mut Vec<Slot>, need: usize) -> Result<(), Trap> {
+        let new = need.max(vals.len() * 2);
+        if new > vals.capacity() {
+            self.charge((new - vals.capacity()) * size_of::<Slot>())?;
+            vals.reserve_exact(new - vals.len());
+        }
+        vals.resize(new, 0);
+        Ok(())
+    }
+
+    /// Makes room for one more frame, charging the growth (at least
+    /// doubling) first.
+    pub(crate) fn reserve_frame(&mut self, frames: &mut Vec<Frame>) -> Result<(), Trap> {
+        if frames.len() < frames.capacity() {
+            return Ok(());
+        }
+        let new = (frames.capacity() * 2).max(8);
+        self.charge((new - frames.capacity()) * size_of::<Frame>())?;
+        frames.reserve_exact(new - frames.len());
+        Ok(())
+    }
+}
+
+impl Drop for Account {
+    fn drop(&mut self) {
+        self.budget.release(self.charged);
+    }
 }
 
 impl Stack {
-    /// A new computation, registered with the store's collector.
-    pub(crate) fn new(store: &mut Store, results: Vec<ValType>) -> Self {
+    /// A new computation, registered with the store's collector and charged
+    /// to its budget; a trap if the budget refuses.
+    pub(crate) fn new(store: &mut Store, results: Vec<ValType>) -> Result<Self, Trap> {
+        let mut account = Account {
+            budget: store.budget.clone(),
+            charged: 0,
+        };
+        // 32 slots (512 bytes) to start: a call that suspends at its
+        // first host call holds little more (decision D2).
+        account.charge(32 * size_of::<Slot>())?;
         let slots = Rc::new(RefCell::new(Slots {
-            // 32 slots (512 bytes) to start: a call that suspends at its
-            // first host call holds little more (decision D2).
             vals: Vec::with_capacity(32),
             sp: 0,
         }));
         store.register_computation(&slots);
-        Stack {
+        Ok(Stack {
             slots,
             frames: Vec::new(),
             results,
             pending_throw: None,
             host_args: Vec::new(),
-        }
+            account,
+        })
     }
 
     /// Takes the slots out for running.
@@ -103,8 +162,9 @@ impl Stack {
         }
         let need = need as usize;
         if need > vals.len() {
-            vals.resize(need.max(vals.len() * 2), 0);
+            self.account.grow_vals(vals, need)?;
         }
+        self.account.reserve_frame(&mut self.frames)?;
         vals[*sp..*sp + f.num_locals as usize].fill(0);
         *sp += f.num_locals as usize;
         drop(s);
@@ -117,17 +177,18 @@ impl Stack {
     }
 
     /// Pushes values (arguments, or values resumed into a paused host call).
-    pub(crate) fn push_values(&mut self, vs: &[Value]) {
+    pub(crate) fn push_values(&mut self, vs: &[Value]) -> Result<(), Trap> {
         let mut s = self.slots.borrow_mut();
         let Slots { vals, sp } = &mut *s;
         let need = *sp + vs.len();
         if need > vals.len() {
-            vals.resize(need, 0);
+            self.account.grow_vals(vals, need)?;
         }
         for (i, v) in vs.iter().enumerate() {
             vals[*sp + i] = slot::from_value(*v);
         }
         *sp = need;
+        Ok(())
     }
 
     /// Empties the operand stack.

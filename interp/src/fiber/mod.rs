@@ -28,6 +28,11 @@
 //! - Dropping a suspended fiber unwinds it: `Suspend::suspend` panics with a
 //!   private marker, the fiber's frames run their destructors, and the
 //!   fiber ends. Nothing leaks, nothing runs after the drop.
+//! - The process has at most [`max_stacks`] fiber stacks mapped at once
+//!   (pooled ones included): each stack is two of the kernel's mappings
+//!   (the stack and its guard page), and a process that runs out of
+//!   mappings cannot `malloc` either, so past the budget [`Fiber::new`]
+//!   fails with [`FiberError::Stack`] long before the kernel's limit.
 //! - [`remaining_stack`] tells code running on a fiber how much stack is
 //!   left, so that it can refuse to recurse further (a trap) long before the
 //!   guard page.
@@ -81,6 +86,7 @@ use std::any::Any;
 use std::cell::Cell;
 use std::marker::PhantomData;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Why a fiber could not be made.
 #[derive(Debug)]
@@ -171,6 +177,64 @@ thread_local! {
     /// The lowest usable address of the stack of the fiber running on this
     /// thread (0 when none is), for [`remaining_stack`].
     static STACK_LIMIT: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Fiber stacks mapped now in the process (in use or pooled).
+static LIVE_STACKS: AtomicUsize = AtomicUsize::new(0);
+/// The most fiber stacks the process may have mapped at once; 0 until
+/// first asked for or set.
+static MAX_STACKS: AtomicUsize = AtomicUsize::new(0);
+
+/// The most fiber stacks this process may have mapped at once (the
+/// mapping budget). By default a quarter of the kernel's limit on a
+/// process's mappings (`/proc/sys/vm/max_map_count`, 65,530 unless
+/// changed: 16,382 stacks), since each stack takes two mappings: stacks
+/// use at most half of them, and the rest of the process (the allocator,
+/// libraries, threads) keeps the other half.
+pub fn max_stacks() -> usize {
+    let m = MAX_STACKS.load(Ordering::Relaxed);
+    if m != 0 {
+        return m;
+    }
+    let kernel = std::fs::read_to_string("/proc/sys/vm/max_map_count")
+        .ok()
+        .and_then(|s| s.trim().parse::<usize>().ok())
+        .unwrap_or(65_530);
+    let _ =
+        MAX_STACKS.compare_exchange(0, (kernel / 4).max(1), Ordering::Relaxed, Ordering::Relaxed);
+    MAX_STACKS.load(Ordering::Relaxed)
+}
+
+/// Sets the mapping budget: at most `n` (at least 1) fiber stacks mapped at
+/// once in this process. Stacks already mapped stay.
+pub fn set_max_stacks(n: usize) {
+    MAX_STACKS.store(n.max(1), Ordering::Relaxed);
+}
+
+/// Fiber stacks mapped now in this process, in use or pooled for reuse.
+pub fn live_stacks() -> usize {
+    LIVE_STACKS.load(Ordering::Relaxed)
+}
+
+/// Takes one stack from the mapping budget, or says why not.
+#[cfg(target_os = "linux")]
+fn reserve_stack() -> std::io::Result<()> {
+    let max = max_stacks();
+    LIVE_STACKS
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| (n < max).then_some(n + 1))
+        .map(|_| ())
+        .map_err(|_| {
+            std::io::Error::other(format!(
+                "{max} native stacks are mapped, the most this process allows \
+                 (each takes two of the kernel's vm.max_map_count mappings; see fiber::set_max_stacks)"
+            ))
+        })
+}
+
+/// Gives one stack back to the mapping budget (its mapping is gone).
+#[cfg(target_os = "linux")]
+fn release_stack() {
+    LIVE_STACKS.fetch_sub(1, Ordering::Relaxed);
 }
 
 /// The bytes of stack left below the current frame when running on a

@@ -23,7 +23,10 @@ struct Mapping {
 }
 
 impl Mapping {
+    /// A mapping of `len` bytes whose first `page` bytes are the guard, if
+    /// the process's mapping budget (`fiber::max_stacks`) allows one more.
     fn new(len: usize, page: usize) -> io::Result<Mapping> {
+        super::reserve_stack()?;
         // SAFETY: an anonymous private mapping at an address of the
         // kernel's choosing touches no existing memory.
         let base = unsafe {
@@ -37,8 +40,11 @@ impl Mapping {
             )
         };
         if base == libc::MAP_FAILED {
-            return Err(io::Error::last_os_error());
+            let e = io::Error::last_os_error();
+            super::release_stack();
+            return Err(e);
         }
+        // From here the mapping's drop gives the budget back.
         let mapping = Mapping {
             base: base.cast(),
             len,
@@ -61,6 +67,7 @@ impl Drop for Mapping {
         unsafe {
             libc::munmap(self.base.cast(), self.len);
         }
+        super::release_stack();
     }
 }
 

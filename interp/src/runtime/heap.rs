@@ -103,7 +103,7 @@ pub(crate) enum Obj {
 
 impl Obj {
     /// What the object costs the heap budget: its entry and its contents.
-    fn size(&self) -> u64 {
+    pub(crate) fn size(&self) -> u64 {
         let contents = match self {
             Obj::Struct { fields, .. } | Obj::Exn { fields, .. } => {
                 fields.len() * std::mem::size_of::<Slot>()

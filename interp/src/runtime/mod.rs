@@ -3,7 +3,9 @@
 //!
 //! Values in tables and globals are kept as the executor's raw 128-bit slots
 //! (decision D2); [`slot`] converts between slots and API [`Value`](crate::Value)s.
+//! [`budget`] bounds what the store may allocate (decision D19).
 
+pub mod budget;
 pub(crate) mod heap;
 pub mod slot;
 pub mod store;

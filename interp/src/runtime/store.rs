@@ -5,6 +5,7 @@
 //! refers into the store without borrowing it. Each store has a unique id,
 //! and a suspended computation remembers the id of the store it ran in.
 
+use super::budget::{Budget, Exhausted, bytes_of};
 use super::heap::{GcStats, Heap, Obj};
 use super::slot::{self, Kind, Slot};
 use crate::api::*;
@@ -129,6 +130,8 @@ pub struct Store {
     /// computation started while this is above zero runs inside a host call
     /// and may not suspend at a host function (decision D4).
     pub(crate) host_depth: u32,
+    /// What the store may still allocate (decision D19).
+    pub(crate) budget: Budget,
 }
 
 #[cold]
@@ -155,7 +158,14 @@ impl Store {
             comps: Vec::new(),
             comps_alive: 0,
             host_depth: 0,
+            budget: Budget::new(config.limits.max_store_bytes, config.limits.max_instances),
         }
+    }
+
+    /// The store's resource budget: the bytes its memories, tables, element
+    /// and module instances and computations' stacks hold, and its limit.
+    pub fn budget(&self) -> &Budget {
+        &self.budget
     }
 
     /// The store's configuration.
@@ -263,23 +273,32 @@ impl Store {
             return Err(api_err("invalid table limits"));
         }
         self.alloc_table_slots(ty, slot::from_value(init))
+            .map_err(|e| api_err(e.to_string()))
     }
 
-    /// Allocates a table, or fails cleanly if its initial size cannot be had.
+    /// Allocates a table, charging the budget, or fails cleanly if its
+    /// initial size cannot be had.
     pub(crate) fn alloc_table_slots(
         &mut self,
         ty: TableType,
         init: Slot,
-    ) -> Result<TableAddr, Error> {
-        if ty.limits.min > self.config.limits.max_table_size {
-            return Err(api_err("table too large to allocate"));
+    ) -> Result<TableAddr, Exhausted> {
+        let cap = self.config.limits.max_table_size;
+        if ty.limits.min > cap {
+            return Err(self
+                .budget
+                .over_limit("table", ty.limits.min, cap, "elements"));
         }
-        let n =
-            usize::try_from(ty.limits.min).map_err(|_| api_err("table too large to allocate"))?;
+        let bytes = bytes_of(ty.limits.min, size_of::<Slot>())
+            .ok_or_else(|| self.budget.machine_refused("table", u64::MAX))?;
+        let n = usize::try_from(ty.limits.min)
+            .map_err(|_| self.budget.machine_refused("table", bytes))?;
+        self.budget.charge("table", bytes)?;
         let mut probe: Vec<Slot> = Vec::new();
-        probe
-            .try_reserve_exact(n)
-            .map_err(|_| api_err("table too large to allocate"))?;
+        if probe.try_reserve_exact(n).is_err() {
+            self.budget.release(bytes);
+            return Err(self.budget.machine_refused("table", bytes));
+        }
         drop(probe);
         // Null (0) elements come zeroed from the allocator, untouched.
         let elems = if init == 0 { vec![0; n] } else { vec![init; n] };
@@ -296,6 +315,7 @@ impl Store {
             return Err(api_err("invalid memory limits"));
         }
         self.alloc_mem_unchecked(ty)
+            .map_err(|e| api_err(e.to_string()))
     }
 
     /// The most pages a memory of this type may have (spec 4.2.8), further
@@ -315,13 +335,30 @@ impl Store {
         spec.min(hard)
     }
 
-    pub(crate) fn alloc_mem_unchecked(&mut self, ty: MemType) -> Result<MemAddr, Error> {
-        if ty.limits.min > self.page_cap(ty.addr) {
-            return Err(api_err("memory too large to allocate"));
+    /// Allocates a memory of `ty.limits.min` pages whose type is already
+    /// valid (spec 4.5.3.3), charging the budget. The size is checked
+    /// against the store's page limit and what this machine can address (a
+    /// valid 64-bit memory may have up to 2^48 pages, 2^64 bytes) before it
+    /// is computed.
+    pub(crate) fn alloc_mem_unchecked(&mut self, ty: MemType) -> Result<MemAddr, Exhausted> {
+        let limit = self.config.limits.max_memory64_pages;
+        if ty.addr == crate::syntax::AddrType::I64 && ty.limits.min > limit {
+            return Err(self
+                .budget
+                .over_limit("memory", ty.limits.min, limit, "pages"));
         }
-        let bytes = zeroed(ty.limits.min * PAGE_SIZE)
-            .ok_or_else(|| api_err("memory too large to allocate"))?;
-        self.mems.push(MemInst { ty, data: bytes });
+        let bytes = bytes_of(ty.limits.min, PAGE_SIZE as usize)
+            .filter(|_| ty.limits.min <= self.page_cap(ty.addr))
+            .ok_or_else(|| {
+                let b = ty.limits.min.saturating_mul(PAGE_SIZE);
+                self.budget.machine_refused("memory", b)
+            })?;
+        self.budget.charge("memory", bytes)?;
+        let Some(data) = zeroed(bytes) else {
+            self.budget.release(bytes);
+            return Err(self.budget.machine_refused("memory", bytes));
+        };
+        self.mems.push(MemInst { ty, data });
         Ok(MemAddr(self.mems.len() as u32 - 1))
     }
 
@@ -563,7 +600,8 @@ impl Store {
         comps.retain(|w| w.strong_count() > 0);
         self.comps_alive = comps.len();
         let comps = &*comps;
-        heap.collect(|visit| {
+        let before = heap.bytes();
+        let stats = heap.collect(|visit| {
             for g in globals.iter() {
                 if g.ty.val.is_ref() {
                     visit(g.value);
@@ -588,7 +626,10 @@ impl Store {
                 }
             }
             running.iter().for_each(|s| visit(*s));
-        })
+        });
+        // What the collection freed goes back to the store's budget.
+        self.budget.release(before.saturating_sub(heap.bytes()));
+        stats
     }
 
     /// Collects garbage now (spec 4.2.3: objects no root can reach are
@@ -691,11 +732,42 @@ impl Store {
         self.alloc_obj(obj).map(ExnAddr)
     }
 
-    /// Puts an object in the heap within the heap budget.
+    /// Whether the heap can take `size` more bytes: within
+    /// `Limits::max_heap_bytes` and the store's budget (decision D19).
+    ///
+    /// # Errors
+    /// The exhaustion trap that an allocation of that size gets.
+    pub(crate) fn heap_room(&self, size: u64) -> Result<(), Trap> {
+        let limit = self.config.limits.max_heap_bytes;
+        let total = self.heap.bytes().saturating_add(size);
+        if total > limit {
+            let e = self.budget.over_limit("GC heap", total, limit, "bytes");
+            return Err(Trap::OutOfMemory(e.to_string()));
+        }
+        if self.budget.used().saturating_add(size) > self.budget.limit() {
+            let e = self.budget.charge("GC object", size).unwrap_err();
+            return Err(Trap::OutOfMemory(e.to_string()));
+        }
+        Ok(())
+    }
+
+    /// Puts an object in the heap within the heap's limit, charging the
+    /// store's budget for it (given back when it is collected).
     pub(crate) fn alloc_obj(&mut self, o: Obj) -> Result<u32, Trap> {
-        self.heap
-            .alloc(o, self.config.limits.max_heap_bytes)
-            .ok_or(Trap::OutOfMemory)
+        let size = o.size();
+        self.heap_room(size)?;
+        self.budget
+            .charge("GC object", size)
+            .map_err(|e| Trap::OutOfMemory(e.to_string()))?;
+        match self.heap.alloc(o, self.config.limits.max_heap_bytes) {
+            Some(a) => Ok(a),
+            None => {
+                self.budget.release(size);
+                Err(Trap::OutOfMemory(
+                    "the GC heap has no address left for another object".into(),
+                ))
+            }
+        }
     }
 
     /// The exception at `e`, if it is one of this store's live exceptions.
@@ -791,16 +863,25 @@ impl Store {
     }
 
     /// Grows a memory by `delta` pages (spec 4.5.3.9); the old size in
-    /// pages, or `None` if it cannot grow.
+    /// pages, or `None` if it cannot grow (past its maximum, past the
+    /// store's budget, or past what the machine gives).
     pub fn mem_grow(&mut self, m: MemAddr, delta: u64) -> Option<u64> {
         let max = self.max_pages(&self.mems[m.0 as usize].ty);
         let mem = &mut self.mems[m.0 as usize];
         let old = mem.data.len() as u64 / PAGE_SIZE;
         let new = old.checked_add(delta).filter(|&n| n <= max)?;
         if delta > 0 {
-            let mut bytes = zeroed(new * PAGE_SIZE)?;
-            bytes[..mem.data.len()].copy_from_slice(&mem.data);
-            mem.data = bytes;
+            let added = delta.checked_mul(PAGE_SIZE)?;
+            let len = usize::try_from(new.checked_mul(PAGE_SIZE)?).ok()?;
+            self.budget.charge("memory", added).ok()?;
+            // Grown in place where the allocator can (a large block is
+            // remapped, not copied), so a loop of small grows costs the
+            // bytes added, not the whole memory again each time.
+            if mem.data.try_reserve_exact(len - mem.data.len()).is_err() {
+                self.budget.release(added);
+                return None;
+            }
+            mem.data.resize(len, 0);
         }
         Some(old)
     }
@@ -867,11 +948,16 @@ impl Store {
                 .min(u32::MAX as u64)
                 .min(self.config.limits.max_table_size);
         // A practical bound too: ten million entries at a time is plenty for
-        // a reference engine and keeps a hostile request from exhausting memory.
+        // a reference engine; the store's budget bounds the total.
         if new > cap || delta > 10_000_000 {
             return None;
         }
-        t.elems.try_reserve(delta as usize).ok()?;
+        let added = bytes_of(delta, size_of::<Slot>())?;
+        self.budget.charge("table", added).ok()?;
+        if t.elems.try_reserve(delta as usize).is_err() {
+            self.budget.release(added);
+            return None;
+        }
         t.elems.resize(new as usize, init);
         Some(old)
     }

@@ -18,7 +18,9 @@ fn check_folder(
         for d in directives {
             match d {
                 WastDirective::Module(mut m) | WastDirective::ModuleDefinition(mut m) => {
+                    let text = spec_tests::v1_encoding::is_text(&m);
                     let Ok(bytes) = m.encode() else { continue };
+                    let bytes = crate::encoded_for(file.parent(), text, bytes);
                     if let Err(e) = interp::decode(&bytes, &f) {
                         let (l, c) = m.span().linecol_in(file.raw());
                         problems.push(format!(
@@ -35,7 +37,9 @@ fn check_folder(
                     message,
                     span,
                 } => {
+                    let text = spec_tests::v1_encoding::is_text(&m);
                     let Ok(bytes) = m.encode() else { continue };
+                    let bytes = crate::encoded_for(file.parent(), text, bytes);
                     if interp::decode(&bytes, &f).is_ok() {
                         let (l, c) = span.linecol_in(file.raw());
                         problems.push(format!(

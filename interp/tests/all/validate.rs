@@ -24,7 +24,9 @@ fn check_folder(
                 WastDirective::AssertInvalid { module, span, .. } => (module, false, span),
                 _ => continue,
             };
+            let text = spec_tests::v1_encoding::is_text(&m);
             let Ok(bytes) = m.encode() else { continue };
+            let bytes = crate::encoded_for(file.parent(), text, bytes);
             let (l, c) = span.linecol_in(file.raw());
             let at = format!("{}/{}:{}:{}", file.parent(), file.name(), l + 1, c + 1);
             match (Module::new(&bytes, &f), expect_valid) {

@@ -395,8 +395,12 @@ impl WasmState {
     }
 
     /// A trap as the error JS sees (JS API "call an Exported Function"): a
-    /// RuntimeError, or a RangeError when the stack ran out.
+    /// RuntimeError, or a RangeError when the stack or the store's budget
+    /// ran out.
     pub(crate) fn trap_error(&self, t: &Trap, ctx: &mut Context) -> JsError {
+        if let Trap::OutOfMemory(_) = t {
+            return adapter::range_error(format!("Out of memory ({t})"));
+        }
         if t.is_exhaustion() {
             return adapter::range_error(format!("Maximum call stack size exceeded ({t})"));
         }
