@@ -225,7 +225,7 @@ pub(crate) enum Op {
         a: Reg,
         imm: u32,
     },
-    /// `d = a + b`, `i32` (the commonest, without the operator dispatch).
+    /// `d = a + b`, `i32` (a direct form, see below).
     I32Add {
         d: Reg,
         a: Reg,
@@ -237,6 +237,74 @@ pub(crate) enum Op {
         a: Reg,
         imm: u32,
     },
+
+    // ---- Direct forms (`Op::direct`) ----
+    // The commonest operators, comparisons and widths of `Bin`, `BinImm32`,
+    // `BrIfCmp`, `BrIfCmpImm`, `Load` and `Store` as variants of their own,
+    // so that running one takes one dispatch instead of two. Each means
+    // exactly what its generic form means (for loads and stores, `Load32`
+    // is `i32.load` or `f32.load`, `Load64` `i64.load` or `f64.load`, and
+    // the stores likewise); the compiler makes only generic forms, and
+    // `Op::direct` rewrites them once a function is compiled.
+    I32Sub(R3),
+    I32Mul(R3),
+    I32And(R3),
+    I32Or(R3),
+    I32Xor(R3),
+    I32Shl(R3),
+    I32ShrS(R3),
+    I32ShrU(R3),
+    I32Rotl(R3),
+    I32Rotr(R3),
+    I64Add(R3),
+    I64Sub(R3),
+    I64Mul(R3),
+    I64And(R3),
+    I64Or(R3),
+    I64Xor(R3),
+    I64Shl(R3),
+    I64ShrU(R3),
+    F32Add(R3),
+    F32Sub(R3),
+    F32Mul(R3),
+    F64Add(R3),
+    F64Sub(R3),
+    F64Mul(R3),
+    F64Div(R3),
+    I32MulImm(R2I),
+    I32AndImm(R2I),
+    I32OrImm(R2I),
+    I32XorImm(R2I),
+    I32ShlImm(R2I),
+    I32ShrSImm(R2I),
+    I32ShrUImm(R2I),
+    I32RotlImm(R2I),
+    I32RotrImm(R2I),
+    I64AddImm(R2I),
+    BrI32Eq(Br2),
+    BrI32EqImm(Br1I),
+    BrI32Ne(Br2),
+    BrI32NeImm(Br1I),
+    BrI32LtS(Br2),
+    BrI32LtSImm(Br1I),
+    BrI32LtU(Br2),
+    BrI32LtUImm(Br1I),
+    BrI32GtS(Br2),
+    BrI32GtSImm(Br1I),
+    BrI32GtU(Br2),
+    BrI32GtUImm(Br1I),
+    BrI32LeS(Br2),
+    BrI32LeSImm(Br1I),
+    BrI32LeU(Br2),
+    BrI32LeUImm(Br1I),
+    BrI32GeS(Br2),
+    BrI32GeSImm(Br1I),
+    BrI32GeU(Br2),
+    BrI32GeUImm(Br1I),
+    Load32(Mem),
+    Load64(Mem),
+    Store32(Mem),
+    Store64(Mem),
 
     // ---- Memory 0 of a 32-bit address type, a static offset below 2^32 ----
     /// `d = load(a + off)`.
@@ -286,6 +354,161 @@ pub(crate) enum Op {
 
 /// Where a jump table entry goes.
 pub(crate) type JumpTable = Box<[Pc]>;
+
+/// The operands of a direct binary instruction: `d = a op b`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct R3 {
+    pub(crate) d: Reg,
+    pub(crate) a: Reg,
+    pub(crate) b: Reg,
+}
+
+/// `d = a op imm`, the immediate as in [`Op::BinImm32`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct R2I {
+    pub(crate) d: Reg,
+    pub(crate) a: Reg,
+    pub(crate) imm: u32,
+}
+
+/// Continue at `to` if `a cmp b`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Br2 {
+    pub(crate) a: Reg,
+    pub(crate) b: Reg,
+    pub(crate) to: Pc,
+}
+
+/// Continue at `to` if `a cmp imm`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Br1I {
+    pub(crate) a: Reg,
+    pub(crate) imm: u32,
+    pub(crate) to: Pc,
+}
+
+/// A load (`r` the result) or store (`r` the value) at `a + off` of
+/// memory 0.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Mem {
+    pub(crate) r: Reg,
+    pub(crate) a: Reg,
+    pub(crate) off: u32,
+}
+
+impl Op {
+    /// The direct form of this instruction, if it has one (see the
+    /// variants' section), else itself.
+    pub(crate) fn direct(self) -> Op {
+        use BinOp as B;
+        match self {
+            Op::Bin { op, d, a, b } => {
+                let x = R3 { d, a, b };
+                match op {
+                    B::I32Add => Op::I32Add { d, a, b },
+                    B::I32Sub => Op::I32Sub(x),
+                    B::I32Mul => Op::I32Mul(x),
+                    B::I32And => Op::I32And(x),
+                    B::I32Or => Op::I32Or(x),
+                    B::I32Xor => Op::I32Xor(x),
+                    B::I32Shl => Op::I32Shl(x),
+                    B::I32ShrS => Op::I32ShrS(x),
+                    B::I32ShrU => Op::I32ShrU(x),
+                    B::I32Rotl => Op::I32Rotl(x),
+                    B::I32Rotr => Op::I32Rotr(x),
+                    B::I64Add => Op::I64Add(x),
+                    B::I64Sub => Op::I64Sub(x),
+                    B::I64Mul => Op::I64Mul(x),
+                    B::I64And => Op::I64And(x),
+                    B::I64Or => Op::I64Or(x),
+                    B::I64Xor => Op::I64Xor(x),
+                    B::I64Shl => Op::I64Shl(x),
+                    B::I64ShrU => Op::I64ShrU(x),
+                    B::F32Add => Op::F32Add(x),
+                    B::F32Sub => Op::F32Sub(x),
+                    B::F32Mul => Op::F32Mul(x),
+                    B::F64Add => Op::F64Add(x),
+                    B::F64Sub => Op::F64Sub(x),
+                    B::F64Mul => Op::F64Mul(x),
+                    B::F64Div => Op::F64Div(x),
+                    _ => self,
+                }
+            }
+            Op::BinImm32 { op, d, a, imm } => {
+                let x = R2I { d, a, imm };
+                match op {
+                    B::I32Add => Op::I32AddImm { d, a, imm },
+                    // `i32.sub` of a constant adds its negation.
+                    B::I32Sub => Op::I32AddImm {
+                        d,
+                        a,
+                        imm: imm.wrapping_neg(),
+                    },
+                    B::I32Mul => Op::I32MulImm(x),
+                    B::I32And => Op::I32AndImm(x),
+                    B::I32Or => Op::I32OrImm(x),
+                    B::I32Xor => Op::I32XorImm(x),
+                    B::I32Shl => Op::I32ShlImm(x),
+                    B::I32ShrS => Op::I32ShrSImm(x),
+                    B::I32ShrU => Op::I32ShrUImm(x),
+                    B::I32Rotl => Op::I32RotlImm(x),
+                    B::I32Rotr => Op::I32RotrImm(x),
+                    B::I64Add => Op::I64AddImm(x),
+                    _ => self,
+                }
+            }
+            Op::BrIfCmp { op, a, b, to } => {
+                let x = Br2 { a, b, to };
+                match op {
+                    B::I32Eq => Op::BrI32Eq(x),
+                    B::I32Ne => Op::BrI32Ne(x),
+                    B::I32LtS => Op::BrI32LtS(x),
+                    B::I32LtU => Op::BrI32LtU(x),
+                    B::I32GtS => Op::BrI32GtS(x),
+                    B::I32GtU => Op::BrI32GtU(x),
+                    B::I32LeS => Op::BrI32LeS(x),
+                    B::I32LeU => Op::BrI32LeU(x),
+                    B::I32GeS => Op::BrI32GeS(x),
+                    B::I32GeU => Op::BrI32GeU(x),
+                    _ => self,
+                }
+            }
+            Op::BrIfCmpImm { op, a, imm, to } => {
+                let x = Br1I { a, imm, to };
+                match op {
+                    B::I32Eq => Op::BrI32EqImm(x),
+                    B::I32Ne => Op::BrI32NeImm(x),
+                    B::I32LtS => Op::BrI32LtSImm(x),
+                    B::I32LtU => Op::BrI32LtUImm(x),
+                    B::I32GtS => Op::BrI32GtSImm(x),
+                    B::I32GtU => Op::BrI32GtUImm(x),
+                    B::I32LeS => Op::BrI32LeSImm(x),
+                    B::I32LeU => Op::BrI32LeUImm(x),
+                    B::I32GeS => Op::BrI32GeSImm(x),
+                    B::I32GeU => Op::BrI32GeUImm(x),
+                    _ => self,
+                }
+            }
+            Op::Load { kind, d, a, off } => {
+                let x = Mem { r: d, a, off };
+                match kind {
+                    LoadKind::I32 | LoadKind::F32 => Op::Load32(x),
+                    LoadKind::I64 | LoadKind::F64 => Op::Load64(x),
+                    _ => self,
+                }
+            }
+            Op::Store { kind, a, v, off } => {
+                let x = Mem { r: v, a, off };
+                match kind {
+                    StoreKind::B32 => Op::Store32(x),
+                    StoreKind::B64 => Op::Store64(x),
+                    _ => self,
+                }
+            }
+            _ => self,
+        }
+    }
+}
 
 /// A function's executable form.
 #[derive(Debug, Default)]

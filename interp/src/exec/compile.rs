@@ -218,6 +218,9 @@ pub(crate) fn compile(cx: &Ctx<'_>, f: &Func) -> Code {
         };
         c.instr(i, h, after);
     }
+    for op in &mut c.code.ops {
+        *op = op.clone().direct();
+    }
     c.code
 }
 
@@ -841,22 +844,12 @@ impl Compiler<'_, '_> {
         };
         if let Some(imm) = imm {
             let a = self.src(ha, oa);
-            let o = if op == BinOp::I32Add {
-                Op::I32AddImm { d, a, imm }
-            } else {
-                Op::BinImm32 { op, d, a, imm }
-            };
-            self.emit_def(o);
+            self.emit_def(Op::BinImm32 { op, d, a, imm });
             return;
         }
         let b = self.src(hb, ob);
         let a = self.src(ha, oa);
-        let o = if op == BinOp::I32Add {
-            Op::I32Add { d, a, b }
-        } else {
-            Op::Bin { op, d, a, b }
-        };
-        self.emit_def(o);
+        self.emit_def(Op::Bin { op, d, a, b });
     }
 
     fn load(&mut self, kind: LoadKind, m: &MemArg) {
@@ -1245,8 +1238,6 @@ fn retarget(op: &mut Op, x: Reg) -> bool {
         Op::Un { d, .. }
         | Op::Bin { d, .. }
         | Op::BinImm32 { d, .. }
-        | Op::I32Add { d, .. }
-        | Op::I32AddImm { d, .. }
         | Op::Load { d, .. }
         | Op::GlobalGet { d, .. } => {
             *d = x;

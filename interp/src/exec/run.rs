@@ -531,6 +531,181 @@ fn run_with<const FUEL: bool>(store: &mut Store, stack: &mut Stack, mut fuel: u6
             Op::I32Add { d, a, b } => r!(d) = from_u32(u32_(r!(a)).wrapping_add(u32_(r!(b)))),
             Op::I32AddImm { d, a, imm } => r!(d) = from_u32(u32_(r!(a)).wrapping_add(imm)),
 
+            // ---- Direct forms (`Op::direct`): the generic semantics, one dispatch ----
+            Op::I32Sub(x) => r!(x.d) = tri!(BinOp::I32Sub.eval(r!(x.a), r!(x.b))),
+            Op::I32Mul(x) => r!(x.d) = tri!(BinOp::I32Mul.eval(r!(x.a), r!(x.b))),
+            Op::I32And(x) => r!(x.d) = tri!(BinOp::I32And.eval(r!(x.a), r!(x.b))),
+            Op::I32Or(x) => r!(x.d) = tri!(BinOp::I32Or.eval(r!(x.a), r!(x.b))),
+            Op::I32Xor(x) => r!(x.d) = tri!(BinOp::I32Xor.eval(r!(x.a), r!(x.b))),
+            Op::I32Shl(x) => r!(x.d) = tri!(BinOp::I32Shl.eval(r!(x.a), r!(x.b))),
+            Op::I32ShrS(x) => r!(x.d) = tri!(BinOp::I32ShrS.eval(r!(x.a), r!(x.b))),
+            Op::I32ShrU(x) => r!(x.d) = tri!(BinOp::I32ShrU.eval(r!(x.a), r!(x.b))),
+            Op::I32Rotl(x) => r!(x.d) = tri!(BinOp::I32Rotl.eval(r!(x.a), r!(x.b))),
+            Op::I32Rotr(x) => r!(x.d) = tri!(BinOp::I32Rotr.eval(r!(x.a), r!(x.b))),
+            Op::I64Add(x) => r!(x.d) = tri!(BinOp::I64Add.eval(r!(x.a), r!(x.b))),
+            Op::I64Sub(x) => r!(x.d) = tri!(BinOp::I64Sub.eval(r!(x.a), r!(x.b))),
+            Op::I64Mul(x) => r!(x.d) = tri!(BinOp::I64Mul.eval(r!(x.a), r!(x.b))),
+            Op::I64And(x) => r!(x.d) = tri!(BinOp::I64And.eval(r!(x.a), r!(x.b))),
+            Op::I64Or(x) => r!(x.d) = tri!(BinOp::I64Or.eval(r!(x.a), r!(x.b))),
+            Op::I64Xor(x) => r!(x.d) = tri!(BinOp::I64Xor.eval(r!(x.a), r!(x.b))),
+            Op::I64Shl(x) => r!(x.d) = tri!(BinOp::I64Shl.eval(r!(x.a), r!(x.b))),
+            Op::I64ShrU(x) => r!(x.d) = tri!(BinOp::I64ShrU.eval(r!(x.a), r!(x.b))),
+            Op::F32Add(x) => r!(x.d) = tri!(BinOp::F32Add.eval(r!(x.a), r!(x.b))),
+            Op::F32Sub(x) => r!(x.d) = tri!(BinOp::F32Sub.eval(r!(x.a), r!(x.b))),
+            Op::F32Mul(x) => r!(x.d) = tri!(BinOp::F32Mul.eval(r!(x.a), r!(x.b))),
+            Op::F64Add(x) => r!(x.d) = tri!(BinOp::F64Add.eval(r!(x.a), r!(x.b))),
+            Op::F64Sub(x) => r!(x.d) = tri!(BinOp::F64Sub.eval(r!(x.a), r!(x.b))),
+            Op::F64Mul(x) => r!(x.d) = tri!(BinOp::F64Mul.eval(r!(x.a), r!(x.b))),
+            Op::F64Div(x) => r!(x.d) = tri!(BinOp::F64Div.eval(r!(x.a), r!(x.b))),
+            Op::I32MulImm(x) => r!(x.d) = tri!(BinOp::I32Mul.eval(r!(x.a), x.imm as Slot)),
+            Op::I32AndImm(x) => r!(x.d) = tri!(BinOp::I32And.eval(r!(x.a), x.imm as Slot)),
+            Op::I32OrImm(x) => r!(x.d) = tri!(BinOp::I32Or.eval(r!(x.a), x.imm as Slot)),
+            Op::I32XorImm(x) => r!(x.d) = tri!(BinOp::I32Xor.eval(r!(x.a), x.imm as Slot)),
+            Op::I32ShlImm(x) => r!(x.d) = tri!(BinOp::I32Shl.eval(r!(x.a), x.imm as Slot)),
+            Op::I32ShrSImm(x) => r!(x.d) = tri!(BinOp::I32ShrS.eval(r!(x.a), x.imm as Slot)),
+            Op::I32ShrUImm(x) => r!(x.d) = tri!(BinOp::I32ShrU.eval(r!(x.a), x.imm as Slot)),
+            Op::I32RotlImm(x) => r!(x.d) = tri!(BinOp::I32Rotl.eval(r!(x.a), x.imm as Slot)),
+            Op::I32RotrImm(x) => r!(x.d) = tri!(BinOp::I32Rotr.eval(r!(x.a), x.imm as Slot)),
+            Op::I64AddImm(x) => r!(x.d) = tri!(BinOp::I64Add.eval(r!(x.a), x.imm as Slot)),
+            Op::BrI32Eq(x) => {
+                if matches!(BinOp::I32Eq.eval(r!(x.a), r!(x.b)), Ok(1)) {
+                    pc = x.to as usize;
+                }
+            }
+            Op::BrI32EqImm(x) => {
+                if matches!(BinOp::I32Eq.eval(r!(x.a), x.imm as Slot), Ok(1)) {
+                    pc = x.to as usize;
+                }
+            }
+            Op::BrI32Ne(x) => {
+                if matches!(BinOp::I32Ne.eval(r!(x.a), r!(x.b)), Ok(1)) {
+                    pc = x.to as usize;
+                }
+            }
+            Op::BrI32NeImm(x) => {
+                if matches!(BinOp::I32Ne.eval(r!(x.a), x.imm as Slot), Ok(1)) {
+                    pc = x.to as usize;
+                }
+            }
+            Op::BrI32LtS(x) => {
+                if matches!(BinOp::I32LtS.eval(r!(x.a), r!(x.b)), Ok(1)) {
+                    pc = x.to as usize;
+                }
+            }
+            Op::BrI32LtSImm(x) => {
+                if matches!(BinOp::I32LtS.eval(r!(x.a), x.imm as Slot), Ok(1)) {
+                    pc = x.to as usize;
+                }
+            }
+            Op::BrI32LtU(x) => {
+                if matches!(BinOp::I32LtU.eval(r!(x.a), r!(x.b)), Ok(1)) {
+                    pc = x.to as usize;
+                }
+            }
+            Op::BrI32LtUImm(x) => {
+                if matches!(BinOp::I32LtU.eval(r!(x.a), x.imm as Slot), Ok(1)) {
+                    pc = x.to as usize;
+                }
+            }
+            Op::BrI32GtS(x) => {
+                if matches!(BinOp::I32GtS.eval(r!(x.a), r!(x.b)), Ok(1)) {
+                    pc = x.to as usize;
+                }
+            }
+            Op::BrI32GtSImm(x) => {
+                if matches!(BinOp::I32GtS.eval(r!(x.a), x.imm as Slot), Ok(1)) {
+                    pc = x.to as usize;
+                }
+            }
+            Op::BrI32GtU(x) => {
+                if matches!(BinOp::I32GtU.eval(r!(x.a), r!(x.b)), Ok(1)) {
+                    pc = x.to as usize;
+                }
+            }
+            Op::BrI32GtUImm(x) => {
+                if matches!(BinOp::I32GtU.eval(r!(x.a), x.imm as Slot), Ok(1)) {
+                    pc = x.to as usize;
+                }
+            }
+            Op::BrI32LeS(x) => {
+                if matches!(BinOp::I32LeS.eval(r!(x.a), r!(x.b)), Ok(1)) {
+                    pc = x.to as usize;
+                }
+            }
+            Op::BrI32LeSImm(x) => {
+                if matches!(BinOp::I32LeS.eval(r!(x.a), x.imm as Slot), Ok(1)) {
+                    pc = x.to as usize;
+                }
+            }
+            Op::BrI32LeU(x) => {
+                if matches!(BinOp::I32LeU.eval(r!(x.a), r!(x.b)), Ok(1)) {
+                    pc = x.to as usize;
+                }
+            }
+            Op::BrI32LeUImm(x) => {
+                if matches!(BinOp::I32LeU.eval(r!(x.a), x.imm as Slot), Ok(1)) {
+                    pc = x.to as usize;
+                }
+            }
+            Op::BrI32GeS(x) => {
+                if matches!(BinOp::I32GeS.eval(r!(x.a), r!(x.b)), Ok(1)) {
+                    pc = x.to as usize;
+                }
+            }
+            Op::BrI32GeSImm(x) => {
+                if matches!(BinOp::I32GeS.eval(r!(x.a), x.imm as Slot), Ok(1)) {
+                    pc = x.to as usize;
+                }
+            }
+            Op::BrI32GeU(x) => {
+                if matches!(BinOp::I32GeU.eval(r!(x.a), r!(x.b)), Ok(1)) {
+                    pc = x.to as usize;
+                }
+            }
+            Op::BrI32GeUImm(x) => {
+                if matches!(BinOp::I32GeU.eval(r!(x.a), x.imm as Slot), Ok(1)) {
+                    pc = x.to as usize;
+                }
+            }
+            Op::Load32(x) => {
+                let data = &store.mems[mem0].data;
+                r!(x.r) = tri!(mem_load(
+                    LoadKind::I32,
+                    data,
+                    u32_(r!(x.a)) as u64,
+                    x.off as u64
+                ));
+            }
+            Op::Load64(x) => {
+                let data = &store.mems[mem0].data;
+                r!(x.r) = tri!(mem_load(
+                    LoadKind::I64,
+                    data,
+                    u32_(r!(x.a)) as u64,
+                    x.off as u64
+                ));
+            }
+            Op::Store32(x) => {
+                let data = &mut store.mems[mem0].data;
+                tri!(mem_store(
+                    StoreKind::B32,
+                    data,
+                    u32_(r!(x.a)) as u64,
+                    x.off as u64,
+                    r!(x.r)
+                ));
+            }
+            Op::Store64(x) => {
+                let data = &mut store.mems[mem0].data;
+                tri!(mem_store(
+                    StoreKind::B64,
+                    data,
+                    u32_(r!(x.a)) as u64,
+                    x.off as u64,
+                    r!(x.r)
+                ));
+            }
+
             // ---- Memory (spec 4.4.7) ----
             Op::Load { kind, d, a, off } => {
                 let data = &store.mems[mem0].data;
