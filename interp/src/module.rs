@@ -15,6 +15,9 @@ pub struct Module {
     pub(crate) code: Rc<[Rc<[syntax::Instr]>]>,
     /// The handler table of each function, shared likewise.
     pub(crate) handlers: Rc<[Rc<[syntax::Handler]>]>,
+    /// The features it was validated with: instantiation follows their
+    /// rules too (`Features::link_time_segment_checks`).
+    pub(crate) features: Features,
 }
 
 impl Module {
@@ -64,6 +67,7 @@ impl Module {
             inner: Rc::new(m),
             code,
             handlers,
+            features: *features,
         })
     }
 

@@ -413,6 +413,11 @@ pub(crate) fn instr(r: &mut Reader<'_>, f: &Features) -> Result<Instr, Error> {
                 15 if f.reference_types => TableGrow(r.u32()?),
                 16 if f.reference_types => TableSize(r.u32()?),
                 17 if f.reference_types => TableFill(r.u32()?),
+                // Wide arithmetic (proposal overview, "Binary Format").
+                19 if f.wide_arithmetic => I64Add128,
+                20 if f.wide_arithmetic => I64Sub128,
+                21 if f.wide_arithmetic => I64MulWideS,
+                22 if f.wide_arithmetic => I64MulWideU,
                 _ => return Err(illegal()),
             }
         }

@@ -381,6 +381,9 @@ pub(crate) fn instantiate(
     let start = m.start.map(|x| inst.funcs[x as usize]);
     store.instances.push(inst);
 
+    if module.features.link_time_segment_checks {
+        segments_fit(store, inst_addr, m)?;
+    }
     // spec 4.5.4 steps 14-15: active element segments, then active data
     // segments, each as `table.init`/`memory.init` followed by a drop;
     // declarative segments are dropped.
@@ -414,6 +417,35 @@ pub(crate) fn instantiate(
         }
     }
     Ok((inst_addr, start))
+}
+
+/// 1.0's link-time check (spec 1.0 4.5.4 steps 8-13, before bulk memory):
+/// every active segment fits its table or memory, or instantiation fails
+/// with a link error before any segment is written.
+fn segments_fit(store: &mut Store, inst: InstanceAddr, m: &syntax::Module) -> Result<(), Error> {
+    let fits =
+        |off: u64, n: usize, len: usize| off.checked_add(n as u64).is_some_and(|e| e <= len as u64);
+    for e in &m.elems {
+        if let ElemMode::Active { table, offset } = &e.mode {
+            let ta = store.instances[inst.0 as usize].tables[*table as usize];
+            let off = eval_offset(store, inst, offset)?;
+            let t = &store.tables[ta.0 as usize];
+            if !fits(addr_of(off, t.ty.addr), e.init.len(), t.elems.len()) {
+                return Err(link_err("elements segment does not fit"));
+            }
+        }
+    }
+    for d in &m.datas {
+        if let DataMode::Active { mem, offset } = &d.mode {
+            let ma = store.instances[inst.0 as usize].mems[*mem as usize];
+            let off = eval_offset(store, inst, offset)?;
+            let mi = &store.mems[ma.0 as usize];
+            if !fits(addr_of(off, mi.ty.addr), d.init.len(), mi.data.len()) {
+                return Err(link_err("data segment does not fit"));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A segment's offset, evaluated in the instance it belongs to.

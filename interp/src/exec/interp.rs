@@ -16,6 +16,7 @@ use super::numeric as num;
 use super::numeric::{q32, q64};
 use super::simd;
 use super::stack::{Frame, Stack};
+use super::wide;
 use crate::api::{ExnAddr, FuncAddr, MemAddr, TableAddr};
 use crate::api::{HostOutcome, Trap};
 use crate::exec::SuspendReason;
@@ -1079,6 +1080,12 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
             I64TruncSatF32U => un!(f32_, from_u64, |a| a as u64),
             I64TruncSatF64S => un!(f64_, from_i64, |a| a as i64),
             I64TruncSatF64U => un!(f64_, from_u64, |a| a as u64),
+
+            // ---- Wide arithmetic (proposal; semantics in `wide`) ----
+            I64Add128 => sp = wide::add128(&mut vals, sp),
+            I64Sub128 => sp = wide::sub128(&mut vals, sp),
+            I64MulWideS => sp = wide::mul_wide_s(&mut vals, sp),
+            I64MulWideU => sp = wide::mul_wide_u(&mut vals, sp),
 
             // ---- Fused instructions (see `fuse`): each skips what it stands for ----
             LocalGet2(a, b) => {

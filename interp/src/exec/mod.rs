@@ -13,6 +13,7 @@ pub(crate) mod interp;
 pub mod numeric;
 pub(crate) mod simd;
 pub(crate) mod stack;
+pub(crate) mod wide;
 
 use crate::api::*;
 use crate::runtime::store::{FuncInst, Store, api_err};

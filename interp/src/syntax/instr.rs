@@ -607,6 +607,17 @@ pub enum Instr {
     I64TruncSatF64S,
     I64TruncSatF64U,
 
+    // Wide arithmetic (proposal, prefix 0xFC 19..22): 128-bit results as
+    // two i64s, the low half first.
+    /// `i64.add128`: `[lo1 hi1 lo2 hi2] -> [lo hi]`.
+    I64Add128,
+    /// `i64.sub128`.
+    I64Sub128,
+    /// `i64.mul_wide_s`: `[a b] -> [lo hi]`, the signed 128-bit product.
+    I64MulWideS,
+    /// `i64.mul_wide_u`: the unsigned 128-bit product.
+    I64MulWideU,
+
     // ---- Fused instructions ----
     // Never decoded, never validated: `exec::fuse` writes them over the
     // first instruction of a common sequence in the executable copy of a

@@ -420,6 +420,13 @@ impl Checker<'_, '_> {
         Ok(())
     }
 
+    /// An instruction of type `ins -> outs`.
+    fn op_multi(&mut self, ins: &[ValType], outs: &[ValType]) -> Result<(), Error> {
+        self.pop_all(ins)?;
+        self.push_all(outs);
+        Ok(())
+    }
+
     /// A tail call to a function of type `t` (spec 3.3.8 `return_call`): its
     /// results must be the current function's; nothing follows it.
     fn tail_call(&mut self, t: &FuncType) -> Result<(), Error> {
@@ -557,6 +564,12 @@ impl Checker<'_, '_> {
                     let ts = self.label(*l)?.label_types().to_vec();
                     if ts.len() != arity {
                         return Err(invalid("type mismatch: br_table labels of different arity"));
+                    }
+                    // 1.0 (spec 1.0 3.3.5): every label has the default's types.
+                    if c.features.br_table_equal_labels
+                        && ts[..] != *self.label(default)?.label_types()
+                    {
+                        return Err(invalid("type mismatch: br_table labels of different types"));
                     }
                     // Check the operands against this label without consuming them.
                     let saved = self.vals.clone();
@@ -979,6 +992,10 @@ impl Checker<'_, '_> {
                 self.op(&[a, I32, I32], None)?;
             }
             DataDrop(x) => c.data(*x)?,
+
+            // Wide arithmetic (proposal overview, "Validation").
+            I64Add128 | I64Sub128 => self.op_multi(&[I64, I64, I64, I64], &[I64, I64])?,
+            I64MulWideS | I64MulWideU => self.op_multi(&[I64, I64], &[I64, I64])?,
 
             I32Const(_) => self.push(Some(I32)),
             I64Const(_) => self.push(Some(I64)),

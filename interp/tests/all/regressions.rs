@@ -232,7 +232,7 @@ fn the_gc_heap_charges_the_store_budget() {
                   (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
               (func (export "drop") (global.set $keep (ref.null $node))))"#,
         ),
-        &Features::implemented(),
+        &Features::wasm3(),
     )
     .unwrap();
     let limit = 32 << 20;
