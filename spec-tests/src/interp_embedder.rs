@@ -285,16 +285,22 @@ pub fn spectest(
         .alloc_table(table64, Value::FuncRef(None))
         .expect("valid table");
     items.push(("table64".into(), ExternVal::Table(t)));
-    let mem = MemType {
-        addr: AddrType::I32,
-        limits: Limits {
+    let mem = MemType::new(
+        AddrType::I32,
+        Limits {
             min: 1,
             max: Some(2),
         },
-        shared: false,
-    };
+    );
     let m = store.alloc_mem(mem).expect("valid memory");
     items.push(("memory".into(), ExternVal::Mem(m)));
+    // The threads proposal's spectest adds a shared memory of the same size.
+    let shared = MemType {
+        shared: true,
+        ..mem
+    };
+    let m = store.alloc_mem(shared).expect("valid memory");
+    items.push(("shared_memory".into(), ExternVal::Mem(m)));
     items
 }
 

@@ -82,6 +82,7 @@ fn check_import(store: &Store, ids: &[u32], i: &syntax::Import, v: ExternVal) ->
             (ImportDesc::Mem(want), ExternType::Mem(t)) => {
                 want.addr == t.addr
                     && want.shared == t.shared
+                    && want.page_log2 == t.page_log2
                     && limits_match(&t.limits, &want.limits)
             }
             (ImportDesc::Global(want), ExternType::Global(t)) => {

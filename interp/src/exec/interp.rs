@@ -21,7 +21,7 @@ use crate::api::{ExnAddr, FuncAddr, MemAddr, TableAddr};
 use crate::api::{HostOutcome, Trap};
 use crate::exec::SuspendReason;
 use crate::runtime::slot::{self, Kind, Slot};
-use crate::runtime::store::{FuncInst, PAGE_SIZE, Store, WasmFunc};
+use crate::runtime::store::{FuncInst, Store, WasmFunc};
 use crate::syntax::{CatchKind, CompType, HandlerKind, Instr, RefType, Target};
 use std::rc::Rc;
 
@@ -835,10 +835,7 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
             I32Store8(a) | I64Store8(a) => store_!(a, 1, |v| [v as u8]),
             I32Store16(a) | I64Store16(a) => store_!(a, 2, |v| (v as u16).to_le_bytes()),
             I64Store32(a) => store_!(a, 4, |v| (v as u32).to_le_bytes()),
-            MemorySize(m) => {
-                let len = mem!(*m).len() as u64;
-                push!(len / PAGE_SIZE)
-            }
+            MemorySize(m) => push!(store.mem_size(mem_addr(store, &f, *m))),
             MemoryGrow(m) => {
                 let a = mem_addr(store, &f, *m);
                 let is64 = store.mems[a.0 as usize].ty.addr == crate::syntax::AddrType::I64;

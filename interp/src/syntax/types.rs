@@ -304,10 +304,36 @@ pub enum AddrType {
 pub struct MemType {
     /// The address type.
     pub addr: AddrType,
-    /// Size limits in 64 KiB pages.
+    /// Size limits in pages.
     pub limits: Limits,
-    /// Whether the memory is shared (threads; decoded, not executed).
+    /// Whether the memory is shared between agents (threads).
     pub shared: bool,
+    /// The page size's base-2 logarithm (custom page sizes): 16 for the
+    /// 64 KiB pages every memory had before, 0 for 1-byte pages; validation
+    /// admits only these two.
+    pub page_log2: u8,
+}
+
+impl MemType {
+    /// The page size every memory has without custom page sizes, as a
+    /// base-2 logarithm: 64 KiB.
+    pub const DEFAULT_PAGE_LOG2: u8 = 16;
+
+    /// A memory type with 64 KiB pages, not shared.
+    pub fn new(addr: AddrType, limits: Limits) -> Self {
+        MemType {
+            addr,
+            limits,
+            shared: false,
+            page_log2: Self::DEFAULT_PAGE_LOG2,
+        }
+    }
+
+    /// The page size in bytes; `None` past 2^63 (a malformed type has at
+    /// most 2^64, a valid one 1 or 65536).
+    pub fn page_size(&self) -> Option<u64> {
+        1u64.checked_shl(u32::from(self.page_log2))
+    }
 }
 
 /// A table type (spec 2.3.9).

@@ -415,16 +415,25 @@ fn table_type(c: &Context<'_>, t: &TableType) -> Result<(), Error> {
     limits(&t.limits, range, "table size must be at most 2^32-1")
 }
 
+/// spec 3.2.x "Memory types", with custom page sizes (a page of 1 byte or
+/// 64 KiB, and as many pages as 2^32 or 2^64 bytes hold) and threads (a
+/// shared memory has a maximum).
 fn mem_type(t: &MemType) -> Result<(), Error> {
-    let range = match t.addr {
-        AddrType::I32 => 1 << 16,
-        AddrType::I64 => 1 << 48,
+    let (range, msg) = match (t.addr, t.page_log2) {
+        (AddrType::I32, 16) => (1 << 16, "memory size must be at most 65536 pages (4GiB)"),
+        (AddrType::I32, 0) => (
+            u32::MAX as u64,
+            "memory size must be at most 4294967295 pages of 1 byte (4GiB)",
+        ),
+        (AddrType::I64, 16) => (1 << 48, "memory size must be at most 2^48 pages (256TiB)"),
+        (AddrType::I64, 0) => (u64::MAX, ""),
+        _ => return Err(invalid("invalid custom page size")),
     };
-    limits(
-        &t.limits,
-        range,
-        "memory size must be at most 65536 pages (4GiB)",
-    )
+    limits(&t.limits, range, msg)?;
+    if t.shared && t.limits.max.is_none() {
+        return Err(invalid("shared memory must have maximum"));
+    }
+    Ok(())
 }
 
 impl Context<'_> {

@@ -100,14 +100,13 @@ fn memory64_minimum_of_2_48_pages_does_not_wrap() {
         other => panic!("expected out of memory, got {other:?}"),
     }
     // The embedding API refuses it too, as an error.
-    let ty = interp::syntax::MemType {
-        addr: interp::syntax::AddrType::I64,
-        limits: interp::syntax::Limits {
+    let ty = interp::syntax::MemType::new(
+        interp::syntax::AddrType::I64,
+        interp::syntax::Limits {
             min: 1 << 48,
             max: None,
         },
-        shared: false,
-    };
+    );
     assert!(store.alloc_mem(ty).is_err());
     // Nothing of that size was charged.
     assert!(store.budget().used() < 1 << 20);

@@ -178,14 +178,13 @@ fn constructor(new_target: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsR
     }
     let st = state(ctx);
     let proto = prototype_for(new_target, &st.classes.memory.prototype, ctx)?;
-    let ty = MemType {
-        addr: at,
-        limits: Limits {
+    let ty = MemType::new(
+        at,
+        Limits {
             min: initial,
             max: maximum,
         },
-        shared: false,
-    };
+    );
     let m = st
         .store
         .borrow_mut()
