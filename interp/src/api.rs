@@ -226,6 +226,15 @@ pub enum Trap {
     /// `ref.cast` of a value not of the type, with the reference
     /// interpreter's description of both types.
     CastFailure(String),
+    /// An atomic access at an address that is not a multiple of its size
+    /// (threads).
+    UnalignedAtomic,
+    /// `memory.atomic.wait32/64` on a memory that is not shared (threads).
+    ExpectedSharedMemory,
+    /// `memory.atomic.wait32/64` without a timeout found the value it
+    /// waits on: only another agent could end the wait, and this
+    /// interpreter runs one agent, so the computation could never go on.
+    WaitDeadlock,
     /// The call depth limit was reached (an exhaustion, spec 4.4.10).
     CallStackExhausted,
     /// The operand stack limit was reached (an exhaustion).
@@ -275,6 +284,11 @@ impl fmt::Display for Trap {
             Trap::NullI31Reference => "null i31 reference",
             Trap::ArrayOutOfBounds => "out of bounds array access",
             Trap::CastFailure(m) => return write!(f, "cast failure, {m}"),
+            Trap::UnalignedAtomic => "unaligned atomic memory access",
+            Trap::ExpectedSharedMemory => "expected shared memory",
+            Trap::WaitDeadlock => {
+                "deadlock: memory.atomic.wait without a timeout, and no other agent to notify"
+            }
             Trap::CallStackExhausted => "call stack exhausted",
             // The spec's stack holds operands and frames alike: running out
             // of either is the reference interpreter's "call stack exhausted".

@@ -50,15 +50,27 @@ pub enum Mode {
 /// function-references snapshots run without the proposals that came after
 /// them and changed their encodings (multi-memory's memory index where they
 /// expect a zero byte; memory64's 64-bit limits). The folders of proposals
-/// not yet in the specification get 3.0 and their proposal; everything else,
-/// and any file outside the suite, 3.0.
+/// not yet in the specification get 3.0 and their proposal, and so do our
+/// files named after one (`threads_*.wast`, ...); everything else, and any
+/// other file, 3.0.
 pub fn features_for_path(path: &str) -> Features {
     const MERGED_INTO_2_0: [&str; 2] = [
         "proposals/nontrapping-float-to-int-conversions/",
         "proposals/sign-extension-ops/",
     ];
     let (v1, v2, v3) = (Features::wasm1(), Features::wasm2(), Features::wasm3());
-    let under = |folder: &str| path.contains(folder);
+    let name = path.rsplit('/').next().unwrap_or(path);
+    // A proposal's folder in the suite, or one of our files named after it.
+    let under = |folder: &str| {
+        path.contains(folder)
+            || folder
+                .strip_prefix("proposals/")
+                .and_then(|p| p.strip_suffix('/'))
+                .is_some_and(|p| {
+                    !path.contains("proposals/")
+                        && name.starts_with(&format!("{}_", p.replace('-', "_")))
+                })
+    };
     if under("wasm-v1/") {
         v1
     } else if under("proposals/multi-value/") {
@@ -78,10 +90,15 @@ pub fn features_for_path(path: &str) -> Features {
         }
     } else if under("wasm-v2/") || MERGED_INTO_2_0.iter().any(|p| under(p)) {
         v2
-    } else if under("proposals/threads/") {
+    } else if path.contains("proposals/threads/") {
         Features {
             threads: true,
             ..v1
+        }
+    } else if under("proposals/threads/") {
+        Features {
+            threads: true,
+            ..v3
         }
     } else if under("proposals/wide-arithmetic/") {
         Features {

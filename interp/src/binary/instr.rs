@@ -422,8 +422,27 @@ pub(crate) fn instr(r: &mut Reader<'_>, f: &Features) -> Result<Instr, Error> {
             }
         }
         0xfd if f.simd => simd(r, f)?,
+        0xfe if f.threads => atomic(r, f)?,
         _ => return Err(illegal()),
     })
+}
+
+/// The atomic memory instructions, after their 0xFE prefix (threads
+/// proposal overview, "Binary format").
+fn atomic(r: &mut Reader<'_>, f: &Features) -> Result<Instr, Error> {
+    let at = r.offset();
+    let sub = r.u32()?;
+    if sub == 0x03 {
+        zero_byte(r)?;
+        return Ok(Instr::AtomicFence);
+    }
+    match AtomicOp::from_opcode(sub) {
+        Some(op) => Ok(Instr::Atomic(op, memarg(r, f)?)),
+        None => Err(super::reader::malformed(
+            at,
+            format!("illegal opcode fe {sub:02x}"),
+        )),
+    }
 }
 
 /// The vector instructions, after their 0xFD prefix (spec 5.4.8).

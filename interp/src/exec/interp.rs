@@ -11,6 +11,7 @@
 //! back into `stack.frames` whenever the computation leaves this function
 //! (suspension) or calls another function.
 
+use super::atomic;
 use super::gc;
 use super::numeric as num;
 use super::numeric::{q32, q64};
@@ -879,6 +880,19 @@ pub(crate) fn run(store: &mut Store, stack: &mut Stack, mut fuel: u64) -> Outcom
                 let d = store.instances[f.inst.0 as usize].datas[*x as usize];
                 store.datas[d as usize].bytes = Rc::from(&[][..]);
             }
+
+            // ---- Atomic memory instructions (threads; semantics in `atomic`) ----
+            Atomic(op, a) => {
+                sp = tri!(atomic::eval(
+                    store,
+                    mem_addr(store, &f, a.mem),
+                    *op,
+                    a.offset,
+                    &mut vals,
+                    sp
+                ))
+            }
+            AtomicFence => {}
 
             // ---- Numerics (spec 4.4.1, 4.3) ----
             I32Const(c) => push!(from_i32(*c)),

@@ -6,6 +6,7 @@
 //! pauses; a pause moves the stack into a [`Suspended`], which can be resumed
 //! once (decisions D3 and D4 in `proposal-notes/decisions.md`).
 
+pub(crate) mod atomic;
 pub(crate) mod fuse;
 pub(crate) mod gc;
 pub(crate) mod instantiate;

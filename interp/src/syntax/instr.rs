@@ -12,6 +12,7 @@
 //! the Wizard engine, stored inline. Targets filled by the decoder are
 //! `Target::UNRESOLVED` and must not be executed before validation.
 
+use super::atomic::AtomicOp;
 use super::simd::*;
 use super::types::*;
 
@@ -449,6 +450,13 @@ pub enum Instr {
         data: DataIdx,
     },
     DataDrop(DataIdx),
+
+    // ---- Atomic memory instructions (threads proposal, prefix 0xFE) ----
+    /// An atomic load, store, read-modify-write or compare-exchange, or
+    /// `memory.atomic.wait32/64` or `notify`.
+    Atomic(AtomicOp, MemArg),
+    /// `atomic.fence`.
+    AtomicFence,
 
     // ---- Numeric instructions (spec 2.4.1) ----
     I32Const(i32),

@@ -398,6 +398,20 @@ impl Checker<'_, '_> {
         Ok(addr_val(m.addr))
     }
 
+    /// An atomic access of `bytes` bytes (threads proposal overview
+    /// "Alignment"): the alignment must be exactly the natural one. The
+    /// address type, as for other accesses.
+    fn atomic_access(&mut self, a: &MemArg, bytes: u8) -> Result<ValType, Error> {
+        let m = self.c.mem(a.mem)?;
+        if a.align != bytes.trailing_zeros() {
+            return Err(invalid("atomic alignment must be natural"));
+        }
+        if m.addr == AddrType::I32 && a.offset > u32::MAX as u64 {
+            return Err(invalid("offset out of range"));
+        }
+        Ok(addr_val(m.addr))
+    }
+
     fn load(&mut self, a: &MemArg, natural: u32, t: ValType) -> Result<(), Error> {
         let at = self.mem_access(a, natural)?;
         self.pop_expect(at)?;
@@ -992,6 +1006,18 @@ impl Checker<'_, '_> {
                 self.op(&[a, I32, I32], None)?;
             }
             DataDrop(x) => c.data(*x)?,
+
+            // ---- Atomic memory instructions (threads proposal) ----
+            Atomic(op, a) => {
+                let at = self.atomic_access(a, op.access().bytes)?;
+                let (ins, out) = op.types();
+                self.pop_all(&ins)?;
+                self.pop_expect(at)?;
+                if let Some(t) = out {
+                    self.push(Some(t));
+                }
+            }
+            AtomicFence => {}
 
             // Wide arithmetic (proposal overview, "Validation").
             I64Add128 | I64Sub128 => self.op_multi(&[I64, I64, I64, I64], &[I64, I64])?,
