@@ -14,12 +14,13 @@
 //!
 //! Each function takes the operand slots and the stack height, replaces
 //! the operands with the result and returns the new height, so the
-//! executor's glue is one call per instruction.
+//! executor's glue is one call per instruction (`exec::stack_ops::step`:
+//! they run as `Op::Instr`, decision D20).
 
 use crate::api::{MemAddr, Trap};
 use crate::runtime::slot::Slot;
 use crate::runtime::store::Store;
-use crate::syntax::{Access, AtomicOp, RmwOp};
+use crate::syntax::{Access, AddrType, AtomicOp, RmwOp};
 
 /// "not-equal": the value at the address was not the one expected.
 const NOT_EQUAL: u32 = 1;
@@ -50,13 +51,15 @@ pub(crate) fn eval(
     let n = usize::from(access.bytes);
     // The effective address (computed in 64 bits, so it cannot wrap), its
     // alignment, then, for `wait`, the memory's sharing, then the bounds.
-    let ea = (vals[at] as u64)
-        .checked_add(offset)
-        .ok_or(Trap::MemoryOutOfBounds)?;
+    let mem = &mut store.mems[m.0 as usize];
+    let base = match mem.ty.addr {
+        AddrType::I32 => vals[at] as u32 as u64,
+        AddrType::I64 => vals[at] as u64,
+    };
+    let ea = base.checked_add(offset).ok_or(Trap::MemoryOutOfBounds)?;
     if ea % n as u64 != 0 {
         return Err(Trap::UnalignedAtomic);
     }
-    let mem = &mut store.mems[m.0 as usize];
     if matches!(op, AtomicOp::Wait(_)) && !mem.ty.shared {
         return Err(Trap::ExpectedSharedMemory);
     }
