@@ -627,7 +627,10 @@ fn result_matches(w: &WastRetCore<'_>, g: &Val) -> Result<bool, String> {
         ) => true,
         // A null of a concrete type: any null (the script cannot say which
         // hierarchy its index names without the module).
-        (WastRetCore::RefNull(Some(HeapType::Concrete(_))), Val::NullFunc | Val::NullAny) => true,
+        (
+            WastRetCore::RefNull(Some(HeapType::Concrete(_) | HeapType::Exact(_))),
+            Val::NullFunc | Val::NullAny,
+        ) => true,
         (WastRetCore::RefNull(Some(HeapType::Abstract { ty, .. })), Val::NullAny) => matches!(
             ty,
             AbstractHeapType::Any

@@ -127,7 +127,11 @@ fn gc(r: &mut Reader<'_>, f: &Features) -> Result<Instr, Error> {
         },
         0x14 | 0x15 => RefTest(heap(r, sub == 0x15)?),
         0x16 | 0x17 => RefCast(heap(r, sub == 0x17)?),
-        0x18 | 0x19 => {
+        0x20 if f.custom_descriptors => StructNewDesc(r.u32()?),
+        0x21 if f.custom_descriptors => StructNewDefaultDesc(r.u32()?),
+        0x22 if f.custom_descriptors => RefGetDesc(r.u32()?),
+        0x23 | 0x24 if f.custom_descriptors => RefCastDescEq(heap(r, sub == 0x24)?),
+        0x18 | 0x19 | 0x25 | 0x26 if sub < 0x20 || f.custom_descriptors => {
             // Bit 0 of the flags: the operand type is nullable; bit 1: the
             // target type is.
             let flags_at = r.offset();
@@ -142,7 +146,8 @@ fn gc(r: &mut Reader<'_>, f: &Features) -> Result<Instr, Error> {
             let from = heap(r, flags & 1 != 0)?;
             let to = heap(r, flags & 2 != 0)?;
             BrOnCast(Box::new(crate::syntax::BrOnCast {
-                fail: sub == 0x19,
+                fail: sub == 0x19 || sub == 0x26,
+                desc: sub >= 0x25,
                 label,
                 target: Target::UNRESOLVED,
                 from,

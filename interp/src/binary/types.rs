@@ -29,6 +29,17 @@ fn abstract_heap(b: u8, f: &Features) -> Option<HeapType> {
 /// as a non-negative `s33` (typed function references).
 pub(crate) fn heap_type(r: &mut Reader<'_>, f: &Features) -> Result<HeapType, Error> {
     match r.peek() {
+        // Custom descriptors: `0x62 x`, `(exact x)`, with a type index
+        // (read as a non-negative `s33`, as the reference interpreter
+        // does, so no abstract heap type, and no second `0x62`, can follow).
+        Some(0x62) if f.custom_descriptors => {
+            r.byte()?;
+            let at = r.offset();
+            let x = r.s33()?;
+            u32::try_from(x)
+                .map(HeapType::Exact)
+                .map_err(|_| crate::binary::reader::malformed(at, "malformed heap type"))
+        }
         Some(b) if b & 0xc0 == 0x40 => {
             r.byte()?;
             abstract_heap(b, f).ok_or_else(|| malformed_at(r, "malformed heap type"))
@@ -149,22 +160,32 @@ fn comp_type(r: &mut Reader<'_>, f: &Features) -> Result<CompType, Error> {
 /// supertype indices and a composite type; or a bare composite type, which
 /// is final and has no supertypes.
 fn sub_type(r: &mut Reader<'_>, f: &Features) -> Result<SubType, Error> {
-    match r.peek() {
+    let (is_final, supertypes) = match r.peek() {
         Some(b @ (0x50 | 0x4f)) if f.gc => {
             r.byte()?;
-            let supertypes = r.vec(|r| r.u32())?;
-            Ok(SubType {
-                is_final: b == 0x4f,
-                supertypes,
-                comp: comp_type(r, f)?,
-            })
+            (b == 0x4f, r.vec(|r| r.u32())?)
         }
-        _ => Ok(SubType {
-            is_final: true,
-            supertypes: Vec::new(),
-            comp: comp_type(r, f)?,
-        }),
-    }
+        _ => (true, Vec::new()),
+    };
+    // Custom descriptors (overview "Binary Format"): `0x4c x` (describes
+    // x), then `0x4d y` (descriptor y), before the composite type.
+    let clause = |r: &mut Reader<'_>, byte| {
+        if f.custom_descriptors && r.peek() == Some(byte) {
+            r.byte()?;
+            r.u32().map(Some)
+        } else {
+            Ok(None)
+        }
+    };
+    let describes = clause(r, 0x4c)?;
+    let descriptor = clause(r, 0x4d)?;
+    Ok(SubType {
+        is_final,
+        supertypes,
+        describes,
+        descriptor,
+        comp: comp_type(r, f)?,
+    })
 }
 
 /// A recursive type (spec 5.3.10): `0x4e` and a vector of sub types, or one

@@ -7,8 +7,8 @@ use crate::module::Module;
 use crate::runtime::slot::{self, Kind, Slot};
 use crate::runtime::store::*;
 use crate::syntax::{
-    self, AddrType, ConstExpr, DataMode, ElemMode, ExternType, GlobalType, HeapType, ImportDesc,
-    Instr, Limits, RefType, TableType, ValType,
+    self, AddrType, ConstExpr, DataMode, ElemMode, ExternType, GlobalType, ImportDesc, Instr,
+    Limits, RefType, TableType, ValType,
 };
 use crate::valid::canon::{TypeRef, Types};
 use std::rc::Rc;
@@ -67,9 +67,15 @@ fn limits_match(got: &Limits, want: &Limits) -> bool {
 /// global of a subtype; tables, mutable globals and tags of the same type).
 fn check_import(store: &Store, ids: &[u32], i: &syntax::Import, v: ExternVal) -> Result<(), Error> {
     let ok = match (&i.desc, v) {
-        (ImportDesc::Func(x), ExternVal::Func(f)) => store
-            .types
-            .is_subtype(store.func_type_id(f), ids[*x as usize]),
+        (ImportDesc::Func(x, exact), ExternVal::Func(f)) => {
+            let (got, want) = (store.func_type_id(f), ids[*x as usize]);
+            // An exact import takes the type itself only (custom descriptors).
+            if *exact {
+                got == want
+            } else {
+                store.types.is_subtype(got, want)
+            }
+        }
         (ImportDesc::Tag(t), ExternVal::Tag(a)) => {
             store.tags[a.0 as usize].type_id == ids[t.type_idx as usize]
         }
@@ -110,12 +116,9 @@ fn check_import(store: &Store, ids: &[u32], i: &syntax::Import, v: ExternVal) ->
 /// becomes the store's id of that type, so types from different modules
 /// compare equal exactly when their definitions are equivalent.
 pub(crate) fn canon_ref(r: RefType, ids: &[u32]) -> RefType {
-    match r.heap {
-        HeapType::Concrete(x) => RefType {
-            heap: HeapType::Concrete(ids[x as usize]),
-            ..r
-        },
-        _ => r,
+    RefType {
+        heap: r.heap.map_index(|x| ids[x as usize]),
+        ..r
     }
 }
 
@@ -218,6 +221,18 @@ pub(crate) fn eval_const(
             }
             Instr::StructNewDefault(x) => {
                 gc::struct_new_default(store, inst.types[*x as usize], None)?
+            }
+            // Custom descriptors: the descriptor is the last operand.
+            Instr::StructNewDesc(x) | Instr::StructNewDefaultDesc(x) => {
+                let ty = inst.types[*x as usize];
+                let desc = pop(&mut stack);
+                let fields = match (i, &store.types.get(ty).sub.comp) {
+                    (Instr::StructNewDesc(_), syntax::CompType::Struct(fs)) => {
+                        Some(stack.split_off(stack.len() - fs.len()))
+                    }
+                    _ => None,
+                };
+                gc::struct_new_desc(store, ty, fields.as_deref(), desc, None)?
             }
             Instr::ArrayNew(x) => {
                 let n = pop(&mut stack) as u32;

@@ -341,6 +341,29 @@ pub(crate) fn step(
             let r = gc::struct_new_default(store, ty, Some(&vals[..sp]))?;
             push!(r);
         }
+        // ---- Descriptors (custom descriptors, overview "Allocation With
+        // Descriptors" and "New Instructions"; semantics in `gc`) ----
+        StructNewDesc(x) => {
+            let ty = type_id(store, f, *x);
+            let n = struct_len(store, ty);
+            let desc = vals[sp - 1];
+            let at = sp - 1 - n;
+            let r =
+                gc::struct_new_desc(store, ty, Some(&vals[at..sp - 1]), desc, Some(&vals[..sp]))?;
+            sp = at;
+            push!(r);
+        }
+        StructNewDefaultDesc(x) => {
+            let ty = type_id(store, f, *x);
+            vals[sp - 1] = gc::struct_new_desc(store, ty, None, vals[sp - 1], Some(&vals[..sp]))?;
+        }
+        RefGetDesc(_) => vals[sp - 1] = gc::descriptor_of(store, vals[sp - 1])?,
+        RefCastDescEq(rt) => {
+            let desc = pop!();
+            if !gc::desc_matches(store, vals[sp - 1], desc, *rt)? {
+                return Err(Trap::DescriptorCastFailure);
+            }
+        }
         StructGet { field, pack, .. } => {
             vals[sp - 1] = gc::struct_get(store, vals[sp - 1], *field, *pack)?;
         }

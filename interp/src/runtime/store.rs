@@ -491,18 +491,19 @@ impl Store {
     }
 
     /// The dynamic heap type of a non-null reference slot (spec 4.3.x
-    /// "Values": the type of a reference value): a concrete type for a
-    /// function, structure or array, `i31`, `exn`, or `any` for a host
-    /// reference.
+    /// "Values": the type of a reference value): an exact concrete type for
+    /// a function, structure or array (custom descriptors: a value's type
+    /// is its type itself, not any supertype), `i31`, `exn`, or `any` for a
+    /// host reference.
     pub(crate) fn ref_heap_type(&self, s: Slot) -> HeapType {
         match slot::split(s) {
             Some((Kind::Func, a)) => match self.funcs.get(a as usize) {
-                Some(_) => HeapType::Concrete(self.func_type_id(FuncAddr(a))),
+                Some(_) => HeapType::Exact(self.func_type_id(FuncAddr(a))),
                 None => HeapType::Bot,
             },
             Some((Kind::Struct | Kind::Array, a)) => {
                 match self.heap.get(a, slot::split(s).unwrap().0) {
-                    Some(Obj::Struct { ty, .. } | Obj::Array { ty, .. }) => HeapType::Concrete(*ty),
+                    Some(Obj::Struct { ty, .. } | Obj::Array { ty, .. }) => HeapType::Exact(*ty),
                     _ => HeapType::Bot,
                 }
             }
@@ -596,7 +597,9 @@ impl Store {
     /// `func`, `extern` or `exn`.
     pub fn top_heap_type(&self, h: HeapType) -> HeapType {
         match h {
-            HeapType::Concrete(x) if x as usize >= self.types.len() => HeapType::Bot,
+            HeapType::Concrete(x) | HeapType::Exact(x) if x as usize >= self.types.len() => {
+                HeapType::Bot
+            }
             h => self.types.top(h),
         }
     }

@@ -87,6 +87,9 @@ pub enum Pack {
 pub struct BrOnCast {
     /// `br_on_cast_fail` rather than `br_on_cast`.
     pub fail: bool,
+    /// `br_on_cast_desc_eq[_fail]` (custom descriptors): the cast compares
+    /// the operand's descriptor with a descriptor operand on top of it.
+    pub desc: bool,
     /// The label.
     pub label: LabelIdx,
     /// Filled by validation.
@@ -284,6 +287,17 @@ pub enum Instr {
     StructNew(TypeIdx),
     /// `struct.new_default x`: a structure of type `x` with default fields.
     StructNewDefault(TypeIdx),
+    /// `struct.new_desc x` (custom descriptors): as `struct.new`, with the
+    /// new structure's descriptor as the last operand.
+    StructNewDesc(TypeIdx),
+    /// `struct.new_default_desc x` (custom descriptors).
+    StructNewDefaultDesc(TypeIdx),
+    /// `ref.get_desc x` (custom descriptors): the descriptor of a
+    /// structure of type `x`.
+    RefGetDesc(TypeIdx),
+    /// `ref.cast_desc_eq rt` (custom descriptors): the reference, if its
+    /// descriptor is the descriptor operand; traps otherwise.
+    RefCastDescEq(RefType),
     /// `struct.get[_s|_u] x i`. `pack` is what the field's storage type
     /// asks of the read (validation writes the width of a packed field).
     StructGet {
