@@ -21,7 +21,7 @@ pub fn features() -> Features {
         exceptions: false,
         function_references: false,
         relaxed_simd: false,
-        ..Features::implemented()
+        ..Features::wasm3()
     }
 }
 

@@ -335,7 +335,7 @@ fn replay(path: &std::path::Path) -> i32 {
     };
     if !show(
         "validate",
-        validate::compare(&bytes, &interp::Features::implemented()),
+        validate::compare(&bytes, &interp::Features::wasm3()),
     ) {
         status = 1;
     }

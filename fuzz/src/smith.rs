@@ -1,5 +1,5 @@
 //! Generating modules with `wasm-smith`, restricted to the features we
-//! implement (GC is off: `Features::implemented()`), and the feature sets
+//! implement (GC is off: `Features::wasm3()`), and the feature sets
 //! a case is checked under, in our terms and in wasmparser's.
 
 use arbitrary::Unstructured;
@@ -11,7 +11,7 @@ use wasmparser::WasmFeatures;
 /// sets, everything implemented) and everything implemented minus some of
 /// the proposals that add instructions only.
 pub fn pick_features(u: &mut Unstructured<'_>) -> Features {
-    let all = Features::implemented();
+    let all = Features::wasm3();
     match u.int_in_range(0..=5u8).unwrap_or(0) {
         0 => Features::wasm1(),
         1 => Features::wasm2(),

@@ -42,7 +42,7 @@ struct Seen {
 /// One case.
 pub fn check(input: &[u8]) -> Verdict {
     let mut u = Unstructured::new(input);
-    let f = Features::implemented();
+    let f = Features::wasm3();
     let Ok(config) = smith::config(&mut u, &f, smith::Purpose::Run) else {
         return Verdict::Skip;
     };

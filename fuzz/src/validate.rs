@@ -87,7 +87,7 @@ pub fn feature_names(f: &Features) -> String {
     if *f == Features::wasm2() {
         return "2.0".into();
     }
-    let all = Features::implemented();
+    let all = Features::wasm3();
     let mut off = Vec::new();
     let pairs = [
         ("sign-extension", f.sign_extension, all.sign_extension),

@@ -64,10 +64,16 @@ pub fn table_type(t: TableType) -> String {
     format!("(table {} {})", limits(t.addr, t.limits), ref_type(t.elem))
 }
 
-/// A memory type: `(memory 1 2)`, `(memory i64 1 shared)`.
+/// A memory type: `(memory 1 2)`, `(memory i64 1 2 shared)`, `(memory 0
+/// (pagesize 1))`.
 pub fn mem_type(m: MemType) -> String {
     let shared = if m.shared { " shared" } else { "" };
-    format!("(memory {}{shared})", limits(m.addr, m.limits))
+    let page = match m.page_size() {
+        Some(65536) => String::new(),
+        Some(p) => format!(" (pagesize {p})"),
+        None => format!(" (pagesize 2^{})", m.page_log2),
+    };
+    format!("(memory {}{shared}{page})", limits(m.addr, m.limits))
 }
 
 /// A global's type as written inside `(global ...)`: `i32` or `(mut i32)`.
@@ -117,15 +123,20 @@ mod tests {
             extern_type(&ExternType::Global(global)),
             "(global (mut i32))"
         );
-        let mem = MemType {
-            addr: AddrType::I64,
-            limits: Limits {
+        let mem = MemType::new(
+            AddrType::I64,
+            Limits {
                 min: 1,
                 max: Some(2),
             },
-            shared: false,
-        };
+        );
         assert_eq!(mem_type(mem), "(memory i64 1 2)");
+        let small = MemType {
+            page_log2: 0,
+            shared: true,
+            ..mem
+        };
+        assert_eq!(mem_type(small), "(memory i64 1 2 shared (pagesize 1))");
         let table = TableType {
             addr: AddrType::I32,
             limits: Limits { min: 10, max: None },

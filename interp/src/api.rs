@@ -113,7 +113,7 @@ impl Value {
             (Value::FuncRef(f), ValType::Ref(r)) => {
                 nullable(r, f.is_some())
                     && match r.heap {
-                        H::Func | H::Concrete(_) => true,
+                        H::Func | H::Concrete(_) | H::Exact(_) => true,
                         H::NoFunc => f.is_none(),
                         _ => false,
                     }
@@ -140,10 +140,16 @@ impl Value {
                         (_, H::Any) | (None, H::Eq | H::I31 | H::Struct | H::Array | H::None) => {
                             true
                         }
-                        (None, H::Concrete(_)) => true,
+                        (None, H::Concrete(_) | H::Exact(_)) => true,
                         (Some(AnyRef::I31(_)), H::Eq | H::I31) => true,
-                        (Some(AnyRef::Struct(_)), H::Eq | H::Struct | H::Concrete(_)) => true,
-                        (Some(AnyRef::Array(_)), H::Eq | H::Array | H::Concrete(_)) => true,
+                        (
+                            Some(AnyRef::Struct(_)),
+                            H::Eq | H::Struct | H::Concrete(_) | H::Exact(_),
+                        ) => true,
+                        (
+                            Some(AnyRef::Array(_)),
+                            H::Eq | H::Array | H::Concrete(_) | H::Exact(_),
+                        ) => true,
                         _ => false,
                     }
             }
@@ -226,6 +232,21 @@ pub enum Trap {
     /// `ref.cast` of a value not of the type, with the reference
     /// interpreter's description of both types.
     CastFailure(String),
+    /// `struct.new_desc` or a cast by descriptor given a null descriptor
+    /// (custom descriptors).
+    NullDescriptorReference,
+    /// `ref.cast_desc_eq` of a reference whose descriptor is not the one
+    /// given (custom descriptors).
+    DescriptorCastFailure,
+    /// An atomic access at an address that is not a multiple of its size
+    /// (threads).
+    UnalignedAtomic,
+    /// `memory.atomic.wait32/64` on a memory that is not shared (threads).
+    ExpectedSharedMemory,
+    /// `memory.atomic.wait32/64` without a timeout found the value it
+    /// waits on: only another agent could end the wait, and this
+    /// interpreter runs one agent, so the computation could never go on.
+    WaitDeadlock,
     /// The call depth limit was reached (an exhaustion, spec 4.4.10).
     CallStackExhausted,
     /// The operand stack limit was reached (an exhaustion).
@@ -275,6 +296,13 @@ impl fmt::Display for Trap {
             Trap::NullI31Reference => "null i31 reference",
             Trap::ArrayOutOfBounds => "out of bounds array access",
             Trap::CastFailure(m) => return write!(f, "cast failure, {m}"),
+            Trap::NullDescriptorReference => "null descriptor reference",
+            Trap::DescriptorCastFailure => "descriptor cast failure",
+            Trap::UnalignedAtomic => "unaligned atomic memory access",
+            Trap::ExpectedSharedMemory => "expected shared memory",
+            Trap::WaitDeadlock => {
+                "deadlock: memory.atomic.wait without a timeout, and no other agent to notify"
+            }
             Trap::CallStackExhausted => "call stack exhausted",
             // The spec's stack holds operands and frames alike: running out
             // of either is the reference interpreter's "call stack exhausted".

@@ -12,6 +12,9 @@ pub struct Module {
     /// The executable form of each function (`exec::code`), shared by
     /// every instance's functions so a call only clones an `Rc`.
     pub(crate) code: Rc<[Rc<crate::exec::code::Code>]>,
+    /// The features it was validated with: instantiation follows their
+    /// rules too (`Features::link_time_segment_checks`).
+    pub(crate) features: Features,
 }
 
 impl Module {
@@ -53,6 +56,7 @@ impl Module {
         Ok(Module {
             inner: Rc::new(m),
             code,
+            features: *features,
         })
     }
 
@@ -68,7 +72,7 @@ impl Module {
             .iter()
             .map(|i| {
                 let t = match i.desc {
-                    ImportDesc::Func(x) => ExternType::Func(func_type(m, x)),
+                    ImportDesc::Func(x, _) => ExternType::Func(func_type(m, x)),
                     ImportDesc::Table(t) => ExternType::Table(t),
                     ImportDesc::Mem(t) => ExternType::Mem(t),
                     ImportDesc::Global(t) => ExternType::Global(t),
@@ -85,7 +89,7 @@ impl Module {
         let imported = |f: fn(&ImportDesc) -> bool| {
             m.imports.iter().filter(|i| f(&i.desc)).collect::<Vec<_>>()
         };
-        let funcs = imported(|d| matches!(d, ImportDesc::Func(_)));
+        let funcs = imported(|d| matches!(d, ImportDesc::Func(..)));
         let tables = imported(|d| matches!(d, ImportDesc::Table(_)));
         let mems = imported(|d| matches!(d, ImportDesc::Mem(_)));
         let globals = imported(|d| matches!(d, ImportDesc::Global(_)));
@@ -97,7 +101,7 @@ impl Module {
                     ExportDesc::Func(x) => {
                         let ti = match funcs.get(x as usize) {
                             Some(i) => match i.desc {
-                                ImportDesc::Func(t) => t,
+                                ImportDesc::Func(t, _) => t,
                                 _ => unreachable!("filtered to functions"),
                             },
                             None => m.funcs[x as usize - funcs.len()].type_idx,

@@ -37,41 +37,97 @@ pub enum Mode {
     },
 }
 
-/// The features a test file needs, from its path in the test suite:
-/// WebAssembly 1.0 files are run without later features, since some of
-/// their `assert_invalid`s rely on that; 2.0 files, and the folders of the
-/// proposals that 2.0 merged, with 2.0's (but bulk memory, whose snapshot
-/// now uses 3.0's type syntax in two files and passes whole with 3.0); the memory64 and
-/// function-references snapshots without the proposals that came after them
-/// and changed their encodings (multi-memory's memory index where they expect
-/// a zero byte; memory64's 64-bit limits); everything else, and any file
-/// outside the suite, with everything implemented.
+/// The features a test file needs, from its path in the test suite
+/// (decision D6): WebAssembly 1.0 files are run without later features,
+/// since some of their `assert_invalid`s rely on that; 2.0 files, and the
+/// folders of the proposals that 2.0 merged, with 2.0's (but bulk memory,
+/// whose snapshot now uses 3.0's type syntax in two files and passes whole
+/// with 3.0). The snapshots written before 2.0 get the rules they were
+/// written for: multi-value 1.0 with multi-value (a `call_indirect` still
+/// has 1.0's zero byte), mutable-global 1.0 with its link-time segment
+/// checks, reference-types 2.0 with 1.0's equal `br_table` labels; threads
+/// is a 1.0 snapshot too (one table, one memory). The memory64 and
+/// function-references snapshots run without the proposals that came after
+/// them and changed their encodings (multi-memory's memory index where they
+/// expect a zero byte; memory64's 64-bit limits). The folders of proposals
+/// not yet in the specification get 3.0 and their proposal, and so do our
+/// files named after one (`threads_*.wast`, ...); everything else, and any
+/// other file, 3.0.
 pub fn features_for_path(path: &str) -> Features {
-    const MERGED_INTO_2_0: [&str; 5] = [
-        "proposals/multi-value/",
-        "proposals/mutable-global/",
+    const MERGED_INTO_2_0: [&str; 2] = [
         "proposals/nontrapping-float-to-int-conversions/",
-        "proposals/reference-types/",
         "proposals/sign-extension-ops/",
     ];
-    let all = Features::implemented();
-    if path.contains("wasm-v1/") {
-        Features::wasm1()
-    } else if path.contains("wasm-v2/") || MERGED_INTO_2_0.iter().any(|p| path.contains(p)) {
-        Features::wasm2()
-    } else if path.contains("proposals/memory64/") {
+    let (v1, v2, v3) = (Features::wasm1(), Features::wasm2(), Features::wasm3());
+    let name = path.rsplit('/').next().unwrap_or(path);
+    // A proposal's folder in the suite, or one of our files named after it.
+    let under = |folder: &str| {
+        path.contains(folder)
+            || folder
+                .strip_prefix("proposals/")
+                .and_then(|p| p.strip_suffix('/'))
+                .is_some_and(|p| {
+                    !path.contains("proposals/")
+                        && name.starts_with(&format!("{}_", p.replace('-', "_")))
+                })
+    };
+    if under("wasm-v1/") {
+        v1
+    } else if under("proposals/multi-value/") {
+        Features {
+            multi_value: true,
+            ..v1
+        }
+    } else if under("proposals/mutable-global/") {
+        Features {
+            link_time_segment_checks: true,
+            ..v1
+        }
+    } else if under("proposals/reference-types/") {
+        Features {
+            br_table_equal_labels: true,
+            ..v2
+        }
+    } else if under("wasm-v2/") || MERGED_INTO_2_0.iter().any(|p| under(p)) {
+        v2
+    } else if path.contains("proposals/threads/") {
+        Features {
+            threads: true,
+            ..v1
+        }
+    } else if under("proposals/threads/") {
+        Features {
+            threads: true,
+            ..v3
+        }
+    } else if under("proposals/wide-arithmetic/") {
+        Features {
+            wide_arithmetic: true,
+            ..v3
+        }
+    } else if under("proposals/custom-page-sizes/") {
+        Features {
+            custom_page_sizes: true,
+            ..v3
+        }
+    } else if under("proposals/custom-descriptors/") {
+        Features {
+            custom_descriptors: true,
+            ..v3
+        }
+    } else if under("proposals/memory64/") {
         Features {
             multi_memory: false,
-            ..all
+            ..v3
         }
-    } else if path.contains("proposals/function-references/") {
+    } else if under("proposals/function-references/") {
         Features {
             multi_memory: false,
             memory64: false,
-            ..all
+            ..v3
         }
     } else {
-        all
+        v3
     }
 }
 
@@ -246,16 +302,22 @@ pub fn spectest(
         .alloc_table(table64, Value::FuncRef(None))
         .expect("valid table");
     items.push(("table64".into(), ExternVal::Table(t)));
-    let mem = MemType {
-        addr: AddrType::I32,
-        limits: Limits {
+    let mem = MemType::new(
+        AddrType::I32,
+        Limits {
             min: 1,
             max: Some(2),
         },
-        shared: false,
-    };
+    );
     let m = store.alloc_mem(mem).expect("valid memory");
     items.push(("memory".into(), ExternVal::Mem(m)));
+    // The threads proposal's spectest adds a shared memory of the same size.
+    let shared = MemType {
+        shared: true,
+        ..mem
+    };
+    let m = store.alloc_mem(shared).expect("valid memory");
+    items.push(("shared_memory".into(), ExternVal::Mem(m)));
     items
 }
 
@@ -336,8 +398,9 @@ impl Embedder for InterpEmbedder {
 
     fn compile_text(&mut self, bytes: &[u8]) -> Result<Module, CompileError> {
         // 1.0 scripts' text modules, encoded by a 2.0-era encoder, in 1.0's
-        // binary form (see `v1_encoding`).
-        if self.features == Features::wasm1() {
+        // binary form (see `v1_encoding`): whenever the features read
+        // segments as 1.0 did.
+        if !self.features.bulk_memory && !self.features.reference_types {
             return self.compile(&crate::v1_encoding::to_1_0(bytes));
         }
         self.compile(bytes)

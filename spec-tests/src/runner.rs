@@ -627,7 +627,10 @@ fn result_matches(w: &WastRetCore<'_>, g: &Val) -> Result<bool, String> {
         ) => true,
         // A null of a concrete type: any null (the script cannot say which
         // hierarchy its index names without the module).
-        (WastRetCore::RefNull(Some(HeapType::Concrete(_))), Val::NullFunc | Val::NullAny) => true,
+        (
+            WastRetCore::RefNull(Some(HeapType::Concrete(_) | HeapType::Exact(_))),
+            Val::NullFunc | Val::NullAny,
+        ) => true,
         (WastRetCore::RefNull(Some(HeapType::Abstract { ty, .. })), Val::NullAny) => matches!(
             ty,
             AbstractHeapType::Any
@@ -758,7 +761,7 @@ mod tests {
     #[test]
     fn counts_and_locates_failures() {
         for mode in [Mode::Plain, Mode::Suspending { fuel_step: 1 }] {
-            let mut e = InterpEmbedder::new(interp::Features::implemented(), mode);
+            let mut e = InterpEmbedder::new(interp::Features::wasm3(), mode);
             let r = run_wast(SCRIPT, &mut e);
             assert_eq!((r.passed, r.failed), (3, 4), "{}", r.describe("inline"));
             let at: Vec<(usize, &str)> = r.failures.iter().map(|f| (f.line, f.kind)).collect();
@@ -791,7 +794,7 @@ mod tests {
 (assert_return (invoke "v") (v128.const f32x4 nan:canonical nan:canonical 1e-45 nan:arithmetic))
 (assert_return (invoke "v") (either (v128.const i16x8 0 0 0 0 0 0 0 0) (v128.const i8x16 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0)))
 "#;
-        let mut e = InterpEmbedder::new(interp::Features::implemented(), Mode::Plain);
+        let mut e = InterpEmbedder::new(interp::Features::wasm3(), Mode::Plain);
         let r = run_wast(script, &mut e);
         assert_eq!((r.passed, r.failed), (4, 2), "{}", r.describe("inline"));
         // A failure shows the value in the lanes of the pattern it missed
@@ -814,7 +817,7 @@ mod tests {
 
     #[test]
     fn a_script_that_does_not_parse_is_one_failure_at_its_place() {
-        let mut e = InterpEmbedder::new(interp::Features::implemented(), Mode::Plain);
+        let mut e = InterpEmbedder::new(interp::Features::wasm3(), Mode::Plain);
         let r = run_wast("(module)\n  (assert_return (invoke \"f\")\n", &mut e);
         assert_eq!((r.passed, r.failed), (0, 1));
         let p = r.parse_error().expect("a parse error");
@@ -838,7 +841,7 @@ mod tests {
 (assert_return (invoke "f") (f64.const 1.5) (i32.const 0))
 (assert_invalid (module (func (result i32) (i32.const 0))) "type mismatch")
 "#;
-        let mut e = InterpEmbedder::new(interp::Features::implemented(), Mode::Plain);
+        let mut e = InterpEmbedder::new(interp::Features::wasm3(), Mode::Plain);
         let r = run_wast(script, &mut e);
         let messages: Vec<&str> = r.failures.iter().map(|f| f.message.as_str()).collect();
         assert_eq!(
@@ -869,7 +872,7 @@ mod tests {
 (assert_unlinkable (module (import "nowhere" "f" (func))) "unknown import")
 (assert_malformed (module quote "(func (bogus))") "some other text")
 "#;
-        let mut e = InterpEmbedder::new(interp::Features::implemented(), Mode::Plain);
+        let mut e = InterpEmbedder::new(interp::Features::wasm3(), Mode::Plain);
         let r = run_wast(script, &mut e);
         let failed: Vec<usize> = r.failures.iter().map(|f| f.line).collect();
         assert_eq!(failed, [3, 5], "{}", r.describe("inline"));

@@ -9,9 +9,11 @@ use spec_tests::{DirectiveResult, InterpEmbedder, Mode, features_for_path, run_w
 pub(super) const HELP: &str = "\
 usage: wasm-ref wast [OPTIONS] FILE...
 
-Runs .wast scripts with every implemented feature (files of the official
-suite's folders, e.g. .../wasm-v1/x.wast, with the features their folder
-is written for, as the conformance suite does). Prints each failed
+Runs .wast scripts with the features the conformance suite gives them:
+WebAssembly 3.0, or for a file of one of the official suite's folders
+(e.g. .../wasm-v1/x.wast, .../proposals/threads/x.wast) the features that
+folder is written for, and for a file named after a proposal not yet in
+the specification (threads_x.wast) 3.0 and that proposal. Prints each failed
 directive as FILE:LINE:COL: KIND: what was expected, what was found (values
 in the text format) and, last, `N passed, M failed` (directives).
 assert_invalid, assert_malformed, assert_unlinkable, assert_trap and

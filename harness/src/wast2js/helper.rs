@@ -187,13 +187,13 @@ mod tests {
         let args: Vec<&WastArgCore<'_>> = args.iter().collect();
         let h = for_call(&ft, &args).expect("a helper");
         assert_eq!(h.js_args, ["$hostref(3)"]);
-        let m = interp::Module::new(&h.bytes, &interp::Features::implemented()).expect("valid");
+        let m = interp::Module::new(&h.bytes, &interp::Features::wasm3()).expect("valid");
         assert_eq!(m.imports().len(), 1);
         let g = GlobalType {
             mutability: Mut::Var,
             val: ValType::V128,
         };
         let h = for_global(g).expect("a helper");
-        interp::Module::new(&h.bytes, &interp::Features::implemented()).expect("valid");
+        interp::Module::new(&h.bytes, &interp::Features::wasm3()).expect("valid");
     }
 }

@@ -127,7 +127,11 @@ fn gc(r: &mut Reader<'_>, f: &Features) -> Result<Instr, Error> {
         },
         0x14 | 0x15 => RefTest(heap(r, sub == 0x15)?),
         0x16 | 0x17 => RefCast(heap(r, sub == 0x17)?),
-        0x18 | 0x19 => {
+        0x20 if f.custom_descriptors => StructNewDesc(r.u32()?),
+        0x21 if f.custom_descriptors => StructNewDefaultDesc(r.u32()?),
+        0x22 if f.custom_descriptors => RefGetDesc(r.u32()?),
+        0x23 | 0x24 if f.custom_descriptors => RefCastDescEq(heap(r, sub == 0x24)?),
+        0x18 | 0x19 | 0x25 | 0x26 if sub < 0x20 || f.custom_descriptors => {
             // Bit 0 of the flags: the operand type is nullable; bit 1: the
             // target type is.
             let flags_at = r.offset();
@@ -142,7 +146,8 @@ fn gc(r: &mut Reader<'_>, f: &Features) -> Result<Instr, Error> {
             let from = heap(r, flags & 1 != 0)?;
             let to = heap(r, flags & 2 != 0)?;
             BrOnCast(Box::new(crate::syntax::BrOnCast {
-                fail: sub == 0x19,
+                fail: sub == 0x19 || sub == 0x26,
+                desc: sub >= 0x25,
                 label,
                 target: Target::UNRESOLVED,
                 from,
@@ -413,12 +418,36 @@ pub(crate) fn instr(r: &mut Reader<'_>, f: &Features) -> Result<Instr, Error> {
                 15 if f.reference_types => TableGrow(r.u32()?),
                 16 if f.reference_types => TableSize(r.u32()?),
                 17 if f.reference_types => TableFill(r.u32()?),
+                // Wide arithmetic (proposal overview, "Binary Format").
+                19 if f.wide_arithmetic => I64Add128,
+                20 if f.wide_arithmetic => I64Sub128,
+                21 if f.wide_arithmetic => I64MulWideS,
+                22 if f.wide_arithmetic => I64MulWideU,
                 _ => return Err(illegal()),
             }
         }
         0xfd if f.simd => simd(r, f)?,
+        0xfe if f.threads => atomic(r, f)?,
         _ => return Err(illegal()),
     })
+}
+
+/// The atomic memory instructions, after their 0xFE prefix (threads
+/// proposal overview, "Binary format").
+fn atomic(r: &mut Reader<'_>, f: &Features) -> Result<Instr, Error> {
+    let at = r.offset();
+    let sub = r.u32()?;
+    if sub == 0x03 {
+        zero_byte(r)?;
+        return Ok(Instr::AtomicFence);
+    }
+    match AtomicOp::from_opcode(sub) {
+        Some(op) => Ok(Instr::Atomic(op, memarg(r, f)?)),
+        None => Err(super::reader::malformed(
+            at,
+            format!("illegal opcode fe {sub:02x}"),
+        )),
+    }
 }
 
 /// The vector instructions, after their 0xFD prefix (spec 5.4.8).

@@ -159,7 +159,9 @@ fn import(r: &mut Reader<'_>, f: &Features) -> Result<Import, Error> {
     let name = r.name()?;
     let at = r.offset();
     let desc = match r.byte()? {
-        0 => ImportDesc::Func(r.u32()?),
+        0 => ImportDesc::Func(r.u32()?, false),
+        // Custom descriptors (overview "Exact Function Imports").
+        0x20 if f.custom_descriptors => ImportDesc::Func(r.u32()?, true),
         1 => ImportDesc::Table(table_type(r, f)?),
         2 => ImportDesc::Mem(mem_type(r, f)?),
         3 => ImportDesc::Global(global_type(r, f)?),

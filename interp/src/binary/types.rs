@@ -29,6 +29,17 @@ fn abstract_heap(b: u8, f: &Features) -> Option<HeapType> {
 /// as a non-negative `s33` (typed function references).
 pub(crate) fn heap_type(r: &mut Reader<'_>, f: &Features) -> Result<HeapType, Error> {
     match r.peek() {
+        // Custom descriptors: `0x62 x`, `(exact x)`, with a type index
+        // (read as a non-negative `s33`, as the reference interpreter
+        // does, so no abstract heap type, and no second `0x62`, can follow).
+        Some(0x62) if f.custom_descriptors => {
+            r.byte()?;
+            let at = r.offset();
+            let x = r.s33()?;
+            u32::try_from(x)
+                .map(HeapType::Exact)
+                .map_err(|_| crate::binary::reader::malformed(at, "malformed heap type"))
+        }
         Some(b) if b & 0xc0 == 0x40 => {
             r.byte()?;
             abstract_heap(b, f).ok_or_else(|| malformed_at(r, "malformed heap type"))
@@ -149,22 +160,32 @@ fn comp_type(r: &mut Reader<'_>, f: &Features) -> Result<CompType, Error> {
 /// supertype indices and a composite type; or a bare composite type, which
 /// is final and has no supertypes.
 fn sub_type(r: &mut Reader<'_>, f: &Features) -> Result<SubType, Error> {
-    match r.peek() {
+    let (is_final, supertypes) = match r.peek() {
         Some(b @ (0x50 | 0x4f)) if f.gc => {
             r.byte()?;
-            let supertypes = r.vec(|r| r.u32())?;
-            Ok(SubType {
-                is_final: b == 0x4f,
-                supertypes,
-                comp: comp_type(r, f)?,
-            })
+            (b == 0x4f, r.vec(|r| r.u32())?)
         }
-        _ => Ok(SubType {
-            is_final: true,
-            supertypes: Vec::new(),
-            comp: comp_type(r, f)?,
-        }),
-    }
+        _ => (true, Vec::new()),
+    };
+    // Custom descriptors (overview "Binary Format"): `0x4c x` (describes
+    // x), then `0x4d y` (descriptor y), before the composite type.
+    let clause = |r: &mut Reader<'_>, byte| {
+        if f.custom_descriptors && r.peek() == Some(byte) {
+            r.byte()?;
+            r.u32().map(Some)
+        } else {
+            Ok(None)
+        }
+    };
+    let describes = clause(r, 0x4c)?;
+    let descriptor = clause(r, 0x4d)?;
+    Ok(SubType {
+        is_final,
+        supertypes,
+        describes,
+        descriptor,
+        comp: comp_type(r, f)?,
+    })
 }
 
 /// A recursive type (spec 5.3.10): `0x4e` and a vector of sub types, or one
@@ -191,15 +212,23 @@ fn malformed_at(r: &Reader<'_>, m: &str) -> Error {
     crate::binary::reader::malformed(r.offset().saturating_sub(1), m)
 }
 
+/// Limits (spec 5.3.7) of a memory or table type, as the flags byte and the
+/// sizes say.
+pub(crate) struct LimitsOf {
+    pub(crate) addr: AddrType,
+    pub(crate) limits: Limits,
+    pub(crate) shared: bool,
+    /// The page size's logarithm, for a memory (16 unless bit 3 gave one).
+    pub(crate) page_log2: u8,
+}
+
 /// Limits (spec 5.3.7), with the flags byte: bit 0 "has max", bit 1 shared
-/// (threads), bit 2 64-bit addresses (memory64).
-pub(crate) fn limits(
-    r: &mut Reader<'_>,
-    f: &Features,
-    what: &str,
-) -> Result<(AddrType, Limits, bool), Error> {
+/// (threads), bit 2 64-bit addresses (memory64), bit 3 a page size follows
+/// (custom page sizes, memories only).
+pub(crate) fn limits(r: &mut Reader<'_>, f: &Features, what: &str) -> Result<LimitsOf, Error> {
     let flags = r.byte()?;
-    if !f.memory64 {
+    let shareable = f.threads && what == "memory";
+    if !f.memory64 && !shareable {
         // Before memory64 the reference interpreter read the flags as a
         // one-bit LEB128 (`vu1`), and words a bad one so.
         if flags & 0x7f > 1 {
@@ -209,13 +238,23 @@ pub(crate) fn limits(
             return Err(r.err("integer representation too long"));
         }
     }
-    let (has_max, shared, is64) = (flags & 1 != 0, flags & 2 != 0, flags & 4 != 0);
-    let allowed = if f.memory64 { 0b111 } else { 0b011 };
-    if flags & !allowed != 0 || (shared && what == "table") {
-        return Err(malformed_at(r, "malformed limits flags"));
+    let (has_max, shared, is64, has_page) = (
+        flags & 1 != 0,
+        flags & 2 != 0,
+        flags & 4 != 0,
+        flags & 8 != 0,
+    );
+    let mut allowed = 0b001;
+    if f.memory64 {
+        allowed |= 0b100;
     }
-    if shared {
-        // Threads are not implemented: a shared limits flag is not a known encoding.
+    if shareable {
+        allowed |= 0b010;
+    }
+    if f.custom_page_sizes && what == "memory" {
+        allowed |= 0b1000;
+    }
+    if flags & !allowed != 0 {
         return Err(malformed_at(r, "malformed limits flags"));
     }
     // With memory64 (WebAssembly 3.0) sizes are u64 in the binary whatever
@@ -230,23 +269,49 @@ pub(crate) fn limits(
     };
     let min = size(r)?;
     let max = if has_max { Some(size(r)?) } else { None };
-    Ok((addr, Limits { min, max }, shared))
+    // Custom page sizes (proposal overview, "Binary Encoding"): the page
+    // size is 2^p for a `u32` p of at most 64.
+    let page_log2 = if has_page {
+        let at = r.offset();
+        match u8::try_from(r.u32()?) {
+            Ok(p) if p <= 64 => p,
+            _ => {
+                return Err(crate::binary::reader::malformed(
+                    at,
+                    "invalid custom page size",
+                ));
+            }
+        }
+    } else {
+        MemType::DEFAULT_PAGE_LOG2
+    };
+    Ok(LimitsOf {
+        addr,
+        limits: Limits { min, max },
+        shared,
+        page_log2,
+    })
 }
 
 /// A table type (spec 5.3.9).
 pub(crate) fn table_type(r: &mut Reader<'_>, f: &Features) -> Result<TableType, Error> {
     let elem = ref_type(r, f)?;
-    let (addr, limits, _) = limits(r, f, "table")?;
-    Ok(TableType { addr, limits, elem })
+    let l = limits(r, f, "table")?;
+    Ok(TableType {
+        addr: l.addr,
+        limits: l.limits,
+        elem,
+    })
 }
 
 /// A memory type (spec 5.3.8).
 pub(crate) fn mem_type(r: &mut Reader<'_>, f: &Features) -> Result<MemType, Error> {
-    let (addr, limits, shared) = limits(r, f, "memory")?;
+    let l = limits(r, f, "memory")?;
     Ok(MemType {
-        addr,
-        limits,
-        shared,
+        addr: l.addr,
+        limits: l.limits,
+        shared: l.shared,
+        page_log2: l.page_log2,
     })
 }
 

@@ -161,11 +161,14 @@ pub(crate) enum Op {
         to: Pc,
     },
     /// Continue at `to` if the reference in `r` is of type `casts[cast]`
-    /// (`br_on_cast`), or is not (`fail`: `br_on_cast_fail`).
+    /// (`br_on_cast`), or is not (`fail`: `br_on_cast_fail`); with `desc`
+    /// (`br_on_cast_desc_eq[_fail]`), if its descriptor is the one in the
+    /// slot `r + 1`.
     BrOnCast {
         r: Reg,
         cast: u32,
         fail: bool,
+        desc: bool,
         to: Pc,
     },
 

@@ -44,7 +44,7 @@ impl<'m> Ctx<'m> {
         let mut mems = Vec::new();
         for i in &module.imports {
             match i.desc {
-                ImportDesc::Func(x) => funcs.push(x),
+                ImportDesc::Func(x, _) => funcs.push(x),
                 ImportDesc::Tag(t) => tags.push(t.type_idx),
                 ImportDesc::Mem(m) => mems.push(m),
                 _ => {}
@@ -730,26 +730,26 @@ impl Compiler<'_, '_> {
                 self.pop();
             }
             BrOnCast(b) => {
+                // With a descriptor operand, it is on top, in the slot
+                // above the reference's, and is popped before the branch.
+                if b.desc {
+                    let top = self.stack.len() - 1;
+                    self.materialize(top);
+                    self.pop();
+                }
                 let top = self.stack.len() - 1;
                 self.materialize(top);
                 let r = self.slot(top);
                 let cast = self.code.casts.len() as u32;
                 self.code.casts.push(b.to);
-                self.cond_branch(
-                    b.label,
-                    Op::BrOnCast {
-                        r,
-                        cast,
-                        fail: b.fail,
-                        to: 0,
-                    },
-                    Op::BrOnCast {
-                        r,
-                        cast,
-                        fail: !b.fail,
-                        to: 0,
-                    },
-                );
+                let op = |fail| Op::BrOnCast {
+                    r,
+                    cast,
+                    fail,
+                    desc: b.desc,
+                    to: 0,
+                };
+                self.cond_branch(b.label, op(b.fail), op(!b.fail));
             }
 
             Drop => {

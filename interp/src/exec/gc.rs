@@ -58,6 +58,81 @@ pub(crate) fn struct_new(
     Ok(slot::make(Kind::Struct, a))
 }
 
+/// `struct.new_desc x` and `struct.new_default_desc x` (custom
+/// descriptors, overview "Allocation With Descriptors"): as `struct.new`,
+/// with descriptor `desc`, kept after the fields (so that a collection
+/// follows it as it follows them); a null one traps.
+pub(crate) fn struct_new_desc(
+    store: &mut Store,
+    ty: u32,
+    fields: Option<&[Slot]>,
+    desc: Slot,
+    roots: Option<&[Slot]>,
+) -> Result<Slot, Trap> {
+    if desc == 0 {
+        return Err(Trap::NullDescriptorReference);
+    }
+    let CompType::Struct(fts) = &store.types.get(ty).sub.comp else {
+        unreachable!("validated structure type")
+    };
+    let mut all: Vec<Slot> = match fields {
+        Some(vs) => vs.iter().zip(fts).map(|(v, ft)| wrap(*v, ft)).collect(),
+        None => vec![0; fts.len()],
+    };
+    all.push(desc);
+    let size = (all.len() * std::mem::size_of::<Slot>()) as u64;
+    let a = alloc(
+        store,
+        Obj::Struct {
+            ty,
+            fields: all.into(),
+        },
+        size,
+        roots,
+    )?;
+    Ok(slot::make(Kind::Struct, a))
+}
+
+/// The descriptor of the structure `r` refers to (custom descriptors), or
+/// the trap for null. Only types with a descriptor are asked.
+pub(crate) fn descriptor_of(store: &mut Store, r: Slot) -> Result<Slot, Trap> {
+    if r == 0 {
+        return Err(Trap::NullReference);
+    }
+    let fields = fields_mut(store, r)?;
+    Ok(*fields
+        .last()
+        .expect("a structure with a descriptor holds it last"))
+}
+
+/// Whether `r` passes a cast by descriptor to `rt` with descriptor `desc`
+/// (custom descriptors, `ref.cast_desc_eq`, `br_on_cast_desc_eq[_fail]`):
+/// null passes if `rt` is nullable; any other reference if its descriptor
+/// is `desc` (the descriptor determines the type, so no other check is
+/// needed). A null `desc` traps.
+pub(crate) fn desc_matches(
+    store: &mut Store,
+    r: Slot,
+    desc: Slot,
+    rt: RefType,
+) -> Result<bool, Trap> {
+    if desc == 0 {
+        return Err(Trap::NullDescriptorReference);
+    }
+    if r == 0 {
+        return Ok(rt.nullable);
+    }
+    // Only a structure of a type with a descriptor has one.
+    let with_desc = match slot::split(r) {
+        Some((Kind::Struct, a)) => match store.heap.get(a, Kind::Struct) {
+            Some(Obj::Struct { ty, .. }) => store.types.get(*ty).sub.descriptor.is_some(),
+            _ => false,
+        },
+        _ => false,
+    };
+    Ok(with_desc && descriptor_of(store, r)? == desc)
+}
+
 /// `struct.new_default x`: every field zero or null.
 pub(crate) fn struct_new_default(
     store: &mut Store,
@@ -422,7 +497,7 @@ pub(crate) fn cast(
         "null".to_string()
     } else {
         let heap = match store.ref_heap_type(r) {
-            HeapType::Concrete(id) => match index_of(id) {
+            HeapType::Concrete(id) | HeapType::Exact(id) => match index_of(id) {
                 Some(x) => HeapType::Concrete(x),
                 None => store.types.get(id).sub.comp.abs(),
             },

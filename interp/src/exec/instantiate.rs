@@ -7,8 +7,8 @@ use crate::module::Module;
 use crate::runtime::slot::{self, Kind, Slot};
 use crate::runtime::store::*;
 use crate::syntax::{
-    self, AddrType, ConstExpr, DataMode, ElemMode, ExternType, GlobalType, HeapType, ImportDesc,
-    Instr, Limits, RefType, TableType, ValType,
+    self, AddrType, ConstExpr, DataMode, ElemMode, ExternType, GlobalType, ImportDesc, Instr,
+    Limits, RefType, TableType, ValType,
 };
 use crate::valid::canon::{TypeRef, Types};
 use std::rc::Rc;
@@ -67,9 +67,15 @@ fn limits_match(got: &Limits, want: &Limits) -> bool {
 /// global of a subtype; tables, mutable globals and tags of the same type).
 fn check_import(store: &Store, ids: &[u32], i: &syntax::Import, v: ExternVal) -> Result<(), Error> {
     let ok = match (&i.desc, v) {
-        (ImportDesc::Func(x), ExternVal::Func(f)) => store
-            .types
-            .is_subtype(store.func_type_id(f), ids[*x as usize]),
+        (ImportDesc::Func(x, exact), ExternVal::Func(f)) => {
+            let (got, want) = (store.func_type_id(f), ids[*x as usize]);
+            // An exact import takes the type itself only (custom descriptors).
+            if *exact {
+                got == want
+            } else {
+                store.types.is_subtype(got, want)
+            }
+        }
         (ImportDesc::Tag(t), ExternVal::Tag(a)) => {
             store.tags[a.0 as usize].type_id == ids[t.type_idx as usize]
         }
@@ -82,6 +88,7 @@ fn check_import(store: &Store, ids: &[u32], i: &syntax::Import, v: ExternVal) ->
             (ImportDesc::Mem(want), ExternType::Mem(t)) => {
                 want.addr == t.addr
                     && want.shared == t.shared
+                    && want.page_log2 == t.page_log2
                     && limits_match(&t.limits, &want.limits)
             }
             (ImportDesc::Global(want), ExternType::Global(t)) => {
@@ -109,12 +116,9 @@ fn check_import(store: &Store, ids: &[u32], i: &syntax::Import, v: ExternVal) ->
 /// becomes the store's id of that type, so types from different modules
 /// compare equal exactly when their definitions are equivalent.
 pub(crate) fn canon_ref(r: RefType, ids: &[u32]) -> RefType {
-    match r.heap {
-        HeapType::Concrete(x) => RefType {
-            heap: HeapType::Concrete(ids[x as usize]),
-            ..r
-        },
-        _ => r,
+    RefType {
+        heap: r.heap.map_index(|x| ids[x as usize]),
+        ..r
     }
 }
 
@@ -217,6 +221,18 @@ pub(crate) fn eval_const(
             }
             Instr::StructNewDefault(x) => {
                 gc::struct_new_default(store, inst.types[*x as usize], None)?
+            }
+            // Custom descriptors: the descriptor is the last operand.
+            Instr::StructNewDesc(x) | Instr::StructNewDefaultDesc(x) => {
+                let ty = inst.types[*x as usize];
+                let desc = pop(&mut stack);
+                let fields = match (i, &store.types.get(ty).sub.comp) {
+                    (Instr::StructNewDesc(_), syntax::CompType::Struct(fs)) => {
+                        Some(stack.split_off(stack.len() - fs.len()))
+                    }
+                    _ => None,
+                };
+                gc::struct_new_desc(store, ty, fields.as_deref(), desc, None)?
             }
             Instr::ArrayNew(x) => {
                 let n = pop(&mut stack) as u32;
@@ -373,6 +389,9 @@ pub(crate) fn instantiate(
     let start = m.start.map(|x| inst.funcs[x as usize]);
     store.instances.push(inst);
 
+    if module.features.link_time_segment_checks {
+        segments_fit(store, inst_addr, m)?;
+    }
     // spec 4.5.4 steps 14-15: active element segments, then active data
     // segments, each as `table.init`/`memory.init` followed by a drop;
     // declarative segments are dropped.
@@ -406,6 +425,35 @@ pub(crate) fn instantiate(
         }
     }
     Ok((inst_addr, start))
+}
+
+/// 1.0's link-time check (spec 1.0 4.5.4 steps 8-13, before bulk memory):
+/// every active segment fits its table or memory, or instantiation fails
+/// with a link error before any segment is written.
+fn segments_fit(store: &mut Store, inst: InstanceAddr, m: &syntax::Module) -> Result<(), Error> {
+    let fits =
+        |off: u64, n: usize, len: usize| off.checked_add(n as u64).is_some_and(|e| e <= len as u64);
+    for e in &m.elems {
+        if let ElemMode::Active { table, offset } = &e.mode {
+            let ta = store.instances[inst.0 as usize].tables[*table as usize];
+            let off = eval_offset(store, inst, offset)?;
+            let t = &store.tables[ta.0 as usize];
+            if !fits(addr_of(off, t.ty.addr), e.init.len(), t.elems.len()) {
+                return Err(link_err("elements segment does not fit"));
+            }
+        }
+    }
+    for d in &m.datas {
+        if let DataMode::Active { mem, offset } = &d.mode {
+            let ma = store.instances[inst.0 as usize].mems[*mem as usize];
+            let off = eval_offset(store, inst, offset)?;
+            let mi = &store.mems[ma.0 as usize];
+            if !fits(addr_of(off, mi.ty.addr), d.init.len(), mi.data.len()) {
+                return Err(link_err("data segment does not fit"));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A segment's offset, evaluated in the instance it belongs to.

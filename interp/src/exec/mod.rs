@@ -6,6 +6,7 @@
 //! pauses; a pause moves the stack into a [`Suspended`], which can be resumed
 //! once (decisions D3 and D4 in `proposal-notes/decisions.md`).
 
+pub(crate) mod atomic;
 pub(crate) mod code;
 pub(crate) mod compile;
 pub(crate) mod gc;
@@ -16,6 +17,7 @@ pub(crate) mod run;
 pub(crate) mod simd;
 pub(crate) mod stack;
 pub(crate) mod stack_ops;
+pub(crate) mod wide;
 
 use crate::api::*;
 use crate::runtime::store::{FuncInst, Store, api_err};

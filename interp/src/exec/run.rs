@@ -16,6 +16,7 @@
 //! loop without fuel has no such test.
 
 use super::code::*;
+use super::gc;
 use super::numops::*;
 use super::stack::{Frame, Stack};
 use super::stack_ops::{self, indirect, mem_range, store_ref};
@@ -501,9 +502,21 @@ fn run_with<const FUEL: bool>(store: &mut Store, stack: &mut Stack, mut fuel: u6
                     pc = to as usize;
                 }
             }
-            Op::BrOnCast { r, cast, fail, to } => {
+            Op::BrOnCast {
+                r,
+                cast,
+                fail,
+                desc,
+                to,
+            } => {
                 let rt = store_ref(store, &f, code.casts[cast as usize]);
-                if store.ref_matches(r!(r), rt) != fail {
+                let ok = if desc {
+                    // The descriptor operand is in the slot above.
+                    tri!(gc::desc_matches(store, r!(r), r!(r + 1), rt))
+                } else {
+                    store.ref_matches(r!(r), rt)
+                };
+                if ok != fail {
                     pc = to as usize;
                 }
             }

@@ -1,18 +1,20 @@
 //! The instructions that run in the stack-machine style (`Op::Instr`,
 //! decision D20): references, tables, bulk memory, memory size and growth,
-//! vectors and GC. Each takes its operands from the top of an operand stack
+//! atomics, wide arithmetic, vectors and GC. Each takes its operands from the top of an operand stack
 //! in the frame's slots (`vals[..sp]`) and leaves its results there, as the
 //! spec's execution rules describe (spec 4.4); none of them jumps or calls.
 //!
 //! Also here: the table and memory operations that instantiation shares
 //! (`table_init`, `memory_init` for active segments).
 
+use super::atomic;
 use super::gc;
 use super::numops::*;
 use super::simd;
+use super::wide;
 use crate::api::{FuncAddr, MemAddr, TableAddr, Trap};
 use crate::runtime::slot::{self, Kind, Slot};
-use crate::runtime::store::{PAGE_SIZE, Store, WasmFunc};
+use crate::runtime::store::{Store, WasmFunc};
 use crate::syntax::{AddrType, CompType, Instr, RefType};
 use std::rc::Rc;
 
@@ -190,10 +192,8 @@ pub(crate) fn step(
         }
 
         // ---- Memory size, growth and bulk operations (spec 4.4.7) ----
-        MemorySize(m) => {
-            let len = mem!(*m).len() as u64;
-            push!((len / PAGE_SIZE) as Slot)
-        }
+        // In pages of the memory's own size (custom page sizes).
+        MemorySize(m) => push!(store.mem_size(mem_addr(store, f, *m)) as Slot),
         MemoryGrow(m) => {
             let a = mem_addr(store, f, *m);
             let at = store.mems[a.0 as usize].ty.addr;
@@ -244,6 +244,19 @@ pub(crate) fn step(
             let d = store.instances[f.inst.0 as usize].datas[*x as usize];
             store.datas[d as usize].bytes = Rc::from(&[][..]);
         }
+
+        // ---- Atomic memory instructions (threads; semantics in `atomic`) ----
+        Atomic(op, a) => {
+            sp = atomic::eval(store, mem_addr(store, f, a.mem), *op, a.offset, vals, sp)?;
+        }
+        // One agent: every access is already sequentially consistent.
+        AtomicFence => {}
+
+        // ---- Wide arithmetic (proposal; semantics in `wide`) ----
+        I64Add128 => sp = wide::add128(vals, sp),
+        I64Sub128 => sp = wide::sub128(vals, sp),
+        I64MulWideS => sp = wide::mul_wide_s(vals, sp),
+        I64MulWideU => sp = wide::mul_wide_u(vals, sp),
 
         // ---- Vectors (spec 4.4.3, 4.4.7; lanes in `simd`) ----
         V128Const(b) => push!(u128::from_le_bytes(*b)),
@@ -327,6 +340,29 @@ pub(crate) fn step(
             let ty = type_id(store, f, *x);
             let r = gc::struct_new_default(store, ty, Some(&vals[..sp]))?;
             push!(r);
+        }
+        // ---- Descriptors (custom descriptors, overview "Allocation With
+        // Descriptors" and "New Instructions"; semantics in `gc`) ----
+        StructNewDesc(x) => {
+            let ty = type_id(store, f, *x);
+            let n = struct_len(store, ty);
+            let desc = vals[sp - 1];
+            let at = sp - 1 - n;
+            let r =
+                gc::struct_new_desc(store, ty, Some(&vals[at..sp - 1]), desc, Some(&vals[..sp]))?;
+            sp = at;
+            push!(r);
+        }
+        StructNewDefaultDesc(x) => {
+            let ty = type_id(store, f, *x);
+            vals[sp - 1] = gc::struct_new_desc(store, ty, None, vals[sp - 1], Some(&vals[..sp]))?;
+        }
+        RefGetDesc(_) => vals[sp - 1] = gc::descriptor_of(store, vals[sp - 1])?,
+        RefCastDescEq(rt) => {
+            let desc = pop!();
+            if !gc::desc_matches(store, vals[sp - 1], desc, *rt)? {
+                return Err(Trap::DescriptorCastFailure);
+            }
         }
         StructGet { field, pack, .. } => {
             vals[sp - 1] = gc::struct_get(store, vals[sp - 1], *field, *pack)?;

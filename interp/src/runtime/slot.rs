@@ -153,7 +153,7 @@ pub(crate) fn to_value(s: Slot, t: ValType, top: impl Fn(u32) -> HeapType) -> Va
         ValType::V128 => Value::V128(s),
         ValType::Ref(r) => {
             let hierarchy = match r.heap {
-                HeapType::Concrete(x) => top(x),
+                HeapType::Concrete(x) | HeapType::Exact(x) => top(x),
                 h => h,
             };
             match hierarchy {

@@ -18,7 +18,9 @@ use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-/// The size of a memory page (spec 4.2.8).
+/// The size of a memory page (spec 4.2.8) unless custom page sizes give
+/// another (`MemType::page_log2`); also the unit of
+/// `Limits::max_memory64_pages`.
 pub const PAGE_SIZE: u64 = 65536;
 
 /// A host function's code.
@@ -56,6 +58,14 @@ pub(crate) struct TableInst {
 pub(crate) struct MemInst {
     pub(crate) ty: MemType,
     pub(crate) data: Vec<u8>,
+}
+
+impl MemInst {
+    /// The size in pages of the memory's page size (a valid type's page
+    /// is 1 or 65536 bytes).
+    pub(crate) fn pages(&self) -> u64 {
+        self.data.len() as u64 >> self.ty.page_log2.min(63)
+    }
 }
 
 /// A global instance (spec 4.2.9).
@@ -304,8 +314,15 @@ impl Store {
     /// Allocates a memory of `ty.limits.min` zeroed pages.
     ///
     /// # Errors
-    /// [`Error::Api`] if the limits are invalid or the size cannot be allocated.
+    /// [`Error::Api`] if the limits or the page size are invalid or the size
+    /// cannot be allocated.
     pub fn alloc_mem(&mut self, ty: MemType) -> Result<MemAddr, Error> {
+        if !matches!(ty.page_log2, 0 | MemType::DEFAULT_PAGE_LOG2) {
+            return Err(api_err("invalid custom page size"));
+        }
+        if ty.shared && ty.limits.max.is_none() {
+            return Err(api_err("shared memory must have maximum"));
+        }
         if ty.limits.max.is_some_and(|m| m < ty.limits.min) || ty.limits.min > self.max_pages(&ty) {
             return Err(api_err("invalid memory limits"));
         }
@@ -316,18 +333,33 @@ impl Store {
     /// The most pages a memory of this type may have (spec 4.2.8), further
     /// capped by the store's limits and what this machine can address.
     pub(crate) fn max_pages(&self, ty: &MemType) -> u64 {
-        self.page_cap(ty.addr)
-            .min(ty.limits.max.unwrap_or(u64::MAX))
+        self.page_cap(ty).min(ty.limits.max.unwrap_or(u64::MAX))
     }
 
-    /// The most pages any memory of address type `addr` may have.
-    fn page_cap(&self, addr: crate::syntax::AddrType) -> u64 {
-        let spec = match addr {
-            crate::syntax::AddrType::I32 => 1 << 16,
-            crate::syntax::AddrType::I64 => self.config.limits.max_memory64_pages.min(1 << 48),
+    /// The most pages any memory of this address type and page size may
+    /// have: 2^32 or 2^64 bytes' worth, less one where that is not an
+    /// integer (custom page sizes, "Growing memories"), a 64-bit memory at
+    /// most the store's `max_memory64_pages` of 64 KiB, and no more bytes
+    /// than this machine can address.
+    fn page_cap(&self, ty: &MemType) -> u64 {
+        let Some(page) = ty.page_size() else { return 0 };
+        let spec = match ty.addr {
+            crate::syntax::AddrType::I32 => ((1u64 << 32) / page).min(u32::MAX as u64),
+            crate::syntax::AddrType::I64 => {
+                let bytes = self.memory64_byte_limit();
+                (u64::MAX / page).min(bytes / page)
+            }
         };
-        let hard = (isize::MAX as u64) / PAGE_SIZE;
+        let hard = (isize::MAX as u64) / page;
         spec.min(hard)
+    }
+
+    /// The store's limit on a 64-bit memory, in bytes.
+    fn memory64_byte_limit(&self) -> u64 {
+        self.config
+            .limits
+            .max_memory64_pages
+            .saturating_mul(PAGE_SIZE)
     }
 
     /// Allocates a memory of `ty.limits.min` pages whose type is already
@@ -336,16 +368,21 @@ impl Store {
     /// valid 64-bit memory may have up to 2^48 pages, 2^64 bytes) before it
     /// is computed.
     pub(crate) fn alloc_mem_unchecked(&mut self, ty: MemType) -> Result<MemAddr, Exhausted> {
-        let limit = self.config.limits.max_memory64_pages;
-        if ty.addr == crate::syntax::AddrType::I64 && ty.limits.min > limit {
-            return Err(self
-                .budget
-                .over_limit("memory", ty.limits.min, limit, "pages"));
+        let page = ty.page_size().unwrap_or(u64::MAX);
+        if ty.addr == crate::syntax::AddrType::I64 {
+            let limit = self.memory64_byte_limit() / page;
+            if ty.limits.min > limit {
+                return Err(self
+                    .budget
+                    .over_limit("memory", ty.limits.min, limit, "pages"));
+            }
         }
-        let bytes = bytes_of(ty.limits.min, PAGE_SIZE as usize)
-            .filter(|_| ty.limits.min <= self.page_cap(ty.addr))
+        let bytes = usize::try_from(page)
+            .ok()
+            .and_then(|p| bytes_of(ty.limits.min, p))
+            .filter(|_| ty.limits.min <= self.page_cap(&ty))
             .ok_or_else(|| {
-                let b = ty.limits.min.saturating_mul(PAGE_SIZE);
+                let b = ty.limits.min.saturating_mul(page);
                 self.budget.machine_refused("memory", b)
             })?;
         self.budget.charge("memory", bytes)?;
@@ -390,7 +427,7 @@ impl Store {
             ExternVal::Mem(m) => {
                 let m = &self.mems[m.0 as usize];
                 let mut ty = m.ty;
-                ty.limits.min = m.data.len() as u64 / PAGE_SIZE;
+                ty.limits.min = m.pages();
                 ExternType::Mem(ty)
             }
             ExternVal::Global(g) => ExternType::Global(self.globals[g.0 as usize].ty),
@@ -454,18 +491,19 @@ impl Store {
     }
 
     /// The dynamic heap type of a non-null reference slot (spec 4.3.x
-    /// "Values": the type of a reference value): a concrete type for a
-    /// function, structure or array, `i31`, `exn`, or `any` for a host
-    /// reference.
+    /// "Values": the type of a reference value): an exact concrete type for
+    /// a function, structure or array (custom descriptors: a value's type
+    /// is its type itself, not any supertype), `i31`, `exn`, or `any` for a
+    /// host reference.
     pub(crate) fn ref_heap_type(&self, s: Slot) -> HeapType {
         match slot::split(s) {
             Some((Kind::Func, a)) => match self.funcs.get(a as usize) {
-                Some(_) => HeapType::Concrete(self.func_type_id(FuncAddr(a))),
+                Some(_) => HeapType::Exact(self.func_type_id(FuncAddr(a))),
                 None => HeapType::Bot,
             },
             Some((Kind::Struct | Kind::Array, a)) => {
                 match self.heap.get(a, slot::split(s).unwrap().0) {
-                    Some(Obj::Struct { ty, .. } | Obj::Array { ty, .. }) => HeapType::Concrete(*ty),
+                    Some(Obj::Struct { ty, .. } | Obj::Array { ty, .. }) => HeapType::Exact(*ty),
                     _ => HeapType::Bot,
                 }
             }
@@ -559,7 +597,9 @@ impl Store {
     /// `func`, `extern` or `exn`.
     pub fn top_heap_type(&self, h: HeapType) -> HeapType {
         match h {
-            HeapType::Concrete(x) if x as usize >= self.types.len() => HeapType::Bot,
+            HeapType::Concrete(x) | HeapType::Exact(x) if x as usize >= self.types.len() => {
+                HeapType::Bot
+            }
             h => self.types.top(h),
         }
     }
@@ -857,17 +897,27 @@ impl Store {
         &mut self.mems[m.0 as usize].data
     }
 
-    /// Grows a memory by `delta` pages (spec 4.5.3.9); the old size in
-    /// pages, or `None` if it cannot grow (past its maximum, past the
-    /// store's budget, or past what the machine gives).
+    /// A memory's size in its pages (spec 4.4.7 `memory.size`).
+    ///
+    /// # Panics
+    /// If the address is not of this store.
+    pub fn mem_size(&self, m: MemAddr) -> u64 {
+        self.mems[m.0 as usize].pages()
+    }
+
+    /// Grows a memory by `delta` pages (spec 4.5.3.9, with custom page
+    /// sizes' pages); the old size in pages, or `None` if it cannot grow
+    /// (past its maximum, past the store's budget, or past what the machine
+    /// gives).
     pub fn mem_grow(&mut self, m: MemAddr, delta: u64) -> Option<u64> {
         let max = self.max_pages(&self.mems[m.0 as usize].ty);
         let mem = &mut self.mems[m.0 as usize];
-        let old = mem.data.len() as u64 / PAGE_SIZE;
+        let page = mem.ty.page_size()?;
+        let old = mem.pages();
         let new = old.checked_add(delta).filter(|&n| n <= max)?;
         if delta > 0 {
-            let added = delta.checked_mul(PAGE_SIZE)?;
-            let len = usize::try_from(new.checked_mul(PAGE_SIZE)?).ok()?;
+            let added = delta.checked_mul(page)?;
+            let len = usize::try_from(new.checked_mul(page)?).ok()?;
             self.budget.charge("memory", added).ok()?;
             // Grown in place where the allocator can (a large block is
             // remapped, not copied), so a loop of small grows costs the

@@ -12,6 +12,7 @@
 //! the Wizard engine, stored inline. Targets filled by the decoder are
 //! `Target::UNRESOLVED` and must not be executed before validation.
 
+use super::atomic::AtomicOp;
 use super::simd::*;
 use super::types::*;
 
@@ -86,6 +87,9 @@ pub enum Pack {
 pub struct BrOnCast {
     /// `br_on_cast_fail` rather than `br_on_cast`.
     pub fail: bool,
+    /// `br_on_cast_desc_eq[_fail]` (custom descriptors): the cast compares
+    /// the operand's descriptor with a descriptor operand on top of it.
+    pub desc: bool,
     /// The label.
     pub label: LabelIdx,
     /// Filled by validation.
@@ -283,6 +287,17 @@ pub enum Instr {
     StructNew(TypeIdx),
     /// `struct.new_default x`: a structure of type `x` with default fields.
     StructNewDefault(TypeIdx),
+    /// `struct.new_desc x` (custom descriptors): as `struct.new`, with the
+    /// new structure's descriptor as the last operand.
+    StructNewDesc(TypeIdx),
+    /// `struct.new_default_desc x` (custom descriptors).
+    StructNewDefaultDesc(TypeIdx),
+    /// `ref.get_desc x` (custom descriptors): the descriptor of a
+    /// structure of type `x`.
+    RefGetDesc(TypeIdx),
+    /// `ref.cast_desc_eq rt` (custom descriptors): the reference, if its
+    /// descriptor is the descriptor operand; traps otherwise.
+    RefCastDescEq(RefType),
     /// `struct.get[_s|_u] x i`. `pack` is what the field's storage type
     /// asks of the read (validation writes the width of a packed field).
     StructGet {
@@ -450,6 +465,13 @@ pub enum Instr {
     },
     DataDrop(DataIdx),
 
+    // ---- Atomic memory instructions (threads proposal, prefix 0xFE) ----
+    /// An atomic load, store, read-modify-write or compare-exchange, or
+    /// `memory.atomic.wait32/64` or `notify`.
+    Atomic(AtomicOp, MemArg),
+    /// `atomic.fence`.
+    AtomicFence,
+
     // ---- Numeric instructions (spec 2.4.1) ----
     I32Const(i32),
     I64Const(i64),
@@ -606,6 +628,17 @@ pub enum Instr {
     I64TruncSatF32U,
     I64TruncSatF64S,
     I64TruncSatF64U,
+
+    // Wide arithmetic (proposal, prefix 0xFC 19..22): 128-bit results as
+    // two i64s, the low half first.
+    /// `i64.add128`: `[lo1 hi1 lo2 hi2] -> [lo hi]`.
+    I64Add128,
+    /// `i64.sub128`.
+    I64Sub128,
+    /// `i64.mul_wide_s`: `[a b] -> [lo hi]`, the signed 128-bit product.
+    I64MulWideS,
+    /// `i64.mul_wide_u`: the unsigned 128-bit product.
+    I64MulWideU,
 
     // ---- Fused instructions ----
     // Never decoded, never validated: `exec::fuse` writes them over the

@@ -63,8 +63,10 @@ pub struct Import {
 /// What an import provides.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum ImportDesc {
-    /// A function of the given type.
-    Func(TypeIdx),
+    /// A function of the given type; `true` if imported exactly (custom
+    /// descriptors, `func exact x`): then the function's type must be `x`
+    /// itself, not a subtype.
+    Func(TypeIdx, bool),
     /// A table.
     Table(TableType),
     /// A memory.

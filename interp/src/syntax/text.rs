@@ -22,7 +22,9 @@ impl fmt::Display for HeapType {
             HeapType::Array => "array",
             HeapType::None => "none",
             HeapType::Concrete(i) => return write!(f, "{i}"),
+            HeapType::Exact(i) => return write!(f, "(exact {i})"),
             HeapType::Rec(i) => return write!(f, "rec.{i}"),
+            HeapType::RecExact(i) => return write!(f, "(exact rec.{i})"),
             // The validation algorithm's bottom, as the reference
             // interpreter names it.
             HeapType::Bot => "something",
@@ -47,7 +49,11 @@ impl fmt::Display for RefType {
             HeapType::Struct => "structref",
             HeapType::Array => "arrayref",
             HeapType::None => "nullref",
-            HeapType::Concrete(_) | HeapType::Rec(_) | HeapType::Bot => "",
+            HeapType::Concrete(_)
+            | HeapType::Exact(_)
+            | HeapType::Rec(_)
+            | HeapType::RecExact(_)
+            | HeapType::Bot => "",
         };
         match (self.nullable, short) {
             (true, s) if !s.is_empty() => f.write_str(s),

@@ -56,10 +56,16 @@ pub enum HeapType {
     /// A concrete type: in a module, an index into its types; in a store,
     /// the store's id of a defined type (spec 4.2.3 `deftype`).
     Concrete(TypeIdx),
+    /// `(exact x)` (custom descriptors, overview "Exact Types"): the
+    /// concrete type `x` itself and none of its declared subtypes.
+    Exact(TypeIdx),
     /// `rec.i` (spec 3.1.3, "Rolling and unrolling"): the `i`-th type of
     /// the recursive group being defined. Only found in the keys under which
     /// rec groups are canonicalised (`valid::canon`), never in a module.
     Rec(u32),
+    /// `(exact rec.i)`: as `Rec`, exact (custom descriptors); only in the
+    /// same keys.
+    RecExact(u32),
     /// `bot` (spec 3.3.1, the validation algorithm's bottom type): what an
     /// unknown operand in unreachable code is when an instruction needs a
     /// reference; below every heap type. Only found inside the validator.
@@ -67,6 +73,24 @@ pub enum HeapType {
 }
 
 impl HeapType {
+    /// The concrete type index of `x` or `(exact x)`.
+    pub fn concrete(self) -> Option<TypeIdx> {
+        match self {
+            HeapType::Concrete(x) | HeapType::Exact(x) => Some(x),
+            _ => None,
+        }
+    }
+
+    /// The same heap type with its concrete type index (if any) replaced
+    /// by `f` of it, exactness kept.
+    pub fn map_index(self, f: impl FnOnce(TypeIdx) -> TypeIdx) -> HeapType {
+        match self {
+            HeapType::Concrete(x) => HeapType::Concrete(f(x)),
+            HeapType::Exact(x) => HeapType::Exact(f(x)),
+            h => h,
+        }
+    }
+
     /// Whether this is an abstract heap type of the any hierarchy (GC).
     pub fn is_any_hierarchy(self) -> bool {
         matches!(
@@ -238,6 +262,12 @@ pub struct SubType {
     pub is_final: bool,
     /// The declared supertypes, by type index (at most one).
     pub supertypes: Vec<TypeIdx>,
+    /// `(describes x)` (custom descriptors): the structure type this one
+    /// is the descriptor of.
+    pub describes: Option<TypeIdx>,
+    /// `(descriptor y)` (custom descriptors): the type of this structure
+    /// type's descriptors.
+    pub descriptor: Option<TypeIdx>,
     /// The composite type.
     pub comp: CompType,
 }
@@ -249,6 +279,8 @@ impl SubType {
         SubType {
             is_final: true,
             supertypes: Vec::new(),
+            describes: None,
+            descriptor: None,
             comp: CompType::Func(t),
         }
     }
@@ -304,10 +336,36 @@ pub enum AddrType {
 pub struct MemType {
     /// The address type.
     pub addr: AddrType,
-    /// Size limits in 64 KiB pages.
+    /// Size limits in pages.
     pub limits: Limits,
-    /// Whether the memory is shared (threads; decoded, not executed).
+    /// Whether the memory is shared between agents (threads).
     pub shared: bool,
+    /// The page size's base-2 logarithm (custom page sizes): 16 for the
+    /// 64 KiB pages every memory had before, 0 for 1-byte pages; validation
+    /// admits only these two.
+    pub page_log2: u8,
+}
+
+impl MemType {
+    /// The page size every memory has without custom page sizes, as a
+    /// base-2 logarithm: 64 KiB.
+    pub const DEFAULT_PAGE_LOG2: u8 = 16;
+
+    /// A memory type with 64 KiB pages, not shared.
+    pub fn new(addr: AddrType, limits: Limits) -> Self {
+        MemType {
+            addr,
+            limits,
+            shared: false,
+            page_log2: Self::DEFAULT_PAGE_LOG2,
+        }
+    }
+
+    /// The page size in bytes; `None` past 2^63 (a malformed type has at
+    /// most 2^64, a valid one 1 or 65536).
+    pub fn page_size(&self) -> Option<u64> {
+        1u64.checked_shl(u32::from(self.page_log2))
+    }
 }
 
 /// A table type (spec 2.3.9).

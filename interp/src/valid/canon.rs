@@ -47,6 +47,11 @@ pub(crate) enum TypeRef {
     Id(u32),
 }
 
+/// A sub type of a group in its rolled-up form: its composite type with
+/// `rec.i` for references into the group, then its supertypes and its
+/// `describes` and `descriptor` clauses likewise, as heap types.
+type RolledSub = (SubType, Vec<HeapType>, [Option<HeapType>; 2]);
+
 /// The interned defined types of a module (in validation) or of a store.
 #[derive(Debug, Default)]
 pub(crate) struct TypeRegistry {
@@ -54,7 +59,7 @@ pub(crate) struct TypeRegistry {
     /// Each group's rolled-up form: its sub types with `rec.i` for
     /// references into the group (supertypes too, as heap types), mapped to
     /// the id of its first type.
-    groups: HashMap<Vec<(SubType, Vec<HeapType>)>, u32>,
+    groups: HashMap<Vec<RolledSub>, u32>,
 }
 
 impl TypeRegistry {
@@ -93,6 +98,10 @@ impl TypeRegistry {
         for t in group {
             let mut sub = map_sub(t, &mut |h| match h {
                 HeapType::Concrete(x) => roll(x),
+                HeapType::Exact(x) => Ok(match roll(x)? {
+                    HeapType::Rec(i) => HeapType::RecExact(i),
+                    h => HeapType::Exact(h.concrete().unwrap_or(x)),
+                }),
                 h => Ok(h),
             })?;
             let supers = t
@@ -100,8 +109,14 @@ impl TypeRegistry {
                 .iter()
                 .map(|&x| roll(x))
                 .collect::<Result<Vec<_>, _>>()?;
+            let clauses = [
+                t.describes.map(roll).transpose()?,
+                t.descriptor.map(roll).transpose()?,
+            ];
             sub.supertypes.clear();
-            key.push((sub, supers));
+            sub.describes = None;
+            sub.descriptor = None;
+            key.push((sub, supers, clauses));
         }
         if let Some(&first) = self.groups.get(&key) {
             return Ok((first..first + group.len() as u32).collect());
@@ -113,10 +128,13 @@ impl TypeRegistry {
         // Unrolled, with absolute ids: `rec.i` is the id `first + i`.
         let abs = |h: HeapType| match h {
             HeapType::Rec(i) => HeapType::Concrete(first + i),
+            HeapType::RecExact(i) => HeapType::Exact(first + i),
             h => h,
         };
-        for (i, (sub, supers)) in key.iter().enumerate() {
+        for (i, (sub, supers, [describes, descriptor])) in key.iter().enumerate() {
             let mut def = map_sub(sub, &mut |h| Ok::<_, Error>(abs(h)))?;
+            def.describes = describes.and_then(|h| abs(h).concrete());
+            def.descriptor = descriptor.and_then(|h| abs(h).concrete());
             let id = first + i as u32;
             let (mut depth, mut jump) = (0, id);
             for s in supers {
@@ -191,7 +209,8 @@ impl Types for TypeRegistry {
 }
 
 /// A sub type with every heap type in it (inside its composite type)
-/// replaced by `f` of it; supertypes are kept as they are.
+/// replaced by `f` of it; supertypes, `describes` and `descriptor` are kept
+/// as they are.
 pub(crate) fn map_sub<E>(
     t: &SubType,
     f: &mut impl FnMut(HeapType) -> Result<HeapType, E>,
@@ -229,6 +248,8 @@ pub(crate) fn map_sub<E>(
     Ok(SubType {
         is_final: t.is_final,
         supertypes: t.supertypes.clone(),
+        describes: t.describes,
+        descriptor: t.descriptor,
         comp,
     })
 }
@@ -251,6 +272,14 @@ pub(crate) trait Types {
         match (a, b) {
             (Bot, _) => true,
             (_, Bot) => false,
+            // Custom descriptors (overview "Exact Types"): `(exact x)` is
+            // below `x` and above only the hierarchy's bottom, so an exact
+            // type matches another only when the two are the same type.
+            (Exact(x), Exact(y)) => self.concrete_sub(x, y) && self.concrete_sub(y, x),
+            (Exact(x), b) => self.heap_sub(Concrete(x), b),
+            (None, Exact(y)) => self.abs_of(y) != Func,
+            (NoFunc, Exact(y)) => self.abs_of(y) == Func,
+            (_, Exact(_)) => false,
             (Concrete(x), Concrete(y)) => self.concrete_sub(x, y),
             (Concrete(x), b) => self.heap_sub(self.abs_of(x), b),
             (None, Concrete(y)) => self.abs_of(y) != Func,
@@ -283,7 +312,7 @@ pub(crate) trait Types {
     fn top(&self, h: HeapType) -> HeapType {
         use HeapType::*;
         match h {
-            Concrete(x) => self.top(self.abs_of(x)),
+            Concrete(x) | Exact(x) => self.top(self.abs_of(x)),
             NoFunc | Func => Func,
             NoExtern | Extern => Extern,
             NoExn | Exn => Exn,

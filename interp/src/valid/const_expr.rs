@@ -54,6 +54,7 @@ pub(crate) fn check(
             | Instr::RefI31
             | Instr::AnyConvertExtern
             | Instr::ExternConvertAny => f.gc,
+            Instr::StructNewDesc(_) | Instr::StructNewDefaultDesc(_) => f.custom_descriptors,
             _ => false,
         };
         if !constant {

@@ -268,6 +268,20 @@ impl Checker<'_, '_> {
         Ok(())
     }
 
+    /// The heap type of the operand on top, if it is a known reference
+    /// (`None` for an unknown one, as the spec appendix's `bot`).
+    fn peek_heap(&self) -> Option<HeapType> {
+        let height = self.ctrls.last().map_or(0, |f| f.height);
+        if self.vals.len() <= height {
+            return None;
+        }
+        match self.vals.last() {
+            Some(Some(ValType::Ref(r))) => Some(r.heap),
+            Some(Some(_)) => Some(HeapType::Bot),
+            _ => None,
+        }
+    }
+
     /// Pops a reference (spec appendix `pop_ref`): an unknown operand is
     /// `(ref bot)`, below every reference type and no other type.
     fn pop_ref(&mut self) -> Result<RefType, Error> {
@@ -405,6 +419,20 @@ impl Checker<'_, '_> {
         Ok(addr_val(m.addr))
     }
 
+    /// An atomic access of `bytes` bytes (threads proposal overview
+    /// "Alignment"): the alignment must be exactly the natural one. The
+    /// address type, as for other accesses.
+    fn atomic_access(&mut self, a: &MemArg, bytes: u8) -> Result<ValType, Error> {
+        let m = self.c.mem(a.mem)?;
+        if a.align != bytes.trailing_zeros() {
+            return Err(invalid("atomic alignment must be natural"));
+        }
+        if m.addr == AddrType::I32 && a.offset > u32::MAX as u64 {
+            return Err(invalid("offset out of range"));
+        }
+        Ok(addr_val(m.addr))
+    }
+
     fn load(&mut self, a: &MemArg, natural: u32, t: ValType) -> Result<(), Error> {
         let at = self.mem_access(a, natural)?;
         self.pop_expect(at)?;
@@ -424,6 +452,13 @@ impl Checker<'_, '_> {
         if let Some(t) = out {
             self.push(Some(t));
         }
+        Ok(())
+    }
+
+    /// An instruction of type `ins -> outs`.
+    fn op_multi(&mut self, ins: &[ValType], outs: &[ValType]) -> Result<(), Error> {
+        self.pop_all(ins)?;
+        self.push_all(outs);
         Ok(())
     }
 
@@ -564,6 +599,12 @@ impl Checker<'_, '_> {
                     let ts = self.label(*l)?.label_types().to_vec();
                     if ts.len() != arity {
                         return Err(invalid("type mismatch: br_table labels of different arity"));
+                    }
+                    // 1.0 (spec 1.0 3.3.5): every label has the default's types.
+                    if c.features.br_table_equal_labels
+                        && ts[..] != *self.label(default)?.label_types()
+                    {
+                        return Err(invalid("type mismatch: br_table labels of different types"));
                     }
                     // Check the operands against this label without consuming them.
                     let saved = self.vals.clone();
@@ -784,12 +825,13 @@ impl Checker<'_, '_> {
                 if !c.refs.contains(x) {
                     return Err(invalid("undeclared function reference"));
                 }
-                // With typed references, `ref.func x` is `(ref $t)` for x's type.
-                let t = if c.features.function_references {
-                    ValType::Ref(RefType {
-                        nullable: false,
-                        heap: HeapType::Concrete(c.funcs[*x as usize]),
-                    })
+                // With typed references, `ref.func x` is `(ref $t)` for x's
+                // type; with custom descriptors `(ref (exact $t))`, unless
+                // the function is imported without `exact`.
+                let t = if c.features.custom_descriptors && !c.inexact_funcs.contains(x) {
+                    exact(c.funcs[*x as usize], false)
+                } else if c.features.function_references {
+                    concrete(c.funcs[*x as usize], false)
                 } else {
                     ValType::FUNCREF
                 };
@@ -987,6 +1029,22 @@ impl Checker<'_, '_> {
             }
             DataDrop(x) => c.data(*x)?,
 
+            // ---- Atomic memory instructions (threads proposal) ----
+            Atomic(op, a) => {
+                let at = self.atomic_access(a, op.access().bytes)?;
+                let (ins, out) = op.types();
+                self.pop_all(&ins)?;
+                self.pop_expect(at)?;
+                if let Some(t) = out {
+                    self.push(Some(t));
+                }
+            }
+            AtomicFence => {}
+
+            // Wide arithmetic (proposal overview, "Validation").
+            I64Add128 | I64Sub128 => self.op_multi(&[I64, I64, I64, I64], &[I64, I64])?,
+            I64MulWideS | I64MulWideU => self.op_multi(&[I64, I64], &[I64, I64])?,
+
             I32Const(_) => self.push(Some(I32)),
             I64Const(_) => self.push(Some(I64)),
             F32Const(_) => self.push(Some(F32)),
@@ -1018,7 +1076,16 @@ impl Checker<'_, '_> {
                 let (fail, l, from, to) = (b.fail, b.label, b.from, b.to);
                 c.ref_type(from)?;
                 c.ref_type(to)?;
-                if !c.ref_subtype(to, from) {
+                // Custom descriptors relax the rule for every branching
+                // cast: the two types need only share a hierarchy.
+                if c.features.custom_descriptors {
+                    if c.top(to.heap) != c.top(from.heap) {
+                        return Err(invalid(format!(
+                            "type mismatch on cast: type {} has a different top type than type {}",
+                            from.heap, to.heap
+                        )));
+                    }
+                } else if !c.ref_subtype(to, from) {
                     return Err(invalid(format!(
                         "type mismatch on cast: type {to} does not match {from}"
                     )));
@@ -1040,22 +1107,73 @@ impl Checker<'_, '_> {
                         )));
                     }
                 }
+                if b.desc {
+                    let desc = c.desc_cast_operand(to)?;
+                    self.pop_expect(desc)?;
+                }
                 self.pop_expect(ValType::Ref(from))?;
                 self.pop_all(&ts)?;
                 self.push_all(&ts);
                 self.branch_to(l, body, Fixup::Branch(pc))?;
                 self.push(Some(ValType::Ref(stays)));
             }
-            StructNew(x) | StructNewDefault(x) => {
+            StructNew(x) | StructNewDefault(x) | StructNewDesc(x) | StructNewDefaultDesc(x) => {
                 let x = *x;
                 let fields = c.struct_ty(x)?;
-                if matches!(body[pc], StructNew(_)) {
-                    let ts: Vec<ValType> = fields.iter().map(|f| f.storage.unpacked()).collect();
-                    self.pop_all(&ts)?;
-                } else if !fields.iter().all(|f| defaultable(f.storage.unpacked())) {
+                let explicit = matches!(body[pc], StructNew(_) | StructNewDesc(_));
+                if !explicit && !fields.iter().all(|f| defaultable(f.storage.unpacked())) {
                     return Err(invalid("field type is not defaultable"));
                 }
-                self.push(Some(concrete(x, false)));
+                // Custom descriptors: a type with a descriptor is allocated
+                // with one (an exact reference to it, on top), and only so.
+                let with_desc = matches!(body[pc], StructNewDesc(_) | StructNewDefaultDesc(_));
+                match (c.sub(x)?.descriptor, with_desc) {
+                    (Some(_), false) => {
+                        return Err(invalid(
+                            "type with descriptor requires descriptor allocation",
+                        ));
+                    }
+                    (None, true) => {
+                        return Err(invalid(
+                            "type without descriptor requires non-descriptor allocation",
+                        ));
+                    }
+                    (Some(y), true) => {
+                        self.pop_expect(exact(y, true))?;
+                    }
+                    (None, false) => {}
+                }
+                if explicit {
+                    let ts: Vec<ValType> = fields.iter().map(|f| f.storage.unpacked()).collect();
+                    self.pop_all(&ts)?;
+                }
+                self.push(Some(c.allocated(x)));
+            }
+            RefGetDesc(x) => {
+                let x = *x;
+                let Some(y) = c.sub(x)?.descriptor else {
+                    return Err(invalid(format!("type without descriptor {x}")));
+                };
+                // The descriptor's type is exact when the operand's is.
+                let exact_in = self
+                    .peek_heap()
+                    .is_none_or(|h| c.heap_sub(h, HeapType::Exact(x)));
+                let (t_in, t_out) = if exact_in {
+                    (exact(x, true), exact(y, false))
+                } else {
+                    (concrete(x, true), concrete(y, false))
+                };
+                self.op(&[t_in], Some(t_out))?;
+            }
+            RefCastDescEq(rt) => {
+                let rt = *rt;
+                c.ref_type(rt)?;
+                let desc = c.desc_cast_operand(rt)?;
+                let top = ValType::Ref(RefType {
+                    nullable: true,
+                    heap: c.top(rt.heap),
+                });
+                self.op(&[top, desc], Some(ValType::Ref(rt)))?;
             }
             StructGet { ty, field, pack } => {
                 let (x, i) = (*ty, *field);
@@ -1088,7 +1206,7 @@ impl Checker<'_, '_> {
                 } else {
                     self.op(&[I32], None)?;
                 }
-                self.push(Some(concrete(x, false)));
+                self.push(Some(c.allocated(x)));
             }
             ArrayNewFixed { ty, n } => {
                 let (x, n) = (*ty, *n);
@@ -1103,7 +1221,7 @@ impl Checker<'_, '_> {
                 if left > 0 {
                     self.pop_expect(t)?;
                 }
-                self.push(Some(concrete(x, false)));
+                self.push(Some(c.allocated(x)));
             }
             ArrayNewData { ty, data } => {
                 let x = *ty;
@@ -1112,7 +1230,7 @@ impl Checker<'_, '_> {
                 if t.is_ref() {
                     return Err(invalid("array type is not numeric or vector"));
                 }
-                self.op(&[I32, I32], Some(concrete(x, false)))?;
+                self.op(&[I32, I32], Some(c.allocated(x)))?;
             }
             ArrayNewElem { ty, elem } => {
                 let x = *ty;
@@ -1123,7 +1241,7 @@ impl Checker<'_, '_> {
                         "type mismatch: element segment's type {e} does not match array's field type {ft}"
                     )));
                 }
-                self.op(&[I32, I32], Some(concrete(x, false)))?;
+                self.op(&[I32, I32], Some(c.allocated(x)))?;
             }
             ArrayGet { ty, pack } => {
                 let x = *ty;
@@ -1277,6 +1395,39 @@ fn concrete(x: TypeIdx, nullable: bool) -> ValType {
         nullable,
         heap: HeapType::Concrete(x),
     })
+}
+
+/// `(ref null? (exact x))` (custom descriptors).
+fn exact(x: TypeIdx, nullable: bool) -> ValType {
+    ValType::Ref(RefType {
+        nullable,
+        heap: HeapType::Exact(x),
+    })
+}
+
+impl Context<'_> {
+    /// The type of a new structure or array of type `x`: `(ref (exact x))`
+    /// with custom descriptors (overview "Exact Types"), else `(ref x)`.
+    fn allocated(&self, x: TypeIdx) -> ValType {
+        if self.features.custom_descriptors {
+            exact(x, false)
+        } else {
+            concrete(x, false)
+        }
+    }
+
+    /// The descriptor operand of a cast to `rt` by descriptor
+    /// (`ref.cast_desc_eq`, `br_on_cast_desc_eq[_fail]`): a nullable
+    /// reference to the descriptor of `rt`'s type, exact when `rt` is.
+    fn desc_cast_operand(&self, rt: RefType) -> Result<ValType, Error> {
+        let no_desc = || invalid(format!("type {} does not have a descriptor", rt.heap));
+        let x = rt.heap.concrete().ok_or_else(no_desc)?;
+        let y = self.sub(x)?.descriptor.ok_or_else(no_desc)?;
+        Ok(match rt.heap {
+            HeapType::Exact(_) => exact(y, true),
+            _ => concrete(y, true),
+        })
+    }
 }
 
 /// Field `i` of a structure type.

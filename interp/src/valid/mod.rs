@@ -23,6 +23,9 @@ pub(crate) struct Context<'m> {
     pub(crate) types: &'m [SubType],
     /// Type index of every function.
     pub(crate) funcs: Vec<TypeIdx>,
+    /// The functions imported without `exact` (custom descriptors): a
+    /// `ref.func` of one is of the inexact type.
+    pub(crate) inexact_funcs: HashSet<FuncIdx>,
     pub(crate) tables: Vec<TableType>,
     pub(crate) mems: Vec<MemType>,
     pub(crate) globals: Vec<GlobalType>,
@@ -153,6 +156,7 @@ impl Context<'_> {
             HeapType::Exn | HeapType::NoExn if f.exceptions => Ok(()),
             HeapType::NoFunc | HeapType::NoExtern if f.function_references => Ok(()),
             HeapType::Concrete(x) if f.function_references => self.sub(x).map(|_| ()),
+            HeapType::Exact(x) if f.custom_descriptors => self.sub(x).map(|_| ()),
             HeapType::Any
             | HeapType::Eq
             | HeapType::I31
@@ -190,6 +194,7 @@ pub fn validate(module: &mut Module, features: &Features) -> Result<(), Error> {
         features: *f,
         types: &m.types,
         funcs: Vec::new(),
+        inexact_funcs: HashSet::new(),
         tables: Vec::new(),
         mems: Vec::new(),
         globals: Vec::new(),
@@ -221,9 +226,12 @@ pub fn validate(module: &mut Module, features: &Features) -> Result<(), Error> {
     // spec 3.4.8: imports.
     for i in &m.imports {
         match i.desc {
-            ImportDesc::Func(x) => {
+            ImportDesc::Func(x, exact) => {
                 c.ty(x)?;
                 c.funcs.push(x);
+                if !exact {
+                    c.inexact_funcs.insert(c.funcs.len() as u32 - 1);
+                }
             }
             ImportDesc::Table(t) => {
                 table_type(&c, &t)?;
@@ -415,16 +423,25 @@ fn table_type(c: &Context<'_>, t: &TableType) -> Result<(), Error> {
     limits(&t.limits, range, "table size must be at most 2^32-1")
 }
 
+/// spec 3.2.x "Memory types", with custom page sizes (a page of 1 byte or
+/// 64 KiB, and as many pages as 2^32 or 2^64 bytes hold) and threads (a
+/// shared memory has a maximum).
 fn mem_type(t: &MemType) -> Result<(), Error> {
-    let range = match t.addr {
-        AddrType::I32 => 1 << 16,
-        AddrType::I64 => 1 << 48,
+    let (range, msg) = match (t.addr, t.page_log2) {
+        (AddrType::I32, 16) => (1 << 16, "memory size must be at most 65536 pages (4GiB)"),
+        (AddrType::I32, 0) => (
+            u32::MAX as u64,
+            "memory size must be at most 4294967295 pages of 1 byte (4GiB)",
+        ),
+        (AddrType::I64, 16) => (1 << 48, "memory size must be at most 2^48 pages (256TiB)"),
+        (AddrType::I64, 0) => (u64::MAX, ""),
+        _ => return Err(invalid("invalid custom page size")),
     };
-    limits(
-        &t.limits,
-        range,
-        "memory size must be at most 65536 pages (4GiB)",
-    )
+    limits(&t.limits, range, msg)?;
+    if t.shared && t.limits.max.is_none() {
+        return Err(invalid("shared memory must have maximum"));
+    }
+    Ok(())
 }
 
 impl Context<'_> {
@@ -443,8 +460,75 @@ impl Context<'_> {
 /// `first` (spec 3.2.x "Recursive types"): its types may refer to each
 /// other and to earlier types; each declared supertype comes earlier, is
 /// not final, and its composite type is matched by the sub type's.
+/// The `describes` and `descriptor` clauses of a recursive group whose
+/// first type is `first` (custom descriptors, overview "Custom Descriptor
+/// Definitions"): each names a type of the same group that names this one
+/// back, and a described type comes before its descriptor (so no type is
+/// in its own chain of descriptors).
+fn descriptor_clauses(group: &[SubType], first: usize) -> Result<(), Error> {
+    let in_group = |x: TypeIdx| {
+        (x as usize)
+            .checked_sub(first)
+            .and_then(|i| group.get(i).map(|t| (i, t)))
+    };
+    for (i, t) in group.iter().enumerate() {
+        let x = (first + i) as TypeIdx;
+        if let Some(d) = t.describes {
+            let Some((j, described)) = in_group(d) else {
+                return Err(invalid("described type is outside rec group"));
+            };
+            if described.descriptor != Some(x) {
+                return Err(invalid("described type is not described by descriptor"));
+            }
+            if j >= i {
+                return Err(invalid("forward use of described type"));
+            }
+        }
+        if let Some(d) = t.descriptor {
+            let Some((_, descriptor)) = in_group(d) else {
+                return Err(invalid("descriptor type is outside rec group"));
+            };
+            if descriptor.describes != Some(x) {
+                return Err(invalid("type is not described by its descriptor"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The clauses of type `x` against those of its declared supertype `s`
+/// (custom descriptors, overview "Custom Descriptor Definitions"): a
+/// described type's supertype describes a supertype of what it describes,
+/// or describes nothing if it does not; a supertype's descriptor is a
+/// supertype of the type's descriptor, and a type without a descriptor has
+/// a supertype without one.
+fn clauses_sub(
+    c: &Context<'_>,
+    t: &SubType,
+    su: &SubType,
+    x: usize,
+    s: TypeIdx,
+) -> Result<(), Error> {
+    let mismatch = || invalid(format!("sub type {x} does not match super type {s}"));
+    match (t.describes, su.describes) {
+        (Some(a), Some(b)) if !c.concrete_sub(a, b) => {
+            return Err(invalid(format!("described type {a} does not match {b}")));
+        }
+        (Some(_), None) | (None, Some(_)) => return Err(mismatch()),
+        _ => {}
+    }
+    match (t.descriptor, su.descriptor) {
+        (Some(a), Some(b)) if !c.concrete_sub(a, b) => {
+            Err(invalid(format!("descriptor type {a} does not match {b}")))
+        }
+        (None, Some(_)) => Err(mismatch()),
+        _ => Ok(()),
+    }
+}
+
 fn rec_type(c: &mut Context<'_>, first: usize, n: usize) -> Result<(), Error> {
     let group = &c.types[first..first + n];
+    descriptor_clauses(group, first)?;
     let canon = &c.canon;
     let ids = c.reg.intern_group(group, |x| {
         let x = x as usize;
@@ -475,6 +559,14 @@ fn rec_type(c: &mut Context<'_>, first: usize, n: usize) -> Result<(), Error> {
             }
             CompType::Array(ft) => c.storage_type(ft.storage)?,
         }
+        if !matches!(t.comp, CompType::Struct(_)) {
+            if t.descriptor.is_some() {
+                return Err(invalid("descriptor type must be a struct"));
+            }
+            if t.describes.is_some() {
+                return Err(invalid("described type must be a struct"));
+            }
+        }
         if t.supertypes.len() > 1 {
             return Err(invalid(format!("sub type {x} has more than one supertype")));
         }
@@ -488,6 +580,7 @@ fn rec_type(c: &mut Context<'_>, first: usize, n: usize) -> Result<(), Error> {
             if su.is_final {
                 return Err(invalid(format!("sub type {x} has final super type {s}")));
             }
+            clauses_sub(c, t, su, x, s)?;
             if !c.comp_sub(&t.comp, &su.comp) {
                 return Err(invalid(format!(
                     "sub type {x} does not match super type {s}"

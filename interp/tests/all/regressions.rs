@@ -100,14 +100,13 @@ fn memory64_minimum_of_2_48_pages_does_not_wrap() {
         other => panic!("expected out of memory, got {other:?}"),
     }
     // The embedding API refuses it too, as an error.
-    let ty = interp::syntax::MemType {
-        addr: interp::syntax::AddrType::I64,
-        limits: interp::syntax::Limits {
+    let ty = interp::syntax::MemType::new(
+        interp::syntax::AddrType::I64,
+        interp::syntax::Limits {
             min: 1 << 48,
             max: None,
         },
-        shared: false,
-    };
+    );
     assert!(store.alloc_mem(ty).is_err());
     // Nothing of that size was charged.
     assert!(store.budget().used() < 1 << 20);
@@ -232,7 +231,7 @@ fn the_gc_heap_charges_the_store_budget() {
                   (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
               (func (export "drop") (global.set $keep (ref.null $node))))"#,
         ),
-        &Features::implemented(),
+        &Features::wasm3(),
     )
     .unwrap();
     let limit = 32 << 20;

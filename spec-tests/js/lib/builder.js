@@ -163,6 +163,11 @@ function limits(min, max) {
   return max === undefined ? [0, ...u32(min)] : [1, ...u32(min), ...u32(max)];
 }
 
+// A shared memory's limits (threads): flag 3, the maximum required.
+function sharedLimits(min, max) {
+  return [3, ...u32(min), ...u32(max)];
+}
+
 class WasmBuilder {
   constructor() {
     this.types = [];
@@ -221,6 +226,9 @@ class WasmBuilder {
   importMemory(module, name, min, max) {
     return this.addImport(module, name, "memory", limits(min, max));
   }
+  importSharedMemory(module, name, min, max) {
+    return this.addImport(module, name, "memory", sharedLimits(min, max));
+  }
   importTable(module, name, elemType, min, max) {
     return this.addImport(module, name, "table", [elemType, ...limits(min, max)]);
   }
@@ -243,6 +251,13 @@ class WasmBuilder {
   memory(min, max, exportName) {
     const index = this.counts.memory++;
     this.memories.push(limits(min, max));
+    if (exportName !== undefined) this.export(exportName, "memory", index);
+    return index;
+  }
+
+  sharedMemory(min, max, exportName) {
+    const index = this.counts.memory++;
+    this.memories.push(sharedLimits(min, max));
     if (exportName !== undefined) this.export(exportName, "memory", index);
     return index;
   }

@@ -97,7 +97,7 @@ pub(crate) fn invoke(
         ));
     }
     st.depth.set(st.depth.get() + 1);
-    let r = st.sync_from_js().and_then(|()| {
+    let r = st.sync_from_js(ctx).and_then(|()| {
         let exit = st.store.borrow_mut().invoke(f, args);
         match exit {
             Ok(exit) => drive(st, exit, ctx),
@@ -160,7 +160,7 @@ pub(crate) fn drive_until_await(
     ctx: &mut Context,
 ) -> JsResult<Driven> {
     loop {
-        st.sync_to_js()?;
+        st.sync_to_js(ctx)?;
         let suspended = match exit {
             Exit::Returned(vs) => return Ok(Driven::Finished(vs)),
             Exit::Trapped(t) => return Err(st.trap_error(&t, ctx)),
@@ -207,7 +207,7 @@ pub(crate) fn resume(
     outcome: JsResult<Vec<Value>>,
     ctx: &mut Context,
 ) -> JsResult<Exit> {
-    st.sync_from_js()?;
+    st.sync_from_js(ctx)?;
     let r = match outcome {
         Ok(results) => suspended.resume(&mut st.store.borrow_mut(), &results),
         Err(e) => {

@@ -101,7 +101,7 @@ fn instantiate_exports(
             )));
         }
     }
-    st.sync_from_js()?;
+    st.sync_from_js(ctx)?;
     let r = st
         .store
         .borrow_mut()
@@ -109,11 +109,11 @@ fn instantiate_exports(
     let (inst, start) = match r {
         Ok(x) => x,
         Err(e) => {
-            st.sync_to_js()?;
+            st.sync_to_js(ctx)?;
             return Err(instantiation_error(st, &e, ctx));
         }
     };
-    st.sync_to_js()?;
+    st.sync_to_js(ctx)?;
     st.record_names(inst, module);
     if let Some(f) = start {
         func::invoke(st, f, &[], ctx)?;

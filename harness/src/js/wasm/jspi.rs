@@ -169,7 +169,7 @@ fn evaluate_promising(
     // Step 3: func_invoke, through the driver.
     st.depth.set(st.depth.get() + 1);
     let r = match st.stacks {
-        Stacks::Heap => st.sync_from_js().and_then(|()| {
+        Stacks::Heap => st.sync_from_js(ctx).and_then(|()| {
             let exit = st.store.borrow_mut().invoke(f, &values);
             match exit {
                 Ok(exit) => drive_until_await(st, exit, ctx),

@@ -1,5 +1,6 @@
 //! Memories (JS API §"Memories"): `new WebAssembly.Memory(descriptor)`,
-//! `grow`, and `buffer`, an ArrayBuffer detached whenever the memory grows.
+//! `grow`, and `buffer`, an ArrayBuffer detached whenever the memory grows
+//! (a shared memory's is a `SharedArrayBuffer`, never detached: `shared`).
 //!
 //! An ArrayBuffer owns its bytes in Boa, so the buffer cannot be a view of
 //! the interpreter's memory: the two are kept equal by copying at each
@@ -166,25 +167,23 @@ fn constructor(new_target: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsR
             "WebAssembly.Memory: maximum is less than initial",
         ));
     }
-    if shared {
-        if maximum.is_none() {
-            return Err(type_error(
-                "WebAssembly.Memory: a shared memory needs a maximum",
-            ));
-        }
-        return Err(range_error(
-            "WebAssembly.Memory: shared memories (threads) are not supported",
+    // Threads JS API: a shared memory needs a maximum.
+    if shared && maximum.is_none() {
+        return Err(type_error(
+            "WebAssembly.Memory: a shared memory needs a maximum",
         ));
     }
     let st = state(ctx);
     let proto = prototype_for(new_target, &st.classes.memory.prototype, ctx)?;
     let ty = MemType {
-        addr: at,
-        limits: Limits {
-            min: initial,
-            max: maximum,
-        },
-        shared: false,
+        shared,
+        ..MemType::new(
+            at,
+            Limits {
+                min: initial,
+                max: maximum,
+            },
+        )
     };
     let m = st
         .store
@@ -201,26 +200,31 @@ fn this_memory(this: &JsValue, member: &str) -> JsResult<MemAddr> {
     Ok(adapter::data_of::<MemoryData>(&o).addr)
 }
 
-/// A memory's address type.
-fn mem_addr_type(st: &super::WasmState, m: MemAddr) -> AddrType {
+/// A memory's type.
+fn mem_type(st: &super::WasmState, m: MemAddr) -> MemType {
     match st.store.borrow().extern_type(interp::ExternVal::Mem(m)) {
-        interp::syntax::ExternType::Mem(t) => t.addr,
-        _ => AddrType::I32,
+        interp::syntax::ExternType::Mem(t) => t,
+        _ => unreachable!("a Memory object holds a memory"),
     }
 }
 
 /// `Memory.prototype.grow(delta)`: returns the old size in pages and
-/// detaches the old buffer.
+/// detaches the old buffer; a shared memory's buffer is never detached
+/// (threads JS API "refresh the memory buffer": the next `buffer` is a new
+/// one, see `shared`).
 fn grow(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     let m = this_memory(this, "WebAssembly.Memory.prototype.grow")?;
     let st = state(ctx);
-    let at = mem_addr_type(&st, m);
+    let at = mem_type(&st, m).addr;
     let delta = address_value(&arg(args, 0), at, "delta", ctx)?;
     // What JS wrote into the old buffer belongs to the memory before it grows.
-    st.sync_from_js()?;
+    st.sync_from_js(ctx)?;
     let old = st.store.borrow_mut().mem_grow(m, delta).ok_or_else(|| {
         range_error("WebAssembly.Memory.prototype.grow: the memory cannot grow by that much")
     })?;
+    // Every buffer of a shared memory now holds what was written through
+    // any of them.
+    st.shared.borrow_mut().to_js(&st.store.borrow(), ctx)?;
     let stale = st.buffers.borrow_mut().remove(&m);
     if let Some(b) = stale {
         detach(&b)?;
@@ -228,10 +232,22 @@ fn grow(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue
     Ok(address_to_js(old, at))
 }
 
-/// `Memory.prototype.buffer`: the current ArrayBuffer, made once per size.
+/// `Memory.prototype.buffer`: the current ArrayBuffer, made once per size;
+/// for a shared memory a frozen `SharedArrayBuffer` (see `shared`).
 fn get_buffer(this: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     let m = this_memory(this, "WebAssembly.Memory.prototype.buffer")?;
     let st = state(ctx);
+    if mem_type(&st, m).shared {
+        let len = st.store.borrow().mem_data(m).len();
+        if let Some(b) = st.shared.borrow().current(m, len) {
+            return Ok(b.into());
+        }
+        // The memory grew: what JS wrote through the older buffers belongs
+        // in the new one.
+        st.sync_from_js(ctx)?;
+        let data = st.store.borrow().mem_data(m).to_vec();
+        return Ok(st.shared.borrow_mut().renew(m, &data, ctx)?.into());
+    }
     if let Some(b) = st.buffers.borrow().get(&m) {
         return Ok(b.clone().into());
     }

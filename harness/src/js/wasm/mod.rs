@@ -21,6 +21,7 @@ mod limits;
 mod memory;
 mod module;
 mod native;
+mod shared;
 mod table;
 mod tag;
 mod values;
@@ -118,6 +119,8 @@ pub(crate) struct WasmState {
     pub(crate) host_args: Rc<RefCell<Vec<Value>>>,
     /// Each memory's current `ArrayBuffer`, once JS asked for it.
     pub(crate) buffers: RefCell<HashMap<MemAddr, JsObject>>,
+    /// The `SharedArrayBuffer`s of shared memories (`shared`).
+    pub(crate) shared: RefCell<shared::SharedBuffers>,
     /// How many JS-to-wasm calls are running, one inside another.
     pub(crate) depth: Cell<u32>,
     /// JSPI's execution contexts, innermost last: each JS call of an
@@ -410,7 +413,8 @@ impl WasmState {
     /// Copies every memory's bytes into its `ArrayBuffer` after wasm ran;
     /// a buffer whose memory grew is detached (JS API "refresh the memory
     /// buffer") and made anew when next asked for.
-    pub(crate) fn sync_to_js(&self) -> JsResult<()> {
+    pub(crate) fn sync_to_js(&self, ctx: &mut Context) -> JsResult<()> {
+        self.shared.borrow_mut().to_js(&self.store.borrow(), ctx)?;
         let mut buffers = self.buffers.borrow_mut();
         if buffers.is_empty() {
             return Ok(());
@@ -438,7 +442,10 @@ impl WasmState {
 
     /// Copies what JS may have written into the memories' `ArrayBuffer`s
     /// back into the memories before wasm runs.
-    pub(crate) fn sync_from_js(&self) -> JsResult<()> {
+    pub(crate) fn sync_from_js(&self, ctx: &mut Context) -> JsResult<()> {
+        self.shared
+            .borrow_mut()
+            .from_js(&mut self.store.borrow_mut(), ctx)?;
         let buffers = self.buffers.borrow();
         if buffers.is_empty() {
             return Ok(());
@@ -568,7 +575,11 @@ pub(crate) fn install(ctx: &mut Context, stacks: Stacks, tracer: Tracer) -> JsRe
     )?;
     // The JS API's dynamic limits on table and memory sizes.
     let mut store = Store::new(Config {
-        features: interp::Features::implemented(),
+        features: interp::Features {
+            // As browsers ship it: shared memories and atomics.
+            threads: true,
+            ..interp::Features::wasm3()
+        },
         limits: interp::Limits {
             max_table_size: limits::MAX_TABLE_SIZE,
             max_memory64_pages: limits::MAX_MEMORY64_RUNTIME_PAGES,
@@ -590,6 +601,7 @@ pub(crate) fn install(ctx: &mut Context, stacks: Stacks, tracer: Tracer) -> JsRe
         host_names: RefCell::default(),
         host_args: Rc::default(),
         buffers: RefCell::default(),
+        shared: RefCell::new(shared::SharedBuffers::new(ctx)?),
         depth: Cell::new(0),
         contexts: RefCell::default(),
         status: RefCell::default(),

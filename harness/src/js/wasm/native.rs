@@ -167,9 +167,9 @@ fn drive(
     ctx: &mut Context,
 ) -> JsResult<Driven> {
     loop {
-        st.sync_from_js()?;
+        st.sync_from_js(ctx)?;
         let state = fiber.resume(reply);
-        st.sync_to_js()?;
+        st.sync_to_js(ctx)?;
         let (func, token, args, stack) = match state {
             FiberState::Returned(Outcome::Returned(vs)) => return Ok(Driven::Finished(vs)),
             FiberState::Returned(Outcome::Trapped(t)) => return Err(st.trap_error(&t, ctx)),
