@@ -15,7 +15,6 @@ use super::{HostImport, MAX_DEPTH, WasmState, crosses_boundary, state};
 use crate::js::adapter::{self, range_error, thrown_value, type_error};
 use boa_engine::native_function::NativeFunction;
 use boa_engine::{Context, JsObject, JsResult, JsValue};
-use interp::syntax::FuncType;
 use interp::{Exit, FuncAddr, HostOutcome, SuspendReason, Value};
 use std::rc::Rc;
 
@@ -220,21 +219,25 @@ pub(crate) fn resume(
 }
 
 /// Allocates the host function for a JS import (JS API "create a host
-/// function"): when wasm calls it, it records its arguments and suspends
-/// with its token, and the driver does the rest.
-pub(crate) fn alloc_host_function(st: &WasmState, ty: FuncType, import: HostImport) -> FuncAddr {
+/// function") of the defined type with store id `type_id` (the import's
+/// type): when wasm calls it, it records its arguments and suspends with
+/// its token, and the driver does the rest.
+pub(crate) fn alloc_host_function(st: &WasmState, type_id: u32, import: HostImport) -> FuncAddr {
     let token = {
         let mut imports = st.host_imports.borrow_mut();
         imports.push(import);
         imports.len() as u64 - 1
     };
     let pending = st.host_args.clone();
-    st.store.borrow_mut().alloc_host_func(ty, move |_, args| {
-        let mut p = pending.borrow_mut();
-        p.clear();
-        p.extend_from_slice(args);
-        HostOutcome::Suspend(token)
-    })
+    st.store
+        .borrow_mut()
+        .alloc_host_func_of_type(type_id, move |_, args| {
+            let mut p = pending.borrow_mut();
+            p.clear();
+            p.extend_from_slice(args);
+            HostOutcome::Suspend(token)
+        })
+        .expect("an import's function type is a function type of the store")
 }
 
 /// The steps of a host function made from JS, run when wasm called it: the
@@ -320,14 +323,14 @@ pub(crate) fn results_from_js(
     }
 }
 
-/// The function a JS value stands for as an import of type `ty` (JS API
-/// "read the imports", function case): an Exported Function's own
-/// address, a new host function calling the callable, or (JSPI) a new
-/// suspending function for a `WebAssembly.Suspending` object.
+/// The function a JS value stands for as an import whose type has store id
+/// `type_id` (JS API "read the imports", function case): an Exported
+/// Function's own address, a new host function calling the callable, or
+/// (JSPI) a new suspending function for a `WebAssembly.Suspending` object.
 pub(crate) fn import_function(
     st: &WasmState,
     v: &JsValue,
-    ty: &FuncType,
+    type_id: u32,
     index: u32,
 ) -> Option<FuncAddr> {
     let import = match v.as_callable() {
@@ -343,7 +346,7 @@ pub(crate) fn import_function(
             callable: super::jspi::wrapped_function(v)?,
         },
     };
-    let f = alloc_host_function(st, ty.clone(), import);
+    let f = alloc_host_function(st, type_id, import);
     st.host_names.borrow_mut().insert(f, index);
     Some(f)
 }

@@ -15,7 +15,7 @@ use boa_engine::native_function::NativeFunction;
 use boa_engine::object::builtins::{JsArrayBuffer, JsDataView, JsFunction, JsTypedArray};
 use boa_engine::{Context, JsData, JsError, JsObject, JsResult, JsValue, js_string};
 use boa_gc::{Finalize, Trace};
-use interp::syntax::{ExternType, Mut};
+use interp::syntax::{ExternType, GlobalType, HeapType, ImportDesc, Mut, RefType, ValType};
 use interp::{ExternVal, Module};
 use std::rc::Rc;
 
@@ -335,7 +335,16 @@ pub(crate) fn read_imports(
     let link = |m: String, ctx: &mut Context| error_of(&st.classes.link_error, &m, ctx);
     let mut out = Vec::with_capacity(list.len());
     let mut func_index = 0u32;
-    for (module_name, name, ty) in list {
+    // The store's ids of the module's types, made when an import needs its
+    // type in the store's terms (a host function's type, a global's type
+    // naming a defined type).
+    let mut ids: Option<Vec<u32>> = None;
+    let mut store_ids = || -> Vec<u32> {
+        ids.get_or_insert_with(|| st.store.borrow_mut().module_type_ids(module))
+            .clone()
+    };
+    let descs = module.syntax().imports.iter().map(|i| &i.desc);
+    for ((module_name, name, ty), desc) in list.into_iter().zip(descs) {
         let Some(import_object) = import_object.as_object() else {
             return Err(type_error("the import object is not an object"));
         };
@@ -348,8 +357,13 @@ pub(crate) fn read_imports(
         let v = o.get(boa_engine::JsString::from(name.as_str()), ctx)?;
         let what = format!("import \"{module_name}\" \"{name}\"");
         let ev = match ty {
-            ExternType::Func(ft) => {
-                let f = import_function(st, &v, &ft, func_index);
+            ExternType::Func(_) => {
+                // Create a host function of the import's type: the module's
+                // defined type, its recursion group included.
+                let ImportDesc::Func(x) = *desc else {
+                    unreachable!("a function import's description")
+                };
+                let f = import_function(st, &v, store_ids()[x as usize], func_index);
                 func_index += 1;
                 let f = f.ok_or_else(|| link(format!("{what}: not a function"), ctx))?;
                 st.record_import_name(f, &module_name, &name);
@@ -362,7 +376,6 @@ pub(crate) fn read_imports(
                 {
                     ExternVal::Global(adapter::data_of::<super::global::GlobalData>(&g).addr)
                 } else {
-                    use interp::syntax::ValType;
                     let number_ok = match gt.val {
                         ValType::I64 => v.is_bigint(),
                         ValType::I32 | ValType::F32 | ValType::F64 => v.is_number(),
@@ -384,7 +397,33 @@ pub(crate) fn read_imports(
                             ctx,
                         ));
                     }
-                    let value = to_wasm(st, &v, gt.val, ctx)?;
+                    // The type in the store's terms.
+                    let gt = match gt.val {
+                        ValType::Ref(
+                            r @ RefType {
+                                heap: HeapType::Concrete(x),
+                                ..
+                            },
+                        ) => GlobalType {
+                            val: ValType::Ref(RefType {
+                                heap: HeapType::Concrete(store_ids()[x as usize]),
+                                ..r
+                            }),
+                            ..gt
+                        },
+                        _ => gt,
+                    };
+                    // A TypeError of ToWebAssemblyValue is a LinkError here.
+                    let value = match to_wasm(st, &v, gt.val, ctx) {
+                        Ok(value) => value,
+                        Err(e) => {
+                            let why = e
+                                .as_native()
+                                .map(|n| n.message().to_string())
+                                .unwrap_or_else(|| "not of the global's type".into());
+                            return Err(link(format!("{what}: {why}"), ctx));
+                        }
+                    };
                     let g = st
                         .store
                         .borrow_mut()
