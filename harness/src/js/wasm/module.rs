@@ -85,11 +85,24 @@ pub(crate) fn buffer_source_bytes(v: &JsValue, ctx: &mut Context) -> JsResult<Ve
     Ok(b.to_vec().into_iter().skip(offset).take(length).collect())
 }
 
-/// Compile a WebAssembly module (JS API): the implementation limits, then
-/// decode and validate. The error is the CompileError's message.
+/// Compile a WebAssembly module (JS API): decode it (its implementation
+/// limits checked before and after) and validate it. The error is the
+/// CompileError's message.
 fn compile_bytes(bytes: &[u8], st: &WasmState) -> Result<Module, String> {
+    let features = st.store.borrow().config().features;
+    let decoded = decode_within_limits(bytes, &features)?;
+    Module::from_syntax(decoded, &features).map_err(|e| e.to_string())
+}
+
+/// Decodes a module whose implementation limits (`limits`) hold.
+fn decode_within_limits(
+    bytes: &[u8],
+    features: &interp::Features,
+) -> Result<interp::syntax::Module, String> {
     super::limits::check_module(bytes)?;
-    Module::new(bytes, &st.store.borrow().config().features).map_err(|e| e.to_string())
+    let decoded = interp::decode(bytes, features).map_err(|e| e.to_string())?;
+    super::limits::check_decoded(&decoded)?;
+    Ok(decoded)
 }
 
 /// A CompileError for a refused module.
@@ -114,8 +127,8 @@ fn validate(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValu
     let bytes = buffer_source_bytes(&arg(args, 0), ctx)?;
     let st = state(ctx);
     let features = st.store.borrow().config().features;
-    let valid = super::limits::check_module(&bytes).is_ok()
-        && interp::Module::validate(&bytes, &features).is_ok();
+    let valid = decode_within_limits(&bytes, &features)
+        .is_ok_and(|mut m| Module::validate_decoded(&mut m, &features).is_ok());
     Ok(valid.into())
 }
 
