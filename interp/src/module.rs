@@ -9,12 +9,9 @@ use std::rc::Rc;
 #[derive(Clone, Debug)]
 pub struct Module {
     pub(crate) inner: Rc<syntax::Module>,
-    /// The validated function bodies as executed (with fused instructions,
-    /// see `exec::fuse`), shared by every instance's functions so a call
-    /// only clones an `Rc`.
-    pub(crate) code: Rc<[Rc<[syntax::Instr]>]>,
-    /// The handler table of each function, shared likewise.
-    pub(crate) handlers: Rc<[Rc<[syntax::Handler]>]>,
+    /// The executable form of each function (`exec::code`), shared by
+    /// every instance's functions so a call only clones an `Rc`.
+    pub(crate) code: Rc<[Rc<crate::exec::code::Code>]>,
 }
 
 impl Module {
@@ -54,27 +51,19 @@ impl Module {
     /// [`Error::Invalid`] if validation fails.
     pub fn from_syntax(mut m: syntax::Module, features: &Features) -> Result<Module, Error> {
         crate::valid::validate(&mut m, features)?;
+        let cx = crate::exec::compile::Ctx::new(&m);
         let code = m
             .funcs
             .iter()
-            .map(|f| {
-                // Copied once, straight into the shared allocation (a `Vec`
-                // turned into an `Rc<[_]>` would be copied a second time).
-                let mut body: Rc<[syntax::Instr]> = Rc::from(f.body.as_slice());
-                let fresh = Rc::get_mut(&mut body).expect("a new Rc has no other owner");
-                crate::exec::fuse::fuse(fresh);
-                body
-            })
+            .map(|f| Rc::new(crate::exec::compile::compile(&cx, f)))
             .collect();
-        let handlers = m
-            .funcs
-            .iter()
-            .map(|f| Rc::from(f.handlers.as_slice()))
-            .collect();
+        // The operand heights served the compiler only.
+        for f in &mut m.funcs {
+            f.heights = Vec::new();
+        }
         Ok(Module {
             inner: Rc::new(m),
             code,
-            handlers,
         })
     }
 

@@ -343,5 +343,6 @@ fn code(
         max_height: 0,
         handlers: Vec::new(),
         hidden_locals: 0,
+        heights: Vec::new(),
     })
 }

@@ -296,18 +296,10 @@ pub(crate) fn instantiate(
         }
     }
     for (i, f) in m.funcs.iter().enumerate() {
-        let ty = m.func_type(f.type_idx).expect("validated function type");
-        let num_locals: u64 =
-            f.locals.iter().map(|(n, _)| *n as u64).sum::<u64>() + f.hidden_locals as u64;
         let w = WasmFunc {
             type_id: inst.types[f.type_idx as usize],
             inst: inst_addr,
             code: Rc::clone(&module.code[i]),
-            handlers: Rc::clone(&module.handlers[i]),
-            num_params: ty.params.len() as u32,
-            num_locals: u32::try_from(num_locals).unwrap_or(u32::MAX),
-            num_results: ty.results.len() as u32,
-            max_height: f.max_height,
         };
         store.funcs.push(FuncInst::Wasm(Rc::new(w)));
         inst.funcs.push(FuncAddr(store.funcs.len() as u32 - 1));
@@ -392,7 +384,7 @@ pub(crate) fn instantiate(
                 let off = eval_offset(store, inst_addr, offset)?;
                 let off = addr_of(off, store.tables[ta.0 as usize].ty.addr);
                 let n = store.elems[ea as usize].elems.len() as u64;
-                crate::exec::interp::table_init(store, ta, ea, off, 0, n)
+                crate::exec::stack_ops::table_init(store, ta, ea, off, 0, n)
                     .map_err(Error::Uninstantiable)?;
                 drop_elem(store, ea);
             }
@@ -408,7 +400,7 @@ pub(crate) fn instantiate(
             let off = eval_offset(store, inst_addr, offset)?;
             let off = addr_of(off, store.mems[ma.0 as usize].ty.addr);
             let n = store.datas[da as usize].bytes.len() as u64;
-            crate::exec::interp::memory_init(store, ma, da, off, 0, n)
+            crate::exec::stack_ops::memory_init(store, ma, da, off, 0, n)
                 .map_err(Error::Uninstantiable)?;
             store.datas[da as usize].bytes = Rc::from(&[][..]);
         }

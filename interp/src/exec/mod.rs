@@ -6,13 +6,16 @@
 //! pauses; a pause moves the stack into a [`Suspended`], which can be resumed
 //! once (decisions D3 and D4 in `proposal-notes/decisions.md`).
 
-pub(crate) mod fuse;
+pub(crate) mod code;
+pub(crate) mod compile;
 pub(crate) mod gc;
 pub(crate) mod instantiate;
-pub(crate) mod interp;
 pub mod numeric;
+pub(crate) mod numops;
+pub(crate) mod run;
 pub(crate) mod simd;
 pub(crate) mod stack;
+pub(crate) mod stack_ops;
 
 use crate::api::*;
 use crate::runtime::store::{FuncInst, Store, api_err};
@@ -196,11 +199,11 @@ pub(crate) fn native_stack_low() -> bool {
 
 /// Runs `stack` to its next exit, turning the loop's outcome into an [`Exit`].
 fn run(store: &mut Store, mut stack: Stack, fuel: u64) -> Exit {
-    match interp::run(store, &mut stack, fuel) {
-        interp::Outcome::Returned => Exit::Returned(stack.results(store)),
-        interp::Outcome::Trapped(t) => Exit::Trapped(t),
-        interp::Outcome::Thrown(e) => Exit::Thrown(e),
-        interp::Outcome::Suspended(reason) => Exit::Suspended(Suspended {
+    match run::run(store, &mut stack, fuel) {
+        run::Outcome::Returned => Exit::Returned(stack.results(store)),
+        run::Outcome::Trapped(t) => Exit::Trapped(t),
+        run::Outcome::Thrown(e) => Exit::Thrown(e),
+        run::Outcome::Suspended(reason) => Exit::Suspended(Suspended {
             reason,
             stack,
             store_id: store.id,

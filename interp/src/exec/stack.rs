@@ -155,8 +155,9 @@ impl Stack {
         }
         let mut s = self.slots.borrow_mut();
         let Slots { vals, sp } = &mut *s;
-        let base = *sp - f.num_params as usize;
-        let need = *sp as u64 + f.num_locals as u64 + f.max_height as u64;
+        let code = &f.code;
+        let base = *sp - code.params as usize;
+        let need = base as u64 + code.frame as u64;
         if need > limits.max_stack_slots as u64 {
             return Err(Trap::ValueStackExhausted);
         }
@@ -165,8 +166,8 @@ impl Stack {
             self.account.grow_vals(vals, need)?;
         }
         self.account.reserve_frame(&mut self.frames)?;
-        vals[*sp..*sp + f.num_locals as usize].fill(0);
-        *sp += f.num_locals as usize;
+        vals[base + code.params as usize..base + code.locals as usize].fill(0);
+        *sp = base + code.locals as usize;
         drop(s);
         self.frames.push(Frame {
             func: f,

@@ -12,7 +12,7 @@ use crate::api::*;
 use crate::exec::Exit;
 use crate::exec::stack::Slots;
 use crate::module::Module;
-use crate::syntax::{FuncType, GlobalType, HeapType, Instr, MemType, Mut, TableType, ValType};
+use crate::syntax::{FuncType, GlobalType, HeapType, MemType, Mut, TableType, ValType};
 use crate::valid::canon::{TypeRegistry, Types};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -42,13 +42,8 @@ pub(crate) enum FuncInst {
 pub(crate) struct WasmFunc {
     pub(crate) type_id: u32,
     pub(crate) inst: InstanceAddr,
-    pub(crate) code: Rc<[Instr]>,
-    pub(crate) handlers: Rc<[crate::syntax::Handler]>,
-    pub(crate) num_params: u32,
-    /// Declared locals, not counting parameters.
-    pub(crate) num_locals: u32,
-    pub(crate) num_results: u32,
-    pub(crate) max_height: u32,
+    /// The executable form, shared by every instance of the module.
+    pub(crate) code: Rc<crate::exec::code::Code>,
 }
 
 /// A table instance (spec 4.2.7).

@@ -120,6 +120,10 @@ pub struct Func {
     /// Filled by validation: hidden locals after the declared ones, where
     /// legacy `catch` blocks keep their exception for `rethrow`.
     pub hidden_locals: u32,
+    /// Filled by validation: the operand stack's height (from the function's
+    /// start) before each instruction of the body; what the executable form
+    /// is compiled from, and emptied once it is.
+    pub heights: Vec<u32>,
 }
 
 /// A defined table (spec 2.5.4), with its initialiser (typed function

@@ -99,6 +99,8 @@ struct Checker<'c, 'm> {
     initialized: std::collections::HashSet<u32>,
     /// The order they were set in, so a frame's end can forget its own.
     inits: Vec<u32>,
+    /// The operand stack's height before each instruction (`Func::heights`).
+    heights: Vec<u32>,
 }
 
 /// Validates one function body (spec 3.4.1) and annotates it.
@@ -148,9 +150,11 @@ pub(crate) fn check(c: &Context<'_>, func: &mut Func) -> Result<(), Error> {
         nondefault,
         initialized: std::collections::HashSet::new(),
         inits: Vec::new(),
+        heights: Vec::with_capacity(func.body.len()),
     };
     k.walk(&mut func.body, &ty.results)?;
     func.max_height = u32::try_from(k.max_height).map_err(|_| invalid("operand stack too high"))?;
+    func.heights = k.heights;
     func.handlers = k.handlers;
     func.hidden_locals = hidden;
     let _ = declared;
@@ -177,6 +181,7 @@ pub(crate) fn check_expr(
         nondefault: Vec::new(),
         initialized: std::collections::HashSet::new(),
         inits: Vec::new(),
+        heights: Vec::new(),
     };
     k.walk(body, results)
 }
@@ -211,6 +216,8 @@ impl Checker<'_, '_> {
                     "unexpected instructions after the end of the function",
                 ));
             }
+            // Heights fit in u32: max_height is checked to, at the end.
+            self.heights.push(self.vals.len() as u32);
             self.instr(body, pc)?;
         }
         if !self.ctrls.is_empty() {
