@@ -19,20 +19,25 @@ use interp::{Exit, FuncAddr, HostOutcome, SuspendReason, Value};
 use std::rc::Rc;
 
 /// A new Exported Function for `f` (JS API): a built-in function whose
-/// `name` is the function's index in its module and whose `length` is its
-/// number of parameters.
+/// `name` is the function's index in its module (a builtin's is its import
+/// name, as the JS String Builtins proposal extends "name of the
+/// WebAssembly function") and whose `length` is its number of parameters.
 pub(crate) fn new_exported_function(st: &WasmState, f: FuncAddr, ctx: &mut Context) -> JsObject {
-    let (index, arity) = {
+    let (name, arity) = {
         let store = st.store.borrow();
-        let index = store
-            .func_index(f)
-            .or_else(|| st.host_names.borrow().get(&f).copied())
-            .unwrap_or(0);
-        (index, store.func_type(f).params.len())
+        let name = match st.builtin_names.borrow().get(&f) {
+            Some(name) => name.to_string(),
+            None => store
+                .func_index(f)
+                .or_else(|| st.host_names.borrow().get(&f).copied())
+                .unwrap_or(0)
+                .to_string(),
+        };
+        (name, store.func_type(f).params.len())
     };
     let code =
         NativeFunction::from_copy_closure(move |_this, args, ctx| call_exported(f, args, ctx));
-    adapter::builtin_function(ctx, &index.to_string(), arity, code)
+    adapter::builtin_function(ctx, &name, arity, code)
 }
 
 /// Call an Exported Function (JS API): converts the arguments, runs the
