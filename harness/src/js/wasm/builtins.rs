@@ -593,8 +593,14 @@ fn run(
                 return new_string(b, hosts, store, JsString::default());
             }
             // String.prototype.substring clamps `end` to the length
-            // (decision D25: `end` as its unsigned value).
-            new_string(b, hosts, store, s.slice(start, end.min(s.len())).into())
+            // (decision D25: `end` as its unsigned value). The code units
+            // are copied: Boa's own slice would keep the whole string alive
+            // for a part that the budget charges only for its length.
+            let part = s
+                .as_str()
+                .get(start..end.min(s.len()))
+                .expect("start <= end <= length");
+            new_string(b, hosts, store, JsString::from(part))
         }
         Builtin::Equals => {
             // Null is allowed on either side (and equals only null).
