@@ -419,21 +419,32 @@ fn string_of(hosts: &RefCell<HostValues>, v: &Value) -> Option<JsString> {
     }
 }
 
-/// A new host reference to a JS string a builtin made, as an `externref`.
+/// A new host reference to the JS string of `len` code units that `make`
+/// makes, as an `externref`.
 ///
-/// The string's code units are charged to the store's budget (D19) while
-/// wasm can reach it, since a module can make strings without end (a loop
-/// of `concat`): the host value table gives the bytes back when it releases
-/// the string. Before adding it, the table is collected if it has doubled,
-/// so that a long loop in wasm does not keep every string it made; when the
-/// budget refuses, once more in any case before the refusal stands.
+/// The string's code units are charged to the store's budget (D19) before
+/// it is made and while wasm can reach it, since a module can make strings
+/// without end (a loop of `concat`): the host value table gives the bytes
+/// back when it releases the string. Before charging, the table is
+/// collected if it has doubled, so that a long loop in wasm does not keep
+/// every string it made; when the budget refuses, once more in any case
+/// before the refusal stands. A string longer than [`MAX_STRING_LENGTH`],
+/// or one the machine cannot give, is refused as well (a string cannot be
+/// allocated fallibly, so a large one is tried first as a vector).
 fn new_string(
     b: Builtin,
     hosts: &RefCell<HostValues>,
     store: &mut Store,
-    s: JsString,
+    len: usize,
+    make: impl FnOnce() -> JsString,
 ) -> Result<Value, Trap> {
-    let bytes = 2 * s.len() as u64;
+    let refused = |why: String| Trap::OutOfMemory(format!("wasm:js-string {}: {why}", b.name()));
+    if len > MAX_STRING_LENGTH {
+        return Err(refused(format!(
+            "a string of {len} code units is longer than the longest string, {MAX_STRING_LENGTH}"
+        )));
+    }
+    let bytes = 2 * len as u64;
     let mut hosts = hosts.borrow_mut();
     hosts.collect_if_grown(store, false);
     if store.budget().charge("string", bytes).is_err() {
@@ -441,9 +452,15 @@ fn new_string(
         store
             .budget()
             .charge("string", bytes)
-            .map_err(|e| Trap::OutOfMemory(format!("wasm:js-string {}: {e}", b.name())))?;
+            .map_err(|e| refused(e.to_string()))?;
     }
-    let a = hosts.add_charged(s.into(), store.collections(), bytes);
+    const LARGE: usize = 1 << 20;
+    if len >= LARGE && Vec::<u16>::new().try_reserve_exact(len).is_err() {
+        store.budget().release(bytes);
+        let e = store.budget().machine_refused("string", bytes);
+        return Err(refused(e.to_string()));
+    }
+    let a = hosts.add_charged(make().into(), store.collections(), bytes);
     Ok(Value::ExternRef(Some(AnyRef::Host(a))))
 }
 
@@ -487,7 +504,9 @@ fn run(
             )
         })
     };
-    let from_units = |store: &mut Store, units: &[u16]| new_string(b, hosts, store, units.into());
+    let from_units = |store: &mut Store, units: &[u16]| {
+        new_string(b, hosts, store, units.len(), || units.into())
+    };
     let int = |x: u32| Ok(Value::I32(x as i32));
     match b {
         Builtin::Cast => {
@@ -568,29 +587,15 @@ fn run(
         Builtin::Concat => {
             let (first, second) = (unwrap(0)?, unwrap(1)?);
             let len = first.len().saturating_add(second.len());
-            if len > MAX_STRING_LENGTH {
-                return Err(Trap::OutOfMemory(format!(
-                    "wasm:js-string concat: a string of {len} code units is longer than the longest string, {MAX_STRING_LENGTH}"
-                )));
-            }
-            // Refuse what the machine cannot give rather than abort.
-            if Vec::<u16>::new().try_reserve_exact(len).is_err() {
-                return Err(Trap::OutOfMemory(format!(
-                    "wasm:js-string concat: no memory for a string of {len} code units"
-                )));
-            }
-            new_string(
-                b,
-                hosts,
-                store,
-                JsString::concat(first.as_str(), second.as_str()),
-            )
+            new_string(b, hosts, store, len, || {
+                JsString::concat(first.as_str(), second.as_str())
+            })
         }
         Builtin::Substring => {
             let s = unwrap(0)?;
             let (start, end) = (u32_arg(args, 1) as usize, u32_arg(args, 2) as usize);
             if start > end || start > s.len() {
-                return new_string(b, hosts, store, JsString::default());
+                return new_string(b, hosts, store, 0, JsString::default);
             }
             // String.prototype.substring clamps `end` to the length
             // (decision D25: `end` as its unsigned value). The code units
@@ -600,7 +605,7 @@ fn run(
                 .as_str()
                 .get(start..end.min(s.len()))
                 .expect("start <= end <= length");
-            new_string(b, hosts, store, JsString::from(part))
+            new_string(b, hosts, store, part.len(), || JsString::from(part))
         }
         Builtin::Equals => {
             // Null is allowed on either side (and equals only null).
@@ -727,5 +732,26 @@ mod tests {
         );
         assert!(half.is_ok());
         assert_eq!(store.budget().used(), 100_000);
+    }
+
+    #[test]
+    fn a_string_past_the_longest_is_refused_before_it_is_made() {
+        let mut store = store(u64::MAX);
+        let hosts = RefCell::new(HostValues::default());
+        let r = new_string(
+            Builtin::Concat,
+            &hosts,
+            &mut store,
+            MAX_STRING_LENGTH + 1,
+            || unreachable!("not made"),
+        );
+        match r {
+            Err(Trap::OutOfMemory(m)) => assert_eq!(
+                m,
+                "wasm:js-string concat: a string of 2147483648 code units is longer than the longest string, 2147483647"
+            ),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(store.budget().used(), 0);
     }
 }
