@@ -34,7 +34,10 @@ options:
                        its shape and lanes (i32x4:1,2,3,4, f32x4:1.5,nan,inf,-0)
   --shape SHAPE        print v128 values in these lanes (default i32x4)
   --fuel N             stop each call (and the start function) after N
-                       instructions: it ends as `out of fuel`
+                       steps: it ends as `out of fuel`. A step is one
+                       instruction of the compiled form, which may stand
+                       for several wasm instructions (a local.get or a
+                       block costs nothing)
   --list               print the module's imports and exports with their
                        types, before instantiating it
   --globals            print the exported globals' types and values, after

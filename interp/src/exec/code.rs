@@ -85,7 +85,7 @@ pub(crate) enum Op {
         b: Reg,
         to: Pc,
     },
-    /// Continue at `to` if `a op imm` holds, with an `i32` immediate.
+    /// Continue at `to` if `a op imm` holds (the immediate as in `BinImm32`).
     BrIfCmpImm {
         op: BinOp,
         a: Reg,
@@ -217,7 +217,8 @@ pub(crate) enum Op {
         a: Reg,
         b: Reg,
     },
-    /// `d = a op imm` with an `i32` immediate.
+    /// `d = a op imm`: a constant below 2^32 as an immediate, zero-extended
+    /// to a slot (so of any numeric type).
     BinImm32 {
         op: BinOp,
         d: Reg,
@@ -250,6 +251,13 @@ pub(crate) enum Op {
         kind: StoreKind,
         a: Reg,
         v: Reg,
+        off: u32,
+    },
+    /// `store(a + off, v)` of a constant (zero-extended to the width).
+    StoreImm {
+        kind: StoreKind,
+        a: Reg,
+        v: u32,
         off: u32,
     },
     /// A load or store of any other memory: `memargs[m]`; `d`/`v` as above.

@@ -174,6 +174,9 @@ struct Compiler<'c, 'm> {
     /// The operand stack's height before the instruction being compiled:
     /// every slot below it or below the current height is live.
     h_before: usize,
+    /// The jumps whose target is the end of a block not yet compiled: the
+    /// index of the jump's instruction, and the block's index in `ctrls`.
+    forward: std::collections::HashMap<usize, usize>,
 }
 
 /// Compiles a validated function (its `heights` filled by validation).
@@ -200,6 +203,7 @@ pub(crate) fn compile(cx: &Ctx<'_>, f: &Func) -> Code {
         reachable: true,
         delegates: f.body.iter().any(|i| matches!(i, Instr::Delegate(_))),
         h_before: 0,
+        forward: Default::default(),
     };
     c.push_ctrl(Kind::Func, 0, ty.results.len() as u32);
     for (pc, i) in f.body.iter().enumerate() {
@@ -430,8 +434,63 @@ impl Compiler<'_, '_> {
     /// An unconditional jump to label `l` (its values already moved).
     fn jump(&mut self, l: LabelIdx) {
         let n = self.ctrls.len() - 1 - l as usize;
+        if self.ctrls[n].kind == Kind::Loop && self.rotate(n) {
+            return;
+        }
         let k = self.emit(Op::Br { to: 0 });
         self.target(n, Fixup::Op(k));
+    }
+
+    /// The jump back to loop `n`, if the loop begins with a conditional
+    /// branch: that branch is made here instead, negated, so that an
+    /// iteration costs one instruction less. Running the loop's first
+    /// instruction here is what jumping to it would do, since a jump
+    /// changes no slot: when its condition does not hold, continue after
+    /// it in the loop (the negation's target); when it holds, go where it
+    /// goes (a second, unconditional jump, run only once, on the way out).
+    fn rotate(&mut self, n: usize) -> bool {
+        let start = self.ctrls[n].start as usize;
+        let Some(first) = self.code.ops.get(start).cloned() else {
+            return false;
+        };
+        let next = start as Pc + 1;
+        let (negated, to) = match first {
+            Op::BrIfNez { c, to } => (Op::BrIfEqz { c, to: next }, to),
+            Op::BrIfEqz { c, to } => (Op::BrIfNez { c, to: next }, to),
+            Op::BrIfCmp { op, a, b, to } => match op.negated() {
+                Some(not) => (
+                    Op::BrIfCmp {
+                        op: not,
+                        a,
+                        b,
+                        to: next,
+                    },
+                    to,
+                ),
+                None => return false,
+            },
+            Op::BrIfCmpImm { op, a, imm, to } => match op.negated() {
+                Some(not) => (
+                    Op::BrIfCmpImm {
+                        op: not,
+                        a,
+                        imm,
+                        to: next,
+                    },
+                    to,
+                ),
+                None => return false,
+            },
+            _ => return false,
+        };
+        self.emit(negated);
+        let k = self.emit(Op::Br { to });
+        // A target still to be patched is a block that encloses the loop,
+        // so it is still in `ctrls` at the same index.
+        if let Some(&m) = self.forward.get(&start) {
+            self.target(m, Fixup::Op(k));
+        }
+        true
     }
 
     /// Makes the jump `fx` go to label `n` (an index into `ctrls`): now for
@@ -441,11 +500,17 @@ impl Compiler<'_, '_> {
             let start = self.ctrls[n].start;
             self.patch(fx, start);
         } else {
+            if let Fixup::Op(k) = fx {
+                self.forward.insert(k, n);
+            }
             self.ctrls[n].fixups.push(fx);
         }
     }
 
     fn patch(&mut self, fx: Fixup, to: Pc) {
+        if let Fixup::Op(k) = fx {
+            self.forward.remove(&k);
+        }
         match fx {
             Fixup::Op(k) => match &mut self.code.ops[k] {
                 Op::Br { to: t }
@@ -767,9 +832,14 @@ impl Compiler<'_, '_> {
         let (hb, ob) = self.pop();
         let (ha, oa) = self.pop();
         let d = self.slot(ha);
-        if let Opd::C32(imm) = ob
-            && op.on_i32()
-        {
+        // A constant second operand below 2^32 is an immediate: the slot
+        // made of it zero-extended is the slot the constant would be.
+        let imm = match ob {
+            Opd::C32(v) => Some(v),
+            Opd::C64(v) => u32::try_from(v).ok(),
+            _ => None,
+        };
+        if let Some(imm) = imm {
             let a = self.src(ha, oa);
             let o = if op == BinOp::I32Add {
                 Op::I32AddImm { d, a, imm }
@@ -814,6 +884,21 @@ impl Compiler<'_, '_> {
     fn store(&mut self, kind: StoreKind, m: &MemArg) {
         let (hv, ov) = self.pop();
         let (ha, oa) = self.pop();
+        let imm = match ov {
+            Opd::C32(v) => Some(v),
+            Opd::C64(v) => u32::try_from(v).ok(),
+            _ => None,
+        };
+        if let (Some(v), true) = (imm, self.fast_mem(m)) {
+            let a = self.src(ha, oa);
+            self.emit(Op::StoreImm {
+                kind,
+                a,
+                v,
+                off: m.offset as u32,
+            });
+            return;
+        }
         let v = self.src(hv, ov);
         let a = self.src(ha, oa);
         let op = if self.fast_mem(m) {

@@ -107,7 +107,7 @@ impl Suspended {
         self.resume_with_fuel(store, values, u64::MAX)
     }
 
-    /// As [`Suspended::resume`], pausing again after `fuel` instructions.
+    /// As [`Suspended::resume`], pausing again after `fuel` steps.
     ///
     /// # Errors
     /// As [`Suspended::resume`].
@@ -211,7 +211,7 @@ fn run(store: &mut Store, mut stack: Stack, fuel: u64) -> Exit {
     }
 }
 
-/// Invokes `f` with `args` (spec 4.5.5 `invoke`), with `fuel` instructions
+/// Invokes `f` with `args` (spec 4.5.5 `invoke`), with `fuel` steps
 /// before pausing (`u64::MAX`: no limit).
 pub(crate) fn invoke(
     store: &mut Store,

@@ -345,38 +345,4 @@ impl BinOp {
             _ => return None,
         })
     }
-
-    /// Whether the operator takes `i32` operands, so that an `i32.const`
-    /// operand can be an immediate (`Op::BinImm32`).
-    pub(crate) fn on_i32(self) -> bool {
-        use BinOp::*;
-        matches!(
-            self,
-            I32Eq
-                | I32Ne
-                | I32LtS
-                | I32LtU
-                | I32GtS
-                | I32GtU
-                | I32LeS
-                | I32LeU
-                | I32GeS
-                | I32GeU
-                | I32Add
-                | I32Sub
-                | I32Mul
-                | I32DivS
-                | I32DivU
-                | I32RemS
-                | I32RemU
-                | I32And
-                | I32Or
-                | I32Xor
-                | I32Shl
-                | I32ShrS
-                | I32ShrU
-                | I32Rotl
-                | I32Rotr
-        )
-    }
 }

@@ -76,14 +76,21 @@ fn mem_load(kind: LoadKind, data: &[u8], addr: u64, off: u64) -> Result<Slot, Tr
 /// A store of `kind` of value `v` into `data` at `addr + off`.
 #[inline(always)]
 fn mem_store(kind: StoreKind, data: &mut [u8], addr: u64, off: u64, v: Slot) -> Result<(), Trap> {
-    let n = match kind {
-        StoreKind::B8 => 1,
-        StoreKind::B16 => 2,
-        StoreKind::B32 => 4,
-        StoreKind::B64 => 8,
-    };
-    let r = mem_range(data, addr, off, n)?;
-    data[r].copy_from_slice(&(v as u64).to_le_bytes()[..n]);
+    // Each width is written as an array of its own size, so that the copy
+    // is one move and never a call to `memcpy`.
+    macro_rules! write {
+        ($n:literal, $bytes:expr) => {{
+            let r = mem_range(data, addr, off, $n)?;
+            let b: [u8; $n] = $bytes;
+            data[r].copy_from_slice(&b);
+        }};
+    }
+    match kind {
+        StoreKind::B8 => write!(1, [v as u8]),
+        StoreKind::B16 => write!(2, (v as u16).to_le_bytes()),
+        StoreKind::B32 => write!(4, (v as u32).to_le_bytes()),
+        StoreKind::B64 => write!(8, (v as u64).to_le_bytes()),
+    }
     Ok(())
 }
 
@@ -532,6 +539,16 @@ fn run_with<const FUEL: bool>(store: &mut Store, stack: &mut Stack, mut fuel: u6
             Op::Store { kind, a, v, off } => {
                 let data = &mut store.mems[mem0].data;
                 tri!(mem_store(kind, data, u32_(r!(a)) as u64, off as u64, r!(v)));
+            }
+            Op::StoreImm { kind, a, v, off } => {
+                let data = &mut store.mems[mem0].data;
+                tri!(mem_store(
+                    kind,
+                    data,
+                    u32_(r!(a)) as u64,
+                    off as u64,
+                    v as Slot
+                ));
             }
             Op::LoadMem { kind, d, a, m } => {
                 let arg = code.memargs[m as usize];

@@ -967,7 +967,7 @@ impl Store {
 
     /// Invokes a function, suspending with
     /// [`SuspendReason::OutOfFuel`](crate::SuspendReason::OutOfFuel) once
-    /// `fuel` instructions have run.
+    /// `fuel` steps have run (a step is one instruction of the compiled form, decision D20).
     ///
     /// # Errors
     /// [`Error::Api`] if the arguments do not match the function's type.
