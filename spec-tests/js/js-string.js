@@ -640,3 +640,15 @@ test("strings made in wasm loops stay right, and a long loop finishes", () => {
   assertEq(s.slice(0, 28), "ABCDEFGHIJKLMNOPQRSTUVWXYZAB");
   assertEq(s.charCodeAt(19999), 0x41 + (19999 % 26));
 });
+
+promiseTest("a builtin's Exported Function goes where functions go: tables, globals, promising", async () => {
+  const e = strings();
+  const t = new WebAssembly.Table({ element: "anyfunc", initial: 1 });
+  t.set(0, e.imported_length);
+  assertEq(t.get(0), e.imported_length, "a table");
+  const g = new WebAssembly.Global({ value: "anyfunc" }, e.imported_length);
+  assertEq(g.value, e.imported_length, "a global");
+  const p = WebAssembly.promising(e.imported_length);
+  assertEq(await p("abcd"), 4, "promising");
+  await assertRejects(WebAssembly.RuntimeError, p(5), "promising: a trap rejects");
+});
