@@ -16,10 +16,14 @@
 //!   wasm can reach the address: after a store collection, the entries the
 //!   collection did not reach (and that existed before it) are released.
 //!
-//! `HostValues::maybe_collect` runs both at a safe point (the start of a
+//! `WasmState::maybe_collect` runs both at a safe point (the start of a
 //! call from JS into wasm, before any argument is converted) once the
 //! tables have doubled since the last time, so the cost is amortised and
-//! the tables stay within a constant factor of what is alive.
+//! the tables stay within a constant factor of what is alive. The string
+//! builtins, which make host values without returning to JS, collect the
+//! host value table the same way from inside their call
+//! (`HostValues::collect_if_grown`, decision D26); the strings they make
+//! hold bytes of the store's budget until released.
 //!
 //! Exported GC Objects are exotic objects whose every internal method the
 //! JS API specifies. Boa does not let an embedder define internal methods,
