@@ -652,3 +652,44 @@ promiseTest("a builtin's Exported Function goes where functions go: tables, glob
   assertEq(await p("abcd"), 4, "promising");
   await assertRejects(WebAssembly.RuntimeError, p(5), "promising: a trap rejects");
 });
+
+promiseTest("strings a suspended promising call holds survive the collections builtins run meanwhile", async () => {
+  const b = new WasmBuilder();
+  const arr = b.arrayType(T.i16, true);
+  const concat = b.importFunc("wasm:js-string", "concat", ...builtinType("concat", arr));
+  const fromCharCode = b.importFunc("wasm:js-string", "fromCharCode", ...builtinType("fromCharCode", arr));
+  const wait = b.importFunc("m", "wait", [], []);
+  // hold(c): the string of char code c and c + 1, made by builtins and kept
+  // in a local across a suspension, then made once more with churn in
+  // between (each builtin call here may collect).
+  // churn(n): n strings made and dropped.
+  const churn = b.func([T.i32], [], [
+    op.block, BLOCK_EMPTY, op.loop, BLOCK_EMPTY,
+    op.local_get, 0, op.i32_eqz, op.br_if, 1,
+    op.local_get, 0, op.call, fromCharCode, op.drop,
+    op.local_get, 0, op.i32_const, 1, op.i32_sub, op.local_set, 0,
+    op.br, 0, op.end, op.end,
+  ], { export: "churn" });
+  b.func([T.i32], [EXTERNREF], [
+    op.local_get, 0, op.call, fromCharCode,
+    op.local_get, 0, op.i32_const, 1, op.i32_add, op.call, fromCharCode,
+    op.call, concat, op.local_set, 1,
+    op.call, wait,
+    op.i32_const, ...s32(5000), op.call, churn,
+    op.local_get, 1, op.local_get, 1, op.call, concat,
+  ], { export: "hold", locals: [EXTERNREF] });
+  const waiting = [];
+  const m = new WebAssembly.Module(b.toBytes(), JS_STRING);
+  const e = new WebAssembly.Instance(m, {
+    m: { wait: new WebAssembly.Suspending(() => new Promise((r) => { waiting.push(r); })) },
+  }).exports;
+  const hold = WebAssembly.promising(e.hold);
+  const results = [hold(0x41), hold(0x61)];
+  e.churn(20000);
+  waiting.shift()();
+  await new Promise((r) => setTimeout(r, 0));
+  e.churn(20000);
+  waiting.shift()();
+  assertEq(await results[0], "ABAB");
+  assertEq(await results[1], "abab");
+});
