@@ -2,7 +2,8 @@
 //! calls, fuel, globals, memory and registered modules, `v128` arguments
 //! and results in a chosen lane shape; `wast` with `-v` and `--json`; help,
 //! version, and the exit statuses (0 ok, 1 a failure, 2 bad usage or input,
-//! always one line on stderr, never a panic).
+//! always one line on stderr, never a panic); `wat` remakes the committed
+//! binary modules of the demos and JS tests exactly.
 
 use std::process::Command;
 
@@ -456,4 +457,28 @@ fn js_output_to_a_closed_pipe_is_no_panic() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!err.contains("panicked"), "{err}");
     assert!(out.status.success(), "{err}");
+}
+
+/// The binary modules the JS tests and demos fetch are what `wasm-ref wat`
+/// makes of the `.wat` files beside them, so an edit of one cannot leave
+/// the other behind.
+#[test]
+fn committed_wasm_files_are_their_wat() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    for stem in [
+        "examples/jspi/badfib",
+        "examples/jspi/lazy",
+        "examples/jspi/p42",
+        "spec-tests/js/lib/strings",
+    ] {
+        let out = temp_file(&format!("{}.wasm", stem.replace('/', "_")), b"");
+        let (ok, _, err) = wasm_ref(&["wat", &format!("{stem}.wat"), "-o", &out]);
+        assert!(ok, "{stem}.wat: {err}");
+        let made = std::fs::read(&out).expect("written");
+        let committed = std::fs::read(format!("{root}/{stem}.wasm")).expect("committed");
+        assert!(
+            made == committed,
+            "{stem}.wasm is not what wasm-ref wat makes of {stem}.wat: regenerate it"
+        );
+    }
 }

@@ -37,6 +37,17 @@ impl Module {
         crate::valid::validate(&mut m, features)
     }
 
+    /// Validates an already decoded module without preparing it for
+    /// execution: [`Module::validate`] for a module the embedder decoded
+    /// with [`decode`](crate::decode) to look at first (the JS API checks
+    /// its implementation limits on the decoded instructions).
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] if validation fails.
+    pub fn validate_decoded(m: &mut syntax::Module, features: &Features) -> Result<(), Error> {
+        crate::valid::validate(m, features)
+    }
+
     /// Validates an already decoded module.
     ///
     /// # Errors

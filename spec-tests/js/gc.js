@@ -204,3 +204,25 @@ promiseTest("a promising call keeps its structures across collections while susp
   assertEq(await results[0], 30n);
   assertEq(await results[1], 60n);
 });
+
+test("a JS function and a JS value imported with types that name defined types", () => {
+  // The host function has the import's own type, here the first of a
+  // recursion group of two (JS API "create a host function" of the
+  // import's type), so it matches the import.
+  const b = new WasmBuilder();
+  const s = b.structType([{ type: T.i32, mutable: false }]);
+  const f = b.recGroup([funcTypeBytes([T.refNull(s)], [T.i32]), structTypeBytes([])]);
+  const imported = b.addImport("m", "f", "func", u32(f));
+  const g = b.importGlobal("m", "g", T.refNull(s), false);
+  b.func([], [T.i32], [op.global_get, g, op.call, imported], { export: "run" });
+  b.func([T.i32], [T.ref(s)], [op.local_get, 0, gc.struct_new(s)], { export: "make" });
+  const maker = b.instantiate({ m: { f: () => 0, g: null } }).exports;
+  const made = maker.make(5);
+  let seen;
+  const e = b.instantiate({ m: { f: (x) => { seen = x; return 7; }, g: made } }).exports;
+  assertEq(e.run(), 7);
+  assertEq(seen, made, "the struct came back as the same object");
+  assertThrows(WebAssembly.LinkError, () => b.instantiate({ m: { f: () => 0, g: {} } }),
+    "a value not of the global's type is a LinkError");
+  assertThrows(WebAssembly.LinkError, () => b.instantiate({ m: { f: () => 0, g: 5 } }), "an i31");
+});

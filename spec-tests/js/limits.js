@@ -109,6 +109,28 @@ const staticLimits = [
   ["initial size of an imported table", 10000000, (n) => wasmModule(section(2, 1, [0, 0, 1, FUNCREF, 0, ...leb(n)]))],
   ["pages of a 32-bit memory", 65536, (n) => wasmModule(section(5, 1, [1, 0, ...leb(n)]))],
   ["pages of a 64-bit memory", 2 ** 37 - 1, (n) => wasmModule(section(5, 1, [5, 0, ...leb(n)]))],
+  ["recursion groups", 1000000, (n) => wasmModule(section(1, n, repeat([0x4e, 1, 0x60, 0, 0], n)))],
+  ["types in a recursion group", 1000000,
+    (n) => wasmModule(section(1, 1, concat([[0x4e], leb(n), repeat([0x60, 0, 0], n)])))],
+  ["depth of a subtype chain", 63, (n) => {
+    // A struct type that is not final, then n subtypes, each of the one
+    // before (depth n), in one recursion group.
+    const chain = [0x50, 0, 0x5f, 0];
+    for (let i = 0; i < n; i++) chain.push(0x50, 1, ...leb(i), 0x5f, 0);
+    return wasmModule(section(1, 1, concat([[0x4e], leb(n + 1), chain])));
+  }],
+  ["fields of a struct", 10000, (n) => wasmModule(section(1, 1, concat([[0x5f], leb(n), repeat([I32, 0], n)])))],
+  ["operands of array.new_fixed in a function", 10000, (n) => {
+    // (array i32), [] -> []; the body pushes n zeros and makes the array.
+    const body = concat([[0], repeat([0x41, 0], n), [0xfb, 8, 0], leb(n), [0x1a, 0x0b]]);
+    return wasmModule(section(1, 2, [0x5e, I32, 0, 0x60, 0, 0]), section(3, 1, [1]),
+      section(10, 1, concat([leb(body.length), body])));
+  }],
+  ["operands of array.new_fixed in a constant expression", 10000, (n) => {
+    // A global (ref 0) made by array.new_fixed of n zeros.
+    const init = concat([repeat([0x41, 0], n), [0xfb, 8, 0], leb(n), [0x0b]]);
+    return wasmModule(section(1, 1, [0x5e, I32, 0]), section(6, 1, concat([[0x64, 0, 0], init])));
+  }],
 ];
 
 for (const [what, limit, make] of staticLimits) {

@@ -139,7 +139,7 @@ fn canon_global(g: GlobalType, ids: &[u32]) -> GlobalType {
 /// Interns a module's recursive type groups in the store, in order (a
 /// group may refer to earlier ones and to itself), returning the store id
 /// of each type.
-fn intern_types(store: &mut Store, m: &syntax::Module) -> Vec<u32> {
+pub(crate) fn intern_types(store: &mut Store, m: &syntax::Module) -> Vec<u32> {
     let mut ids: Vec<u32> = Vec::with_capacity(m.types.len());
     let mut first = 0;
     let singletons;

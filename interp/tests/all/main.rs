@@ -4,6 +4,7 @@
 
 mod big_types;
 mod decode;
+mod embedder;
 mod exec;
 mod gc;
 mod regressions;

@@ -63,6 +63,8 @@ const gc = {
   array_new_default: (x) => [0xfb, 0x07, ...u32(x)],
   array_new_fixed: (x, n) => [0xfb, 0x08, ...u32(x), ...u32(n)],
   array_get: (x) => [0xfb, 0x0b, ...u32(x)],
+  array_get_s: (x) => [0xfb, 0x0c, ...u32(x)],
+  array_get_u: (x) => [0xfb, 0x0d, ...u32(x)],
   array_set: (x) => [0xfb, 0x0e, ...u32(x)],
   array_len: [0xfb, 0x0f],
   ref_test: (heap) => [0xfb, 0x14, ...s32(heap)],
@@ -159,6 +161,22 @@ function vec(items) {
   return [...u32(items.length), ...items.flat()];
 }
 
+// The bytes of a function type, a structure type and an array type.
+function funcTypeBytes(params, results) {
+  return [0x60, ...vec(params.map((t) => [t].flat())), ...vec(results.map((t) => [t].flat()))];
+}
+function structTypeBytes(fields) {
+  return [0x5f, ...vec(fields.map((f) => [...[f.type].flat(), f.mutable ? 1 : 0]))];
+}
+function arrayTypeBytes(type, mutable) {
+  return [0x5e, ...[type].flat(), mutable ? 1 : 0];
+}
+// A sub type: `comp` (composite type bytes) with the supertype indices
+// `supers`, final or not.
+function subType(supers, final, comp) {
+  return [final ? 0x4f : 0x50, ...vec(supers.map((x) => u32(x))), ...comp];
+}
+
 function limits(min, max) {
   return max === undefined ? [0, ...u32(min)] : [1, ...u32(min), ...u32(max)];
 }
@@ -170,7 +188,11 @@ function sharedLimits(min, max) {
 
 class WasmBuilder {
   constructor() {
+    // Entries of the type section: { bytes, index (of its first type),
+    // key (of a plain function type, for reuse) }; a recursion group is one
+    // entry of several types.
     this.types = [];
+    this.typeCount = 0;
     this.imports = [];
     this.funcs = [];
     this.tables = [];
@@ -185,31 +207,38 @@ class WasmBuilder {
     this.counts = { func: 0, table: 0, memory: 0, global: 0, tag: 0 };
   }
 
+  // Adds a type section entry of `count` types; returns the first's index.
+  typeEntry(bytes, count, key) {
+    const index = this.typeCount;
+    this.types.push({ bytes, index, key });
+    this.typeCount += count;
+    return index;
+  }
+
   // The index of the function type [params] -> [results].
   type(params, results) {
-    const bytes = [0x60, ...vec(params.map((t) => [t].flat())), ...vec(results.map((t) => [t].flat()))];
+    const bytes = funcTypeBytes(params, results);
     const key = bytes.join(",");
-    let i = this.types.findIndex((t) => t.join(",") === key);
-    if (i < 0) {
-      i = this.types.length;
-      this.types.push(bytes);
-    }
-    return i;
+    const found = this.types.find((t) => t.key === key);
+    return found ? found.index : this.typeEntry(bytes, 1, key);
   }
 
   // A structure type of `fields` ([{ type, mutable }], a type being a
   // T value) as a type definition of its own; returns its index.
   structType(fields) {
-    const i = this.types.length;
-    this.types.push([0x5f, ...vec(fields.map((f) => [...[f.type].flat(), f.mutable ? 1 : 0]))]);
-    return i;
+    return this.typeEntry(structTypeBytes(fields), 1);
   }
 
   // An array type of elements of `type`.
   arrayType(type, mutable) {
-    const i = this.types.length;
-    this.types.push([0x5e, ...[type].flat(), mutable ? 1 : 0]);
-    return i;
+    return this.typeEntry(arrayTypeBytes(type, mutable), 1);
+  }
+
+  // A recursion group of the type definitions `defs` (each the bytes of a
+  // composite or sub type: funcTypeBytes, subType...); returns the index
+  // of its first type.
+  recGroup(defs) {
+    return this.typeEntry([0x4e, ...u32(defs.length), ...defs.flat()], defs.length);
   }
 
   addImport(module, name, kind, desc) {
@@ -319,7 +348,7 @@ class WasmBuilder {
     const sectionVec = (id, items) => {
       if (items.length) section(id, vec(items));
     };
-    sectionVec(1, this.types);
+    sectionVec(1, this.types.map((t) => t.bytes));
     sectionVec(2, this.imports);
     sectionVec(3, this.funcs.map((f) => u32(f.type)));
     sectionVec(4, this.tables);

@@ -15,25 +15,29 @@ use super::{HostImport, MAX_DEPTH, WasmState, crosses_boundary, state};
 use crate::js::adapter::{self, range_error, thrown_value, type_error};
 use boa_engine::native_function::NativeFunction;
 use boa_engine::{Context, JsObject, JsResult, JsValue};
-use interp::syntax::FuncType;
 use interp::{Exit, FuncAddr, HostOutcome, SuspendReason, Value};
 use std::rc::Rc;
 
 /// A new Exported Function for `f` (JS API): a built-in function whose
-/// `name` is the function's index in its module and whose `length` is its
-/// number of parameters.
+/// `name` is the function's index in its module (a builtin's is its import
+/// name, as the JS String Builtins proposal extends "name of the
+/// WebAssembly function") and whose `length` is its number of parameters.
 pub(crate) fn new_exported_function(st: &WasmState, f: FuncAddr, ctx: &mut Context) -> JsObject {
-    let (index, arity) = {
+    let (name, arity) = {
         let store = st.store.borrow();
-        let index = store
-            .func_index(f)
-            .or_else(|| st.host_names.borrow().get(&f).copied())
-            .unwrap_or(0);
-        (index, store.func_type(f).params.len())
+        let name = match st.builtin_names.borrow().get(&f) {
+            Some(name) => name.to_string(),
+            None => store
+                .func_index(f)
+                .or_else(|| st.host_names.borrow().get(&f).copied())
+                .unwrap_or(0)
+                .to_string(),
+        };
+        (name, store.func_type(f).params.len())
     };
     let code =
         NativeFunction::from_copy_closure(move |_this, args, ctx| call_exported(f, args, ctx));
-    adapter::builtin_function(ctx, &index.to_string(), arity, code)
+    adapter::builtin_function(ctx, &name, arity, code)
 }
 
 /// Call an Exported Function (JS API): converts the arguments, runs the
@@ -220,21 +224,25 @@ pub(crate) fn resume(
 }
 
 /// Allocates the host function for a JS import (JS API "create a host
-/// function"): when wasm calls it, it records its arguments and suspends
-/// with its token, and the driver does the rest.
-pub(crate) fn alloc_host_function(st: &WasmState, ty: FuncType, import: HostImport) -> FuncAddr {
+/// function") of the defined type with store id `type_id` (the import's
+/// type): when wasm calls it, it records its arguments and suspends with
+/// its token, and the driver does the rest.
+pub(crate) fn alloc_host_function(st: &WasmState, type_id: u32, import: HostImport) -> FuncAddr {
     let token = {
         let mut imports = st.host_imports.borrow_mut();
         imports.push(import);
         imports.len() as u64 - 1
     };
     let pending = st.host_args.clone();
-    st.store.borrow_mut().alloc_host_func(ty, move |_, args| {
-        let mut p = pending.borrow_mut();
-        p.clear();
-        p.extend_from_slice(args);
-        HostOutcome::Suspend(token)
-    })
+    st.store
+        .borrow_mut()
+        .alloc_host_func_of_type(type_id, move |_, args| {
+            let mut p = pending.borrow_mut();
+            p.clear();
+            p.extend_from_slice(args);
+            HostOutcome::Suspend(token)
+        })
+        .expect("an import's function type is a function type of the store")
 }
 
 /// The steps of a host function made from JS, run when wasm called it: the
@@ -320,14 +328,14 @@ pub(crate) fn results_from_js(
     }
 }
 
-/// The function a JS value stands for as an import of type `ty` (JS API
-/// "read the imports", function case): an Exported Function's own
-/// address, a new host function calling the callable, or (JSPI) a new
-/// suspending function for a `WebAssembly.Suspending` object.
+/// The function a JS value stands for as an import whose type has store id
+/// `type_id` (JS API "read the imports", function case): an Exported
+/// Function's own address, a new host function calling the callable, or
+/// (JSPI) a new suspending function for a `WebAssembly.Suspending` object.
 pub(crate) fn import_function(
     st: &WasmState,
     v: &JsValue,
-    ty: &FuncType,
+    type_id: u32,
     index: u32,
 ) -> Option<FuncAddr> {
     let import = match v.as_callable() {
@@ -343,7 +351,7 @@ pub(crate) fn import_function(
             callable: super::jspi::wrapped_function(v)?,
         },
     };
-    let f = alloc_host_function(st, ty.clone(), import);
+    let f = alloc_host_function(st, type_id, import);
     st.host_names.borrow_mut().insert(f, index);
     Some(f)
 }

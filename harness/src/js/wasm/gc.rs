@@ -16,10 +16,14 @@
 //!   wasm can reach the address: after a store collection, the entries the
 //!   collection did not reach (and that existed before it) are released.
 //!
-//! `HostValues::maybe_collect` runs both at a safe point (the start of a
+//! `WasmState::maybe_collect` runs both at a safe point (the start of a
 //! call from JS into wasm, before any argument is converted) once the
 //! tables have doubled since the last time, so the cost is amortised and
-//! the tables stay within a constant factor of what is alive.
+//! the tables stay within a constant factor of what is alive. The string
+//! builtins, which make host values without returning to JS, collect the
+//! host value table the same way from inside their call
+//! (`HostValues::collect_if_grown`, decision D23); the strings they make
+//! hold bytes of the store's budget until released.
 //!
 //! Exported GC Objects are exotic objects whose every internal method the
 //! JS API specifies. Boa does not let an embedder define internal methods,
@@ -40,13 +44,18 @@ use interp::{AnyRef, ArrayAddr, ExnAddr, ExternAddr, Store, StructAddr, Value};
 use std::cell::RefCell;
 use std::collections::HashMap;
 
+/// How many entries a table may gain past twice its size after the last
+/// collection before the next one runs.
+const SLACK: usize = 1024;
+
 /// The JS values that entered wasm as host references (JS API "host value
 /// cache"), by host address, with the free addresses to reuse.
 #[derive(Default)]
 pub(crate) struct HostValues {
-    /// Each address's value and the number of store collections that had
-    /// run when it was given out (`None`: free).
-    values: Vec<Option<(JsValue, u64)>>,
+    /// Each address's value, the number of store collections that had run
+    /// when it was given out, and the bytes it holds of the store's budget
+    /// (`None`: free).
+    values: Vec<Option<(JsValue, u64, u64)>>,
     free: Vec<u32>,
     /// Live entries, and how many there were after the last release.
     live: usize,
@@ -161,35 +170,66 @@ impl HostValues {
         self.values
             .get(a.0 as usize)
             .and_then(|v| v.as_ref())
-            .map(|(v, _)| v.clone())
+            .map(|(v, ..)| v.clone())
             .expect("a host address wasm holds has its value")
     }
 
     /// A new host address for `v` (JS API ToWebAssemblyValue, last case).
     /// `epoch` is the store's number of collections so far.
     pub(crate) fn add(&mut self, v: JsValue, epoch: u64) -> ExternAddr {
+        self.add_charged(v, epoch, 0)
+    }
+
+    /// A new host address for `v`, which holds `charged` bytes of the
+    /// store's budget until it is released (a string a builtin made).
+    pub(crate) fn add_charged(&mut self, v: JsValue, epoch: u64, charged: u64) -> ExternAddr {
         self.live += 1;
         match self.free.pop() {
             Some(a) => {
-                self.values[a as usize] = Some((v, epoch));
+                self.values[a as usize] = Some((v, epoch, charged));
                 ExternAddr(a)
             }
             None => {
-                self.values.push(Some((v, epoch)));
+                self.values.push(Some((v, epoch, charged)));
                 ExternAddr(self.values.len() as u32 - 1)
             }
         }
     }
 
+    /// The number of live entries.
+    #[cfg(test)]
+    pub(crate) fn live(&self) -> usize {
+        self.live
+    }
+
+    /// Whether the table has more than doubled since the last release.
+    fn grown(&self) -> bool {
+        self.live > 2 * self.live_after_release + SLACK
+    }
+
+    /// Collects the store's garbage and releases what it no longer reaches,
+    /// if the table has grown enough since the last time (`force`: in any
+    /// case). For a host function (a builtin) that makes host values: the
+    /// computation that called it is in a host call, its slots where the
+    /// collector finds them, so a loop in wasm does not keep every value
+    /// it made until it returns to JS.
+    pub(crate) fn collect_if_grown(&mut self, store: &mut Store, force: bool) {
+        if force || self.grown() {
+            store.collect_garbage();
+            self.release(store);
+        }
+    }
+
     /// Releases the values the store's last collection did not reach, among
-    /// those given out before it ran.
+    /// those given out before it ran, giving back the budget they held.
     fn release(&mut self, store: &Store) {
         let epoch = store.collections();
         for (a, slot) in self.values.iter_mut().enumerate() {
-            if let Some((_, born)) = slot
+            if let Some((_, born, charged)) = slot
                 && *born < epoch
                 && !store.host_ref_reachable(ExternAddr(a as u32))
             {
+                store.budget().release(*charged);
                 *slot = None;
                 self.free.push(a as u32);
                 self.live -= 1;
@@ -210,11 +250,7 @@ impl WasmState {
     /// the caches have doubled since the last time (see the module doc).
     /// Call only where no converted value is in flight.
     pub(crate) fn maybe_collect(&self) {
-        const SLACK: usize = 1024;
-        let hosts_grew = {
-            let h = self.hosts.borrow();
-            h.live > 2 * h.live_after_release + SLACK
-        };
+        let hosts_grew = self.hosts.borrow().grown();
         let wrappers_grew = self.wrappers.len() > 2 * *self.wrappers.after_sweep.borrow() + SLACK;
         if !hosts_grew && !wrappers_grew {
             return;

@@ -33,8 +33,8 @@ pub(crate) const INTERFACE: InterfaceSpec<'static> = InterfaceSpec {
 /// synchronously.
 fn constructor(new_target: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     require_new(new_target, "Instance")?;
-    let module = match arg(args, 0).as_object().filter(|o| o.is::<ModuleData>()) {
-        Some(o) => adapter::data_of::<ModuleData>(&o).module.clone(),
+    let data = match arg(args, 0).as_object().filter(|o| o.is::<ModuleData>()) {
+        Some(o) => adapter::data_of::<ModuleData>(&o),
         None => {
             return Err(type_error(
                 "WebAssembly.Instance: the argument is not a Module",
@@ -51,8 +51,8 @@ fn constructor(new_target: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsR
     // WebIDL: the object is made (reading NewTarget's prototype) after the
     // arguments are converted and before the constructor steps run.
     let proto = prototype_for(new_target, &st.classes.instance.prototype, ctx)?;
-    let imports = read_imports(&st, &module, &import_object, ctx)?;
-    let exports = instantiate_exports(&st, &module, &imports, ctx)?;
+    let imports = read_imports(&st, &data, &import_object, ctx)?;
+    let exports = instantiate_exports(&st, &data.module, &imports, ctx)?;
     Ok(new_object(proto, InstanceData { exports }).into())
 }
 

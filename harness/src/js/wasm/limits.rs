@@ -11,12 +11,16 @@
 //! element segments, function bodies), so a module past a limit is refused
 //! without the decoder's and validator's work on it. The scan does not judge
 //! well-formedness: where it cannot read the bytes it stops and leaves the
-//! error to the decoder.
+//! error to the decoder. The number of recursion groups, of types in one,
+//! of fields of a struct, and the depth of a subtype chain are counted as
+//! the type section is read.
 //!
-//! Not checked yet, as they need GC types (not implemented): the number of
-//! fields of a struct (10,000) and the operands of `array.new_fixed`
-//! (10,000). The number of recursion groups, of types in one, and the
-//! depth of a subtype chain are counted as the type section is read.
+//! One limit is on an immediate of an instruction, which only a decoder
+//! finds in a function body: the operands of `array.new_fixed`.
+//! [`check_decoded`] looks for it in the decoded module, before it is
+//! validated (decoding such an instruction costs nothing in proportion to
+//! its operand count, and the scan cannot skip instructions without
+//! knowing every opcode's immediates).
 
 /// The largest module, in bytes.
 pub(crate) const MAX_MODULE_SIZE: usize = 1 << 30;
@@ -67,6 +71,10 @@ pub(crate) const MAX_RESULTS: u64 = 1_000;
 pub(crate) const MAX_FUNCTION_SIZE: u64 = 7_654_321;
 /// Locals of a function, parameters included.
 pub(crate) const MAX_LOCALS: u64 = 50_000;
+/// Fields of a struct type.
+pub(crate) const MAX_STRUCT_FIELDS: u64 = 10_000;
+/// Operands of `array.new_fixed` (its immediate `n`).
+pub(crate) const MAX_ARRAY_NEW_FIXED: u64 = 10_000;
 
 /// Checks the static limits of the module in `bytes`: `Err` with what is
 /// over which limit, `Ok` when none is exceeded or the bytes cannot be read
@@ -83,6 +91,44 @@ pub(crate) fn check_module(bytes: &[u8]) -> Result<(), String> {
         Ok(()) | Err(Stop::Unreadable) => Ok(()),
         Err(Stop::Over(message)) => Err(message),
     }
+}
+
+/// Checks the limits on instructions' immediates of a decoded module (the
+/// operands of `array.new_fixed`, in function bodies and constant
+/// expressions): `Err` with what is over which limit.
+pub(crate) fn check_decoded(m: &interp::syntax::Module) -> Result<(), String> {
+    use interp::syntax::{DataMode, ElemMode, Instr};
+    let exprs = m
+        .globals
+        .iter()
+        .map(|g| &g.init)
+        .chain(m.tables.iter().filter_map(|t| t.init.as_ref()))
+        .chain(m.elems.iter().flat_map(|e| {
+            let offset = match &e.mode {
+                ElemMode::Active { offset, .. } => Some(offset),
+                _ => None,
+            };
+            e.init.iter().chain(offset)
+        }))
+        .chain(m.datas.iter().filter_map(|d| match &d.mode {
+            DataMode::Active { offset, .. } => Some(offset),
+            DataMode::Passive => None,
+        }))
+        .map(|e| e.0.as_slice());
+    for body in m.funcs.iter().map(|f| f.body.as_slice()).chain(exprs) {
+        for i in body {
+            if let Instr::ArrayNewFixed { n, .. } = i
+                && u64::from(*n) > MAX_ARRAY_NEW_FIXED
+            {
+                return Err(over(
+                    "the number of operands of array.new_fixed",
+                    u64::from(*n),
+                    MAX_ARRAY_NEW_FIXED,
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The message for a count over its limit.
@@ -398,7 +444,13 @@ impl<'a> Scan<'a> {
                 params as u32
             }
             0x5f => {
-                for _ in 0..self.u32()? {
+                let fields = self.u32()?;
+                limit(
+                    "the number of fields of a struct type",
+                    fields,
+                    MAX_STRUCT_FIELDS,
+                )?;
+                for _ in 0..fields {
                     self.field()?;
                 }
                 0
@@ -571,6 +623,42 @@ mod tests {
         assert_eq!(
             e,
             "the depth of a subtype chain is 64, over the JS API's limit of 63"
+        );
+    }
+
+    /// An unsigned LEB128.
+    fn leb(mut n: u32) -> Vec<u8> {
+        let mut out = Vec::new();
+        loop {
+            let b = (n & 0x7f) as u8;
+            n >>= 7;
+            if n == 0 {
+                out.push(b);
+                return out;
+            }
+            out.push(b | 0x80);
+        }
+    }
+
+    /// A module of one struct type of `n` i32 fields.
+    fn struct_of(n: u32) -> Vec<u8> {
+        let mut types = vec![0x01, 0x5f];
+        types.extend(leb(n));
+        for _ in 0..n {
+            types.extend([0x7f, 0x00]);
+        }
+        let mut m = b"\0asm\x01\0\0\0\x01".to_vec();
+        m.extend(leb(types.len() as u32));
+        m.extend(types);
+        m
+    }
+
+    #[test]
+    fn the_fields_of_a_struct_are_limited_to_10000() {
+        assert_eq!(check_module(&struct_of(10_000)), Ok(()));
+        assert_eq!(
+            check_module(&struct_of(10_001)).unwrap_err(),
+            "the number of fields of a struct type is 10001, over the JS API's limit of 10000"
         );
     }
 

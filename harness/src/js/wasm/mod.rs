@@ -9,9 +9,11 @@
 //! reading the imports), `instance`, `func` (Exported Functions, host
 //! functions, and the driver that runs a wasm computation, calling JS when
 //! it calls an import), `memory`, `table`, `global`, `tag` (Tag,
-//! Exception, JSTag), `limits` (the implementation limits) and the error
-//! classes here.
+//! Exception, JSTag), `limits` (the implementation limits), `builtins`
+//! (the compile options and the JS String Builtins) and the error classes
+//! here.
 
+mod builtins;
 mod func;
 mod gc;
 mod global;
@@ -108,13 +110,16 @@ pub(crate) struct WasmState {
     caches: RefCell<Caches>,
     /// The JS values wasm holds as host references (JS API "host value
     /// cache"), released once wasm cannot reach them (`gc`).
-    hosts: RefCell<gc::HostValues>,
+    /// Shared with the builtins, which make and read strings (`builtins`).
+    hosts: Rc<RefCell<gc::HostValues>>,
     /// The weak caches of Exported GC Objects and Exception objects (`gc`).
     wrappers: gc::Wrappers,
     /// Host functions by the token they suspend with.
     pub(crate) host_imports: RefCell<Vec<HostImport>>,
     /// The names (function indices) of host functions created from JS.
     pub(crate) host_names: RefCell<HashMap<FuncAddr, u32>>,
+    /// The names of builtin functions (their import names).
+    pub(crate) builtin_names: RefCell<HashMap<FuncAddr, &'static str>>,
     /// The arguments of the host call the running computation paused at.
     pub(crate) host_args: Rc<RefCell<Vec<Value>>>,
     /// Each memory's current `ArrayBuffer`, once JS asked for it.
@@ -595,10 +600,11 @@ pub(crate) fn install(ctx: &mut Context, stacks: Stacks, tracer: Tracer) -> JsRe
         js_tag,
         classes,
         caches: RefCell::default(),
-        hosts: RefCell::default(),
+        hosts: Rc::default(),
         wrappers: gc::Wrappers::default(),
         host_imports: RefCell::default(),
         host_names: RefCell::default(),
+        builtin_names: RefCell::default(),
         host_args: Rc::default(),
         buffers: RefCell::default(),
         shared: RefCell::new(shared::SharedBuffers::new(ctx)?),
