@@ -2,9 +2,9 @@
 //! suspend/resume API at host calls.
 //!
 //! A computation is a `stack::Stack`: its operand slots and its frames, all
-//! on the heap. `interp::run` executes it until it returns, traps, or
-//! pauses; a pause moves the stack into a [`Suspended`], which can be resumed
-//! once (decisions D3 and D4 in `proposal-notes/decisions.md`).
+//! on the heap. `run::run` executes it, in the compiled form of decision
+//! D20, until it returns, traps, or pauses; a pause moves the stack into a
+//! [`Suspended`], which can be resumed once (decisions D3 and D4 in `proposal-notes/decisions.md`).
 
 pub(crate) mod atomic;
 pub(crate) mod code;

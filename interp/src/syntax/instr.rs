@@ -639,79 +639,14 @@ pub enum Instr {
     I64MulWideS,
     /// `i64.mul_wide_u`: the unsigned 128-bit product.
     I64MulWideU,
-
-    // ---- Fused instructions ----
-    // Never decoded, never validated: `exec::fuse` writes them over the
-    // first instruction of a common sequence in the executable copy of a
-    // validated body, leaving the rest of the sequence in place (skipped),
-    // so every instruction index and branch target stays as validation made
-    // it. Each runs as one step, and counts as one unit of fuel.
-    /// `local.get a; local.get b`.
-    LocalGet2(LocalIdx, LocalIdx),
-    /// `local.get a; i32.const c`.
-    LocalGetI32Const(LocalIdx, i32),
-    /// `i32.const c; i32.add`.
-    I32AddConst(i32),
-    /// `local.get a; i32.const c; i32.add` (or `i32.sub` with `-c`).
-    LocalAddConst(LocalIdx, i32),
-    /// `local.get a; i32.const c; i32.add; local.set a` (or `i32.sub`
-    /// with `-c`): a counter step.
-    LocalIncr(LocalIdx, i32),
-    /// `i32.add; local.set x`.
-    I32AddSet(LocalIdx),
-    /// `local.get a; local.get b; i32.eq; br_if`.
-    BrIfLocalsI32Eq(LocalIdx, LocalIdx, Target),
-    /// `local.get a; i32.const c; i32.eq; br_if`.
-    BrIfLocalConstI32Eq(LocalIdx, i32, Target),
-    /// `local.get a; local.get b; i32.ne; br_if`.
-    BrIfLocalsI32Ne(LocalIdx, LocalIdx, Target),
-    /// `local.get a; i32.const c; i32.ne; br_if`.
-    BrIfLocalConstI32Ne(LocalIdx, i32, Target),
-    /// `local.get a; local.get b; i32.lt_s; br_if`.
-    BrIfLocalsI32LtS(LocalIdx, LocalIdx, Target),
-    /// `local.get a; i32.const c; i32.lt_s; br_if`.
-    BrIfLocalConstI32LtS(LocalIdx, i32, Target),
-    /// `local.get a; local.get b; i32.lt_u; br_if`.
-    BrIfLocalsI32LtU(LocalIdx, LocalIdx, Target),
-    /// `local.get a; i32.const c; i32.lt_u; br_if`.
-    BrIfLocalConstI32LtU(LocalIdx, i32, Target),
-    /// `local.get a; local.get b; i32.ge_s; br_if`.
-    BrIfLocalsI32GeS(LocalIdx, LocalIdx, Target),
-    /// `local.get a; i32.const c; i32.ge_s; br_if`.
-    BrIfLocalConstI32GeS(LocalIdx, i32, Target),
-    /// `local.get a; local.get b; i32.ge_u; br_if`.
-    BrIfLocalsI32GeU(LocalIdx, LocalIdx, Target),
-    /// `local.get a; i32.const c; i32.ge_u; br_if`.
-    BrIfLocalConstI32GeU(LocalIdx, i32, Target),
-    /// `i32.eqz; br_if`.
-    BrIfEqz(Target),
-    /// `i32.eq; br_if`.
-    BrIfI32Eq(Target),
-    /// `i32.ne; br_if`.
-    BrIfI32Ne(Target),
-    /// `i32.lt_s; br_if`.
-    BrIfI32LtS(Target),
-    /// `i32.lt_u; br_if`.
-    BrIfI32LtU(Target),
-    /// `i32.gt_s; br_if`.
-    BrIfI32GtS(Target),
-    /// `i32.gt_u; br_if`.
-    BrIfI32GtU(Target),
-    /// `i32.le_s; br_if`.
-    BrIfI32LeS(Target),
-    /// `i32.le_u; br_if`.
-    BrIfI32LeU(Target),
-    /// `i32.ge_s; br_if`.
-    BrIfI32GeS(Target),
-    /// `i32.ge_u; br_if`.
-    BrIfI32GeU(Target),
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// The executor walks `Vec<Instr>`: the SIMD instructions (16-byte
+    /// Every function body is a `Vec<Instr>` (and the compiled form keeps
+    /// the instructions it runs stack-style): the SIMD instructions (16-byte
     /// immediates) must not make every instruction bigger than before.
     #[test]
     fn instructions_stay_24_bytes() {

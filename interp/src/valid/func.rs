@@ -1376,8 +1376,7 @@ impl Checker<'_, '_> {
 
             other => match numeric_type(other) {
                 Some((ins, out)) => self.op(ins, Some(out))?,
-                // Fused instructions exist only in executable copies made
-                // after validation; a module built by hand may still hold one.
+                // Every instruction has its rule above or in `numeric_type`.
                 None => {
                     return Err(invalid(format!(
                         "not an instruction of the binary format: {other:?}"

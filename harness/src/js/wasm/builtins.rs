@@ -295,6 +295,8 @@ fn i16_array_type(store: &mut Store) -> u32 {
         .define_type(SubType {
             is_final: true,
             supertypes: Vec::new(),
+            describes: None,
+            descriptor: None,
             comp: CompType::Array(FieldType {
                 storage: StorageType::Packed(PackedType::I16),
                 mutability: Mut::Var,
@@ -345,7 +347,7 @@ pub(crate) fn validate(
                 ));
             }
         } else if let Some(b) = options.find_builtin(&m, &name) {
-            let ImportDesc::Func(x) = import.desc else {
+            let ImportDesc::Func(x, _) = import.desc else {
                 return Err(format!(
                     "{what}: the builtin is a function of type {}",
                     b.entry().2

@@ -424,7 +424,7 @@ pub(crate) fn read_imports(
             ExternType::Func(_) => {
                 // Create a host function of the import's type: the module's
                 // defined type, its recursion group included.
-                let ImportDesc::Func(x) = *desc else {
+                let ImportDesc::Func(x, _) = *desc else {
                     unreachable!("a function import's description")
                 };
                 let f = import_function(st, &v, store_ids()[x as usize], func_index);
