@@ -482,3 +482,40 @@ fn committed_wasm_files_are_their_wat() {
         );
     }
 }
+
+#[test]
+fn js_accepts_a_proposal_no_browser_ships_only_when_asked() {
+    // (memory (export "m") 10 20 (pagesize 1)) with `size` (memory.size)
+    // and `store` (i32.store8) exports.
+    let script = temp_file(
+        "pagesize.js",
+        br#"
+const bytes = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 10, 2, 96, 0, 1, 127, 96, 2, 127,
+  127, 0, 3, 3, 2, 0, 1, 5, 5, 1, 9, 10, 20, 0, 7, 20, 3, 1, 109, 2, 0, 4, 115, 105, 122, 101, 0,
+  0, 5, 115, 116, 111, 114, 101, 0, 1, 10, 16, 2, 4, 0, 63, 0, 11, 9, 0, 32, 0, 32, 1, 58, 0, 0,
+  11]);
+if (!WebAssembly.validate(bytes)) {
+  console.log("refused");
+} else {
+  const { m, size, store } = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports;
+  const before = m.buffer;
+  console.log(m.buffer.byteLength, size());
+  console.log(m.grow(3), m.buffer.byteLength, size(), before.byteLength);
+  store(12, 7);
+  console.log(new Uint8Array(m.buffer)[12]);
+  try { m.grow(8); } catch (e) { console.log(e.constructor.name); }
+}
+"#,
+    );
+    let (ok, out, err) = wasm_ref(&["js", &script]);
+    assert!(ok, "{err}");
+    assert_eq!(out, "refused\n");
+    // Pages of one byte: the buffer is the memory's bytes, `grow` counts
+    // its own pages and detaches the old buffer, the maximum holds.
+    let (ok, out, err) = wasm_ref(&["js", "--proposal", "custom-page-sizes", &script]);
+    assert!(ok, "{err}");
+    assert_eq!(out, "10 10\n10 13 13 0\n7\nRangeError\n");
+    let (ok, _, err) = wasm_ref(&["js", "--proposal", "threads", &script]);
+    assert!(!ok);
+    assert!(err.contains("js --proposal takes wide-arithmetic"), "{err}");
+}

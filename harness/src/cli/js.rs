@@ -34,6 +34,10 @@ options:
                        call that cannot get one is rejected with a
                        RangeError
   --module             evaluate every FILE as an ES module
+  --proposal NAME      also accept modules of a proposal no browser ships:
+                       wide-arithmetic, custom-page-sizes or
+                       custom-descriptors (repeatable; WebAssembly 3.0 and
+                       threads are always on, as in browsers)
   --trace-jspi         print what JSPI does, one `jspi:` line per event
                        among the program's output: each promising call
                        started, Suspending import called, suspension (with
@@ -82,6 +86,19 @@ pub(super) fn main(args: &[String]) -> Outcome {
                 interp::fiber::set_max_stacks(n as usize);
             }
             "--module" => options.module = true,
+            "--proposal" => {
+                let p = &mut options.proposals;
+                match a.value("--proposal", "a proposal's name")? {
+                    "wide-arithmetic" => p.wide_arithmetic = true,
+                    "custom-page-sizes" => p.custom_page_sizes = true,
+                    "custom-descriptors" => p.custom_descriptors = true,
+                    other => {
+                        return Err(format!(
+                            "js --proposal takes wide-arithmetic, custom-page-sizes or custom-descriptors, not {other:?}"
+                        ));
+                    }
+                }
+            }
             "--trace-jspi" => options.trace.text = Some(Output::Stdout),
             "--trace-jspi-json" => {
                 let f = a.value("--trace-jspi-json", "a file to write")?;

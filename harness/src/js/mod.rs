@@ -51,6 +51,23 @@ pub struct Options {
     pub module: bool,
     /// Where the JSPI trace goes.
     pub trace: trace::Sinks,
+    /// Proposals the JS store accepts beyond what browsers ship
+    /// (WebAssembly 3.0 and threads): `wasm-ref js --proposal NAME`.
+    pub proposals: Proposals,
+}
+
+/// Proposals that no browser ships, which `wasm-ref js` accepts on request:
+/// their modules then compile, and their memories, globals and functions
+/// reach JS as the JS API says for any other.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Proposals {
+    /// `i64.add128` and friends.
+    pub wide_arithmetic: bool,
+    /// Memories of 1-byte pages.
+    pub custom_page_sizes: bool,
+    /// Exact types and descriptors (their JS API, the descriptor objects'
+    /// prototypes, is not built: such structures reach JS as any other).
+    pub custom_descriptors: bool,
 }
 
 /// Evaluates `preludes` then `files` as classic scripts in one realm, each
@@ -242,7 +259,7 @@ fn run_sources(
         return failed(format!("cannot install fetch: {e}"));
     }
     let tracer = trace::Tracer::new(&options.trace, event_loop.ticks());
-    if let Err(e) = wasm::install(&mut ctx, options.stacks, tracer.clone()) {
+    if let Err(e) = wasm::install(&mut ctx, options.stacks, options.proposals, tracer.clone()) {
         return failed(format!("cannot install the WebAssembly namespace: {e}"));
     }
     let mut evaluations = Vec::new();

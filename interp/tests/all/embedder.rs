@@ -22,6 +22,8 @@ fn i16_array() -> SubType {
     SubType {
         is_final: true,
         supertypes: Vec::new(),
+        describes: None,
+        descriptor: None,
         comp: CompType::Array(FieldType {
             storage: StorageType::Packed(PackedType::I16),
             mutability: Mut::Var,
@@ -139,6 +141,8 @@ fn an_embedders_type_declares_no_supertype_and_names_only_known_types() {
     let sub = SubType {
         is_final: true,
         supertypes: vec![a],
+        describes: None,
+        descriptor: None,
         comp: i16_array().comp,
     };
     assert_eq!(store.define_type(sub).unwrap_err().kind(), ErrorKind::Api);

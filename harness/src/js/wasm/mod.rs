@@ -546,7 +546,12 @@ fn get_js_tag(_: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue
 
 /// Creates the `WebAssembly` namespace object on the global object (JS API
 /// §"The WebAssembly namespace").
-pub(crate) fn install(ctx: &mut Context, stacks: Stacks, tracer: Tracer) -> JsResult<()> {
+pub(crate) fn install(
+    ctx: &mut Context,
+    stacks: Stacks,
+    proposals: crate::js::Proposals,
+    tracer: Tracer,
+) -> JsResult<()> {
     adapter::install_intrinsics(ctx)?;
     let namespace = JsObject::with_object_proto(ctx.intrinsics());
     namespace.define_property_or_throw(
@@ -581,8 +586,12 @@ pub(crate) fn install(ctx: &mut Context, stacks: Stacks, tracer: Tracer) -> JsRe
     // The JS API's dynamic limits on table and memory sizes.
     let mut store = Store::new(Config {
         features: interp::Features {
-            // As browsers ship it: shared memories and atomics.
+            // As browsers ship it: shared memories and atomics; and the
+            // proposals asked for.
             threads: true,
+            wide_arithmetic: proposals.wide_arithmetic,
+            custom_page_sizes: proposals.custom_page_sizes,
+            custom_descriptors: proposals.custom_descriptors,
             ..interp::Features::wasm3()
         },
         limits: interp::Limits {
