@@ -1,5 +1,5 @@
 //! `cargo bench --bench jspi`: JSPI through JavaScript, in our runner and,
-//! where Chromium is installed, in V8 in the same run (issue 5).
+//! where Chromium is installed, in V8 in the same run.
 //!
 //! 1. `bench/js/jspi-loop.js`: a wasm loop calling an import 200,000 times:
 //!    ns per call for a plain import, the same under `promising`, three kinds

@@ -29,7 +29,7 @@ pub enum Mode {
         fuel_step: u64,
     },
     /// Every invocation (start functions included) runs on a native stack
-    /// of its own of `stack_size` bytes (`interp::fiber`, issue 6), as a
+    /// of its own of `stack_size` bytes (`interp::fiber`, decision D13), as a
     /// promising call does in `wasm-ref js --stacks native`.
     Native {
         /// The fiber's stack size in bytes.

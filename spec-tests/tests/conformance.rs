@@ -109,53 +109,6 @@ fn scripts() -> Vec<(String, String)> {
     out
 }
 
-/// Why a folder's files may fail, for new entries of the expected-failure list.
-fn folder_reason(path: &str) -> &'static str {
-    let folders: [(&str, &str); 13] = [
-        (
-            "wasm-v3/",
-            "needs a WebAssembly 3.0 feature (issue 3, GC later)",
-        ),
-        (
-            "wasm-latest/",
-            "needs a WebAssembly 3.0 feature (issue 3, GC later)",
-        ),
-        (
-            "proposals/custom-descriptors/",
-            "needs the custom-descriptors proposal (GC-based, not planned yet)",
-        ),
-        (
-            "proposals/custom-page-sizes/",
-            "needs the custom-page-sizes proposal (not planned yet)",
-        ),
-        (
-            "proposals/wide-arithmetic/",
-            "needs the wide-arithmetic proposal (not planned yet)",
-        ),
-        (
-            "proposals/exceptions/",
-            "needs exception handling (issue 3)",
-        ),
-        ("proposals/tail-call/", "needs tail calls (issue 3)"),
-        (
-            "proposals/function-references/",
-            "needs typed function references (issue 3)",
-        ),
-        ("proposals/gc/", "needs GC (WebAssembly 3.0, after issue 3)"),
-        ("proposals/multi-memory/", "needs multi-memory (issue 3)"),
-        ("proposals/memory64/", "needs memory64 (issue 3)"),
-        (
-            "proposals/extended-const/",
-            "needs extended constant expressions (issue 3)",
-        ),
-        ("proposals/threads/", "needs threads (not planned)"),
-    ];
-    folders
-        .iter()
-        .find(|(f, _)| path.starts_with(f))
-        .map_or("", |(_, r)| r)
-}
-
 /// The result of one file in one mode: `None` if it passed, else a summary.
 fn run_one(path: &str, text: &str, mode: Mode) -> Option<String> {
     let outcome = catch_unwind(AssertUnwindSafe(|| {
@@ -196,7 +149,7 @@ fn main() {
                     fuel_step: FUEL_STEP,
                 },
             ),
-            // Every invocation on a native stack of its own (issue 6).
+            // Every invocation on a native stack of its own (decision D13).
             (
                 "native",
                 Mode::Native {
@@ -267,10 +220,9 @@ fn write_expected(old: &BTreeMap<String, String>, results: &BTreeMap<String, Opt
                 let first = f.lines().nth(1).unwrap_or(f.lines().next().unwrap_or(""));
                 let first = first.split_once(": ").map_or(first, |(_, rest)| rest);
                 let first: String = first.chars().take(140).collect();
-                match folder_reason(path) {
-                    "" => format!("not yet: {first}"),
-                    r => format!("{r}; first failure: {first}"),
-                }
+                // Every file of the crate passes, so a new entry is a
+                // regression or a new file: its first failure says which.
+                format!("not yet: {first}")
             }
         };
         out.push_str(&format!("{path} # {reason}\n"));

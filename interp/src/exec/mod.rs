@@ -181,7 +181,7 @@ impl Suspended {
 /// the computation runs on a fiber (`fiber::remaining_stack`): a host
 /// function that calls wasm again recurses on the native stack, so below
 /// this the call traps with [`Trap::CallStackExhausted`] instead of
-/// reaching the fiber's guard page (issue 6).
+/// reaching the fiber's guard page (decision D13).
 #[cfg(feature = "native-stack")]
 const NATIVE_STACK_RESERVE: usize = 32 * 1024;
 

@@ -1,6 +1,6 @@
 //! Fibers: computations that run on a native stack of their own and can
 //! switch back to whoever resumed them, for the native-stack mode of JSPI
-//! (issue 6), where V8's design is followed: each `promising` call runs on
+//! (decision D13), where V8's design is followed: each `promising` call runs on
 //! a fixed-size stack, and a suspension switches stacks instead of
 //! unwinding heap frames.
 //!

@@ -77,7 +77,7 @@ pub(crate) fn trials() -> Vec<Trial> {
     let mut out = Vec::new();
     let lib = [dir.join("lib/builder.js"), dir.join("lib/check.js")];
     // Every scenario in both execution modes of promising calls: on the
-    // interpreter's heap frames, and on native stacks of 1 MiB (issue 6).
+    // interpreter's heap frames, and on native stacks of 1 MiB (decision D13).
     let modes = [
         ("js", Stacks::Heap),
         (

@@ -176,7 +176,7 @@ fn evaluate_promising(
                 Err(e) => Err(type_error(e.to_string())),
             }
         }),
-        // The same steps, on a native stack of its own (issue 6).
+        // The same steps, on a native stack of its own (decision D13).
         Stacks::Native { stack_size } => native::start(st, f, values, stack_size, ctx),
     };
     st.depth.set(st.depth.get() - 1);
