@@ -92,6 +92,18 @@ enum Opd {
     C64(u64),
 }
 
+impl Opd {
+    /// A constant below 2^32, as an instruction's immediate: the slot made
+    /// of it zero-extended is the slot the constant would be.
+    fn imm32(self) -> Option<u32> {
+        match self {
+            Opd::C32(v) => Some(v),
+            Opd::C64(v) => u32::try_from(v).ok(),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
     Func,
@@ -835,14 +847,8 @@ impl Compiler<'_, '_> {
         let (hb, ob) = self.pop();
         let (ha, oa) = self.pop();
         let d = self.slot(ha);
-        // A constant second operand below 2^32 is an immediate: the slot
-        // made of it zero-extended is the slot the constant would be.
-        let imm = match ob {
-            Opd::C32(v) => Some(v),
-            Opd::C64(v) => u32::try_from(v).ok(),
-            _ => None,
-        };
-        if let Some(imm) = imm {
+        // A constant second operand below 2^32 is an immediate.
+        if let Some(imm) = ob.imm32() {
             let a = self.src(ha, oa);
             self.emit_def(Op::BinImm32 { op, d, a, imm });
             return;
@@ -877,12 +883,7 @@ impl Compiler<'_, '_> {
     fn store(&mut self, kind: StoreKind, m: &MemArg) {
         let (hv, ov) = self.pop();
         let (ha, oa) = self.pop();
-        let imm = match ov {
-            Opd::C32(v) => Some(v),
-            Opd::C64(v) => u32::try_from(v).ok(),
-            _ => None,
-        };
-        if let (Some(v), true) = (imm, self.fast_mem(m)) {
+        if let (Some(v), true) = (ov.imm32(), self.fast_mem(m)) {
             let a = self.src(ha, oa);
             self.emit(Op::StoreImm {
                 kind,

@@ -337,6 +337,32 @@ fn run_with<const FUEL: bool>(store: &mut Store, stack: &mut Stack, mut fuel: u6
             }
         }};
     }
+    // The callee of `call_indirect` of type `ty` through `table` (spec
+    // 4.4.8), its arguments at slot `at` and the index above them.
+    macro_rules! callee_indirect {
+        ($ty:expr, $table:expr, $at:expr) => {{
+            let (ty, table) = ($ty, $table);
+            let k = r!($at as usize + indirect_params(store, &f, ty));
+            tri!(indirect(
+                store,
+                &f,
+                ty,
+                table,
+                table_index(store, &f, table, k)
+            ))
+        }};
+    }
+    // The callee of `call_ref` of type `ty`: the reference above the
+    // arguments at slot `at`, which traps if null.
+    macro_rules! callee_ref {
+        ($ty:expr, $at:expr) => {{
+            let r = r!($at as usize + indirect_params(store, &f, $ty));
+            if r == 0 {
+                trap!(Trap::NullFunctionReference);
+            }
+            FuncAddr(slot::addr(r))
+        }};
+    }
     // A tail call (spec 4.4.8 `return_call`): the callee replaces the
     // running frame, so a chain of tail calls runs in constant space. A host
     // callee is called as if by the caller, after the running frame has
@@ -425,50 +451,16 @@ fn run_with<const FUEL: bool>(store: &mut Store, stack: &mut Stack, mut fuel: u6
                 let a = store.instances[f.inst.0 as usize].funcs[x as usize];
                 call!(a, at);
             }
-            Op::CallIndirect { ty, table, at } => {
-                let n = indirect_params(store, &f, ty);
-                let k = r!(at as usize + n);
-                let a = tri!(indirect(
-                    store,
-                    &f,
-                    ty,
-                    table,
-                    table_index(store, &f, table, k)
-                ));
-                call!(a, at);
-            }
-            Op::CallRef { ty, at } => {
-                let n = indirect_params(store, &f, ty);
-                let r = r!(at as usize + n);
-                if r == 0 {
-                    trap!(Trap::NullFunctionReference);
-                }
-                call!(FuncAddr(slot::addr(r)), at);
-            }
+            Op::CallIndirect { ty, table, at } => call!(callee_indirect!(ty, table, at), at),
+            Op::CallRef { ty, at } => call!(callee_ref!(ty, at), at),
             Op::ReturnCall { f: x, at } => {
                 let a = store.instances[f.inst.0 as usize].funcs[x as usize];
                 tail_call!(a, at);
             }
             Op::ReturnCallIndirect { ty, table, at } => {
-                let n = indirect_params(store, &f, ty);
-                let k = r!(at as usize + n);
-                let a = tri!(indirect(
-                    store,
-                    &f,
-                    ty,
-                    table,
-                    table_index(store, &f, table, k)
-                ));
-                tail_call!(a, at);
+                tail_call!(callee_indirect!(ty, table, at), at)
             }
-            Op::ReturnCallRef { ty, at } => {
-                let n = indirect_params(store, &f, ty);
-                let r = r!(at as usize + n);
-                if r == 0 {
-                    trap!(Trap::NullFunctionReference);
-                }
-                tail_call!(FuncAddr(slot::addr(r)), at);
-            }
+            Op::ReturnCallRef { ty, at } => tail_call!(callee_ref!(ty, at), at),
             Op::Throw { tag, at } => {
                 let tag = store.instances[f.inst.0 as usize].tags[tag as usize];
                 let n = store.tag_type(tag).params.len();
