@@ -443,7 +443,7 @@ fn run_with<const FUEL: bool>(store: &mut Store, stack: &mut Stack, mut fuel: u6
                 if r == 0 {
                     trap!(Trap::NullFunctionReference);
                 }
-                call!(FuncAddr(slot::addr(r)), at);
+                call!(FuncAddr(slot::addr(r), store.id), at);
             }
             Op::ReturnCall { f: x, at } => {
                 let a = store.instances[f.inst.0 as usize].funcs[x as usize];
@@ -467,7 +467,7 @@ fn run_with<const FUEL: bool>(store: &mut Store, stack: &mut Stack, mut fuel: u6
                 if r == 0 {
                     trap!(Trap::NullFunctionReference);
                 }
-                tail_call!(FuncAddr(slot::addr(r)), at);
+                tail_call!(FuncAddr(slot::addr(r), store.id), at);
             }
             Op::Throw { tag, at } => {
                 let tag = store.instances[f.inst.0 as usize].tags[tag as usize];
@@ -486,11 +486,11 @@ fn run_with<const FUEL: bool>(store: &mut Store, stack: &mut Stack, mut fuel: u6
                 if e == 0 {
                     trap!(Trap::NullExceptionReference);
                 }
-                throw!(ExnAddr(slot::addr(e)));
+                throw!(ExnAddr(slot::addr(e), store.id));
             }
             Op::Rethrow { r } => {
                 let e = r!(r);
-                throw!(ExnAddr(slot::addr(e)));
+                throw!(ExnAddr(slot::addr(e), store.id));
             }
             Op::BrOnNull { r, to } => {
                 if r!(r) == 0 {
