@@ -4,45 +4,67 @@
 
 use crate::syntax::ValType;
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// The identity of a [`Store`](crate::Store): unique in the process, so
+/// that an address made by one store is told apart from the same index in
+/// another. Only a store makes one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StoreId(u64);
+
+static NEXT_STORE_ID: AtomicU64 = AtomicU64::new(1);
+
+impl StoreId {
+    /// A store id no other store of this process has.
+    pub(crate) fn fresh() -> StoreId {
+        StoreId(NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed))
+    }
+}
+
+// Addresses (spec 4.2.3). Each is an index into its store's arena (the
+// public `.0`, for an embedder's tables and messages) together with the id
+// of the store that made it, so that a store refuses an address of another
+// store (decision D24) instead of reading whatever its own arena holds at
+// that index. Only a store makes an address.
 
 /// The address of a function in a store (spec 4.2.3 `funcaddr`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct FuncAddr(pub u32);
+pub struct FuncAddr(pub u32, pub(crate) StoreId);
 /// The address of a table in a store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct TableAddr(pub u32);
+pub struct TableAddr(pub u32, pub(crate) StoreId);
 /// The address of a memory in a store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct MemAddr(pub u32);
+pub struct MemAddr(pub u32, pub(crate) StoreId);
 /// The address of a global in a store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct GlobalAddr(pub u32);
+pub struct GlobalAddr(pub u32, pub(crate) StoreId);
 /// The address of a module instance in a store (spec 4.2.5 `moduleinst`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct InstanceAddr(pub u32);
+pub struct InstanceAddr(pub u32, pub(crate) StoreId);
 /// The address of a tag in a store (exception handling).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct TagAddr(pub u32);
+pub struct TagAddr(pub u32, pub(crate) StoreId);
 /// The address of an exception in a store (exception handling `exnaddr`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ExnAddr(pub u32);
+pub struct ExnAddr(pub u32, pub(crate) StoreId);
 /// A host reference (spec 4.2.3 `hostaddr`): an opaque handle chosen by
 /// the embedder. The interpreter never looks inside; the `.wast` runner uses
 /// the number of `ref.extern N` and `ref.host N`, the JS API an index into
 /// its table of values. After a garbage collection,
 /// [`Store::host_ref_reachable`](crate::Store::host_ref_reachable) says
 /// whether wasm can still reach one, so that an embedder can release what
-/// it stands for.
+/// it stands for. Being the embedder's own, it belongs to no store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ExternAddr(pub u32);
 /// The address of a structure in a store's heap (spec 4.2.3 `structaddr`,
 /// GC). Valid while the structure is reachable: see [`Store::root`](crate::Store::root).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct StructAddr(pub u32);
+pub struct StructAddr(pub u32, pub(crate) StoreId);
 /// The address of an array in a store's heap (spec 4.2.3 `arrayaddr`, GC).
 /// Valid while the array is reachable: see [`Store::root`](crate::Store::root).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ArrayAddr(pub u32);
+pub struct ArrayAddr(pub u32, pub(crate) StoreId);
 
 /// A non-null reference of the `any` hierarchy (GC): what an `anyref`
 /// holds, and what an `externref` holds (spec 4.2.1: `ref.extern` wraps a

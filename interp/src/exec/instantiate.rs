@@ -271,19 +271,12 @@ pub(crate) fn instantiate(
             imports.len()
         )));
     }
-    for v in imports {
-        let in_store = match *v {
-            ExternVal::Func(a) => (a.0 as usize) < store.funcs.len(),
-            ExternVal::Table(a) => (a.0 as usize) < store.tables.len(),
-            ExternVal::Mem(a) => (a.0 as usize) < store.mems.len(),
-            ExternVal::Global(a) => (a.0 as usize) < store.globals.len(),
-            ExternVal::Tag(a) => (a.0 as usize) < store.tags.len(),
-        };
-        if !in_store {
-            return Err(Error::Api(format!(
-                "import {v:?} is not an address of this store"
-            )));
-        }
+    // Only a store makes its addresses and its arenas never shrink, so an
+    // import of this store is in range (decision D24).
+    for (k, v) in imports.iter().enumerate() {
+        store
+            .own_extern(*v)
+            .map_err(|e| Error::Api(format!("import {k} is {}", e.message())))?;
     }
     let ids = intern_types(store, m);
     for (i, v) in m.imports.iter().zip(imports) {
@@ -297,7 +290,7 @@ pub(crate) fn instantiate(
         .budget
         .charge("module instance", instance_bytes(m, imports.len()))
         .map_err(exhausted)?;
-    let inst_addr = InstanceAddr(store.instances.len() as u32);
+    let inst_addr = InstanceAddr(store.instances.len() as u32, store.id);
     let mut inst = ModuleInst {
         types: ids.clone(),
         ..ModuleInst::default()
@@ -318,7 +311,8 @@ pub(crate) fn instantiate(
             code: Rc::clone(&module.code[i]),
         };
         store.funcs.push(FuncInst::Wasm(Rc::new(w)));
-        inst.funcs.push(FuncAddr(store.funcs.len() as u32 - 1));
+        inst.funcs
+            .push(FuncAddr(store.funcs.len() as u32 - 1, store.id));
     }
     for t in &m.tables {
         // Initial elements: null, or the table's initialiser (typed references).
@@ -343,7 +337,8 @@ pub(crate) fn instantiate(
         store.tags.push(TagInst {
             type_id: ids[t.type_idx as usize],
         });
-        inst.tags.push(TagAddr(store.tags.len() as u32 - 1));
+        inst.tags
+            .push(TagAddr(store.tags.len() as u32 - 1, store.id));
     }
     for t in &m.mems {
         let a = store.alloc_mem_unchecked(*t).map_err(exhausted)?;

@@ -56,7 +56,7 @@ pub enum SuspendReason {
 pub struct Suspended {
     reason: SuspendReason,
     stack: Stack,
-    store_id: u64,
+    store_id: crate::StoreId,
 }
 
 impl std::fmt::Debug for Suspended {
@@ -78,7 +78,14 @@ impl Suspended {
     /// The wasm functions on the paused computation's stack, innermost
     /// first (for an embedder's diagnostics, as a JSPI trace): each as its
     /// address in `store`.
+    ///
+    /// # Panics
+    /// If `store` is not the one the computation ran in.
     pub fn call_stack(&self, store: &crate::Store) -> Vec<crate::FuncAddr> {
+        assert!(
+            store.id == self.store_id,
+            "the call stack of a computation of another store"
+        );
         self.stack
             .frames
             .iter()
@@ -153,6 +160,7 @@ impl Suspended {
     /// fuel rather than at a host function.
     pub fn resume_throw(mut self, store: &mut Store, exn: ExnAddr) -> Result<Exit, Error> {
         self.check_store(store)?;
+        store.own(exn.1, "an exception")?;
         if !store.is_exn(exn) {
             return Err(api_err("no such exception in this store"));
         }
@@ -258,6 +266,9 @@ pub(crate) fn invoke(
                     }
                 }
                 HostOutcome::Trap(t) => Exit::Trapped(t),
+                HostOutcome::Throw(e) if !store.is_exn(e) => Exit::Trapped(Trap::Host(
+                    "a host function threw an exception of another store".into(),
+                )),
                 HostOutcome::Throw(e) => Exit::Thrown(e),
                 HostOutcome::Suspend(_) if nested => Exit::Trapped(Trap::SuspendThroughHost),
                 HostOutcome::Suspend(token) => Exit::Suspended(Suspended {

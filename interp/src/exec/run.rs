@@ -360,7 +360,7 @@ fn run_with<const FUEL: bool>(store: &mut Store, stack: &mut Stack, mut fuel: u6
             if r == 0 {
                 trap!(Trap::NullFunctionReference);
             }
-            FuncAddr(slot::addr(r))
+            FuncAddr(slot::addr(r), store.id)
         }};
     }
     // A tail call (spec 4.4.8 `return_call`): the callee replaces the
@@ -478,11 +478,11 @@ fn run_with<const FUEL: bool>(store: &mut Store, stack: &mut Stack, mut fuel: u6
                 if e == 0 {
                     trap!(Trap::NullExceptionReference);
                 }
-                throw!(ExnAddr(slot::addr(e)));
+                throw!(ExnAddr(slot::addr(e), store.id));
             }
             Op::Rethrow { r } => {
                 let e = r!(r);
-                throw!(ExnAddr(slot::addr(e)));
+                throw!(ExnAddr(slot::addr(e), store.id));
             }
             Op::BrOnNull { r, to } => {
                 if r!(r) == 0 {

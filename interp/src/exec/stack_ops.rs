@@ -573,7 +573,7 @@ pub(crate) fn indirect(
     if s == 0 {
         return Err(Trap::UninitializedElement(k));
     }
-    let a = FuncAddr(slot::addr(s));
+    let a = FuncAddr(slot::addr(s), store.id);
     // spec 4.4.8: the function's type must match the expected one (be it
     // or one of its subtypes).
     let got = store.func_type_id(a);

@@ -84,7 +84,7 @@ impl Store {
             type_id,
             f: std::rc::Rc::new(f),
         });
-        Ok(FuncAddr(self.funcs.len() as u32 - 1))
+        Ok(FuncAddr(self.funcs.len() as u32 - 1, self.id))
     }
 
     /// Whether value type `a` matches value type `b` (spec 3.3.x
@@ -99,7 +99,11 @@ impl Store {
     }
 
     /// The number of elements of a live array, `None` if `a` is not one.
+    ///
+    /// # Panics
+    /// If the array is of another store.
     pub fn array_len(&self, a: ArrayAddr) -> Option<u32> {
+        self.assert_own(a.1, "an array");
         match self.heap.get(a.0, Kind::Array)? {
             Obj::Array { len, .. } => Some(*len),
             _ => None,
@@ -110,7 +114,11 @@ impl Store {
     /// is not a live array or `i` is past its end. A packed element (`i8`,
     /// `i16`) is an `i32` zero-extended from its width, as `array.get_u`
     /// reads it.
+    ///
+    /// # Panics
+    /// If the array is of another store.
     pub fn array_get(&self, a: ArrayAddr, i: u32) -> Option<Value> {
+        self.assert_own(a.1, "an array");
         let Obj::Array {
             ty,
             elem,
@@ -133,9 +141,12 @@ impl Store {
     /// element takes the low bits of an `i32`.
     ///
     /// # Errors
-    /// [`Error::Api`] if `a` is not a live array, `i` is past its end, the
-    /// array's elements are immutable, or `v` is not of their type.
+    /// [`Error::Api`] if `a` is not a live array of this store, `i` is past
+    /// its end, the array's elements are immutable, or `v` is not of their
+    /// type or refers to an object of another store.
     pub fn array_set(&mut self, a: ArrayAddr, i: u32, v: Value) -> Result<(), Error> {
+        self.own(a.1, "an array")?;
+        self.own_value(&v)?;
         let (ty, len) = match self.heap.get(a.0, Kind::Array) {
             Some(Obj::Array { ty, len, .. }) => (*ty, *len),
             _ => return Err(api_err(format!("no array at address {}", a.0))),

@@ -16,7 +16,7 @@
 //! type). Array elements of reference type are stored in 8 bytes
 //! (`pack`/`unpack`).
 
-use crate::api::{AnyRef, ArrayAddr, ExnAddr, ExternAddr, FuncAddr, StructAddr, Value};
+use crate::api::{AnyRef, ArrayAddr, ExnAddr, ExternAddr, FuncAddr, StoreId, StructAddr, Value};
 use crate::syntax::{HeapType, ValType};
 
 /// A value as stored on the operand stack, in globals and in tables.
@@ -105,13 +105,14 @@ pub(crate) fn unpack(p: u64) -> Slot {
 fn any_slot(r: AnyRef) -> Slot {
     match r {
         AnyRef::I31(v) => i31(v),
-        AnyRef::Struct(StructAddr(a)) => make(Kind::Struct, a),
-        AnyRef::Array(ArrayAddr(a)) => make(Kind::Array, a),
+        AnyRef::Struct(StructAddr(a, _)) => make(Kind::Struct, a),
+        AnyRef::Array(ArrayAddr(a, _)) => make(Kind::Array, a),
         AnyRef::Host(ExternAddr(a)) => make(Kind::Host, a),
     }
 }
 
-/// The slot of a value.
+/// The slot of a value. The store ids of its addresses are dropped: the
+/// store checks them before a value becomes a slot (decision D24).
 pub fn from_value(v: Value) -> Slot {
     match v {
         Value::I32(x) => x as u32 as Slot,
@@ -123,28 +124,28 @@ pub fn from_value(v: Value) -> Slot {
         | Value::ExternRef(None)
         | Value::ExnRef(None)
         | Value::AnyRef(None) => 0,
-        Value::FuncRef(Some(FuncAddr(a))) => make(Kind::Func, a),
-        Value::ExnRef(Some(ExnAddr(a))) => make(Kind::Exn, a),
+        Value::FuncRef(Some(FuncAddr(a, _))) => make(Kind::Func, a),
+        Value::ExnRef(Some(ExnAddr(a, _))) => make(Kind::Exn, a),
         Value::ExternRef(Some(r)) | Value::AnyRef(Some(r)) => any_slot(r),
     }
 }
 
-/// The reference of the any hierarchy in a slot (`None` for null, or for
-/// a slot of another hierarchy, which validation rules out).
-fn any_ref(s: Slot) -> Option<AnyRef> {
+/// The reference of the any hierarchy in a slot of store `id` (`None` for
+/// null, or for a slot of another hierarchy, which validation rules out).
+fn any_ref(s: Slot, id: StoreId) -> Option<AnyRef> {
     Some(match split(s)? {
         (Kind::I31, v) => AnyRef::I31(v),
-        (Kind::Struct, a) => AnyRef::Struct(StructAddr(a)),
-        (Kind::Array, a) => AnyRef::Array(ArrayAddr(a)),
+        (Kind::Struct, a) => AnyRef::Struct(StructAddr(a, id)),
+        (Kind::Array, a) => AnyRef::Array(ArrayAddr(a, id)),
         (Kind::Host, a) => AnyRef::Host(ExternAddr(a)),
         _ => return None,
     })
 }
 
-/// The value of a slot read at type `t`. `top` gives the top of the
-/// hierarchy of a concrete type (`func` or `any`), which only the store's
-/// types know.
-pub(crate) fn to_value(s: Slot, t: ValType, top: impl Fn(u32) -> HeapType) -> Value {
+/// The value of a slot of store `id` read at type `t`: its addresses are
+/// that store's. `top` gives the top of the hierarchy of a concrete type
+/// (`func` or `any`), which only the store's types know.
+pub(crate) fn to_value(s: Slot, t: ValType, id: StoreId, top: impl Fn(u32) -> HeapType) -> Value {
     match t {
         ValType::I32 => Value::I32(s as u32 as i32),
         ValType::I64 => Value::I64(s as i64),
@@ -158,13 +159,13 @@ pub(crate) fn to_value(s: Slot, t: ValType, top: impl Fn(u32) -> HeapType) -> Va
             };
             match hierarchy {
                 HeapType::Func | HeapType::NoFunc => {
-                    Value::FuncRef((s != 0).then(|| FuncAddr(addr(s))))
+                    Value::FuncRef((s != 0).then(|| FuncAddr(addr(s), id)))
                 }
                 HeapType::Exn | HeapType::NoExn => {
-                    Value::ExnRef((s != 0).then(|| ExnAddr(addr(s))))
+                    Value::ExnRef((s != 0).then(|| ExnAddr(addr(s), id)))
                 }
-                HeapType::Extern | HeapType::NoExtern => Value::ExternRef(any_ref(s)),
-                _ => Value::AnyRef(any_ref(s)),
+                HeapType::Extern | HeapType::NoExtern => Value::ExternRef(any_ref(s, id)),
+                _ => Value::AnyRef(any_ref(s, id)),
             }
         }
     }

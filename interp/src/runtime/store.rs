@@ -1,9 +1,11 @@
 //! The store (spec 4.2.3): every function, table, memory, global, element and
 //! data instance, and every module instance, in arenas addressed by index.
 //!
-//! Addresses are plain indices into these arenas, so a suspended computation
-//! refers into the store without borrowing it. Each store has a unique id,
-//! and a suspended computation remembers the id of the store it ran in.
+//! Addresses are indices into these arenas, so a suspended computation
+//! refers into the store without borrowing it. Each store has a unique id:
+//! every address it hands out carries it, and every public method refuses
+//! an address or a value of another store (decision D24); a suspended
+//! computation remembers the id of the store it ran in.
 
 use super::budget::{Budget, Exhausted, bytes_of};
 use super::heap::{GcStats, Heap, Obj};
@@ -16,7 +18,6 @@ use crate::syntax::{FuncType, GlobalType, HeapType, MemType, Mut, TableType, Val
 use crate::valid::canon::{TypeRegistry, Types};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The size of a memory page (spec 4.2.8) unless custom page sizes give
 /// another (`MemType::page_log2`); also the unit of
@@ -104,13 +105,12 @@ pub(crate) struct ModuleInst {
     pub(crate) exports: Vec<(String, ExternVal)>,
 }
 
-static NEXT_STORE_ID: AtomicU64 = AtomicU64::new(1);
-
 /// All runtime objects of a program, owned in arenas and referred to by
 /// address (spec 4.2.3). Suspended computations refer into a store by
 /// address only, so they borrow nothing from it.
 pub struct Store {
-    pub(crate) id: u64,
+    /// This store's identity, carried by every address it makes.
+    pub(crate) id: StoreId,
     config: Config,
     /// Every defined type of every module instantiated here, and of every
     /// host function and tag, canonicalised (spec 3.1.3): equivalent types
@@ -144,11 +144,40 @@ pub(crate) fn api_err(m: impl Into<String>) -> Error {
     Error::Api(m.into())
 }
 
+/// The store and the kind of object a reference value refers to, for a
+/// value that refers to an object of a store (decision D24).
+fn value_owner(v: &Value) -> Option<(StoreId, &'static str)> {
+    Some(match *v {
+        Value::FuncRef(Some(FuncAddr(_, id))) => (id, "a funcref"),
+        Value::ExnRef(Some(ExnAddr(_, id))) => (id, "an exnref"),
+        Value::AnyRef(Some(AnyRef::Struct(StructAddr(_, id))))
+        | Value::ExternRef(Some(AnyRef::Struct(StructAddr(_, id)))) => {
+            (id, "a reference to a structure")
+        }
+        Value::AnyRef(Some(AnyRef::Array(ArrayAddr(_, id))))
+        | Value::ExternRef(Some(AnyRef::Array(ArrayAddr(_, id)))) => {
+            (id, "a reference to an array")
+        }
+        _ => return None,
+    })
+}
+
+/// The store and the kind of object an external value is.
+fn extern_owner(v: ExternVal) -> (StoreId, &'static str) {
+    match v {
+        ExternVal::Func(a) => (a.1, "a function"),
+        ExternVal::Table(a) => (a.1, "a table"),
+        ExternVal::Mem(a) => (a.1, "a memory"),
+        ExternVal::Global(a) => (a.1, "a global"),
+        ExternVal::Tag(a) => (a.1, "a tag"),
+    }
+}
+
 impl Store {
     /// An empty store.
     pub fn new(config: Config) -> Self {
         Store {
-            id: NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed),
+            id: StoreId::fresh(),
             config,
             types: TypeRegistry::default(),
             funcs: Vec::new(),
@@ -176,6 +205,57 @@ impl Store {
     /// The store's configuration.
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// This store's identity: the id every address it makes carries.
+    pub fn id(&self) -> StoreId {
+        self.id
+    }
+
+    /// Refuses an address of another store (decision D24): `what` names
+    /// the kind of object, as "a global".
+    ///
+    /// # Errors
+    /// [`Error::Api`] if `id` is not this store's.
+    pub(crate) fn own(&self, id: StoreId, what: &str) -> Result<(), Error> {
+        if id == self.id {
+            Ok(())
+        } else {
+            Err(api_err(format!("{what} of another store")))
+        }
+    }
+
+    /// As [`Store::own`], for the methods that answer a plain value: an
+    /// address of another store is the embedder's bug, as an index out of
+    /// bounds is.
+    ///
+    /// # Panics
+    /// If `id` is not this store's.
+    #[track_caller]
+    pub(crate) fn assert_own(&self, id: StoreId, what: &str) {
+        if id != self.id {
+            panic!("{what} of another store");
+        }
+    }
+
+    /// Refuses a value that refers to an object of another store (decision D24).
+    ///
+    /// # Errors
+    /// [`Error::Api`] naming the kind of reference.
+    pub(crate) fn own_value(&self, v: &Value) -> Result<(), Error> {
+        match value_owner(v) {
+            Some((id, what)) => self.own(id, what),
+            None => Ok(()),
+        }
+    }
+
+    /// Refuses an external value of another store (decision D24).
+    ///
+    /// # Errors
+    /// [`Error::Api`] naming the kind of object.
+    pub(crate) fn own_extern(&self, v: ExternVal) -> Result<(), Error> {
+        let (id, what) = extern_owner(v);
+        self.own(id, what)
     }
 
     /// The store's id of a function type given by the embedder (a group
@@ -236,13 +316,21 @@ impl Store {
     }
 
     /// An instance's export by name.
+    ///
+    /// # Panics
+    /// If the instance is of another store.
     pub fn export(&self, inst: InstanceAddr, name: &str) -> Option<ExternVal> {
+        self.assert_own(inst.1, "an instance");
         let i = self.instances.get(inst.0 as usize)?;
         i.exports.iter().find(|(n, _)| n == name).map(|(_, v)| *v)
     }
 
     /// All of an instance's exports, in order.
+    ///
+    /// # Panics
+    /// If the instance is of another store.
     pub fn exports(&self, inst: InstanceAddr) -> Vec<(String, ExternVal)> {
+        self.assert_own(inst.1, "an instance");
         self.instances
             .get(inst.0 as usize)
             .map(|i| i.exports.clone())
@@ -260,14 +348,16 @@ impl Store {
             type_id,
             f: Rc::new(f),
         });
-        FuncAddr(self.funcs.len() as u32 - 1)
+        FuncAddr(self.funcs.len() as u32 - 1, self.id)
     }
 
     /// Allocates a table whose elements are all `init`.
     ///
     /// # Errors
-    /// [`Error::Api`] if `init` is not of the element type or the limits are invalid.
+    /// [`Error::Api`] if `init` is not of the element type (or refers to an
+    /// object of another store) or the limits are invalid.
     pub fn alloc_table(&mut self, ty: TableType, init: Value) -> Result<TableAddr, Error> {
+        self.own_value(&init)?;
         if !self.has_type(&init, ValType::Ref(ty.elem)) {
             return Err(api_err(format!(
                 "table initial value {init} is not a {}",
@@ -308,7 +398,7 @@ impl Store {
         // Null (0) elements come zeroed from the allocator, untouched.
         let elems = if init == 0 { vec![0; n] } else { vec![init; n] };
         self.tables.push(TableInst { ty, elems });
-        Ok(TableAddr(self.tables.len() as u32 - 1))
+        Ok(TableAddr(self.tables.len() as u32 - 1, self.id))
     }
 
     /// Allocates a memory of `ty.limits.min` zeroed pages.
@@ -391,14 +481,16 @@ impl Store {
             return Err(self.budget.machine_refused("memory", bytes));
         };
         self.mems.push(MemInst { ty, data });
-        Ok(MemAddr(self.mems.len() as u32 - 1))
+        Ok(MemAddr(self.mems.len() as u32 - 1, self.id))
     }
 
     /// Allocates a global holding `v`.
     ///
     /// # Errors
-    /// [`Error::Api`] if `v` is not of the global's type.
+    /// [`Error::Api`] if `v` is not of the global's type or refers to an
+    /// object of another store.
     pub fn alloc_global(&mut self, ty: GlobalType, v: Value) -> Result<GlobalAddr, Error> {
+        self.own_value(&v)?;
         if !self.has_type(&v, ty.val) {
             return Err(api_err(format!("global value {v} is not a {}", ty.val)));
         }
@@ -407,15 +499,17 @@ impl Store {
 
     pub(crate) fn alloc_global_slot(&mut self, ty: GlobalType, value: Slot) -> GlobalAddr {
         self.globals.push(GlobalInst { ty, value });
-        GlobalAddr(self.globals.len() as u32 - 1)
+        GlobalAddr(self.globals.len() as u32 - 1, self.id)
     }
 
     /// The type of an external value (spec 7.1.2 `external_type`), with
     /// current sizes as the limits' minimum.
     ///
     /// # Panics
-    /// If the address is not of this store.
+    /// If the address is of another store.
     pub fn extern_type(&self, v: ExternVal) -> ExternType {
+        let (id, what) = extern_owner(v);
+        self.assert_own(id, what);
         match v {
             ExternVal::Func(f) => ExternType::Func(self.func_type(f).clone()),
             ExternVal::Table(t) => {
@@ -450,6 +544,7 @@ impl Store {
     /// # Panics
     /// If the address is not of this store.
     pub fn func_instance(&self, f: FuncAddr) -> Option<InstanceAddr> {
+        self.assert_own(f.1, "a function");
         match &self.funcs[f.0 as usize] {
             FuncInst::Wasm(w) => Some(w.inst),
             FuncInst::Host { .. } => None,
@@ -463,6 +558,7 @@ impl Store {
     /// # Panics
     /// If the address is not of this store.
     pub fn func_index(&self, f: FuncAddr) -> Option<u32> {
+        self.assert_own(f.1, "a function");
         match &self.funcs[f.0 as usize] {
             FuncInst::Wasm(w) => self.instances[w.inst.0 as usize]
                 .funcs
@@ -481,6 +577,7 @@ impl Store {
     /// # Panics
     /// If the address is not of this store.
     pub fn func_has_heap_type(&self, f: FuncAddr, heap: HeapType) -> bool {
+        self.assert_own(f.1, "a function");
         self.has_type(
             &Value::FuncRef(Some(f)),
             ValType::Ref(crate::syntax::RefType {
@@ -498,7 +595,7 @@ impl Store {
     pub(crate) fn ref_heap_type(&self, s: Slot) -> HeapType {
         match slot::split(s) {
             Some((Kind::Func, a)) => match self.funcs.get(a as usize) {
-                Some(_) => HeapType::Exact(self.func_type_id(FuncAddr(a))),
+                Some(_) => HeapType::Exact(self.func_type_id(FuncAddr(a, self.id))),
                 None => HeapType::Bot,
             },
             Some((Kind::Struct | Kind::Array, a)) => {
@@ -531,9 +628,10 @@ impl Store {
     }
 
     /// Whether a value is of type `t` in the store's terms (spec 7.1.x
-    /// "Values": what the embedder may pass where `t` is expected).
+    /// "Values": what the embedder may pass where `t` is expected). A
+    /// reference to an object of another store is of no type here.
     pub fn has_type(&self, v: &Value, t: ValType) -> bool {
-        if !v.has_type(t) {
+        if !v.has_type(t) || value_owner(v).is_some_and(|(id, _)| id != self.id) {
             return false;
         }
         let ValType::Ref(r) = t else { return true };
@@ -543,12 +641,12 @@ impl Store {
         match *v {
             Value::FuncRef(Some(f)) if f.0 as usize >= self.funcs.len() => false,
             Value::ExnRef(Some(e)) => self.is_exn(e),
-            Value::AnyRef(Some(AnyRef::Struct(StructAddr(a))))
-            | Value::ExternRef(Some(AnyRef::Struct(StructAddr(a)))) => {
+            Value::AnyRef(Some(AnyRef::Struct(StructAddr(a, _))))
+            | Value::ExternRef(Some(AnyRef::Struct(StructAddr(a, _)))) => {
                 self.heap.get(a, Kind::Struct).is_some() && self.ref_matches(s, r)
             }
-            Value::AnyRef(Some(AnyRef::Array(ArrayAddr(a))))
-            | Value::ExternRef(Some(AnyRef::Array(ArrayAddr(a)))) => {
+            Value::AnyRef(Some(AnyRef::Array(ArrayAddr(a, _))))
+            | Value::ExternRef(Some(AnyRef::Array(ArrayAddr(a, _)))) => {
                 self.heap.get(a, Kind::Array).is_some() && self.ref_matches(s, r)
             }
             _ => self.ref_matches(s, r),
@@ -570,6 +668,13 @@ impl Store {
             )));
         }
         for (i, (v, t)) in vs.iter().zip(ts).enumerate() {
+            if let Some((id, kind)) = value_owner(v)
+                && id != self.id
+            {
+                return Err(Error::Api(format!(
+                    "{what}: value {i} is {kind} of another store"
+                )));
+            }
             if !self.has_type(v, *t) {
                 return Err(Error::Api(format!(
                     "{what}: value {i} ({v}) is not of type {t}"
@@ -581,7 +686,7 @@ impl Store {
 
     /// The value of slot `s` read at type `t` (store terms).
     pub(crate) fn slot_value(&self, s: Slot, t: ValType) -> Value {
-        slot::to_value(s, t, |x| self.types.top(HeapType::Concrete(x)))
+        slot::to_value(s, t, self.id, |x| self.types.top(HeapType::Concrete(x)))
     }
 
     /// The default value of a type (spec 4.2.1 "default value": zero, or
@@ -706,14 +811,26 @@ impl Store {
     /// Keeps the structure, array or exception a value refers to alive,
     /// whatever else refers to it, until as many [`Store::unroot`]s. Other
     /// values need no rooting.
+    ///
+    /// # Panics
+    /// If the value refers to an object of another store.
     pub fn root(&mut self, v: &Value) {
+        if let Some((id, what)) = value_owner(v) {
+            self.assert_own(id, what);
+        }
         if let Some(a) = heap_addr(v) {
             self.heap.root(a);
         }
     }
 
     /// Undoes one [`Store::root`] of the same value.
+    ///
+    /// # Panics
+    /// If the value refers to an object of another store.
     pub fn unroot(&mut self, v: &Value) {
+        if let Some((id, what)) = value_owner(v) {
+            self.assert_own(id, what);
+        }
         if let Some(a) = heap_addr(v) {
             self.heap.unroot(a);
         }
@@ -729,22 +846,25 @@ impl Store {
         }
         let type_id = self.intern(&ty);
         self.tags.push(TagInst { type_id });
-        Ok(TagAddr(self.tags.len() as u32 - 1))
+        Ok(TagAddr(self.tags.len() as u32 - 1, self.id))
     }
 
     /// The parameter types of a tag.
     ///
     /// # Panics
-    /// If the address is not of this store.
+    /// If the tag is of another store.
     pub fn tag_type(&self, t: TagAddr) -> &FuncType {
+        self.assert_own(t.1, "a tag");
         self.func_type_of(self.tags[t.0 as usize].type_id)
     }
 
     /// Allocates an exception of tag `t` with these fields.
     ///
     /// # Errors
-    /// [`Error::Api`] if the fields do not match the tag's parameters.
+    /// [`Error::Api`] if the tag is of another store or the fields do not
+    /// match its parameters.
     pub fn alloc_exn(&mut self, t: TagAddr, fields: &[Value]) -> Result<ExnAddr, Error> {
+        self.own(t.1, "a tag")?;
         if t.0 as usize >= self.tags.len() {
             return Err(api_err("no such tag"));
         }
@@ -764,7 +884,8 @@ impl Store {
             tag,
             fields: fields.into_boxed_slice(),
         };
-        self.alloc_obj(obj).map(ExnAddr)
+        let id = self.id;
+        self.alloc_obj(obj).map(|a| ExnAddr(a, id))
     }
 
     /// Whether the heap can take `size` more bytes: within
@@ -807,6 +928,9 @@ impl Store {
 
     /// The exception at `e`, if it is one of this store's live exceptions.
     fn exn(&self, e: ExnAddr) -> Option<(TagAddr, &[Slot])> {
+        if e.1 != self.id {
+            return None;
+        }
         match self.heap.get(e.0, Kind::Exn)? {
             Obj::Exn { tag, fields } => Some((*tag, fields)),
             _ => None,
@@ -826,16 +950,18 @@ impl Store {
     /// An exception's tag.
     ///
     /// # Panics
-    /// If the address is not of this store.
+    /// If the exception is of another store, or no longer alive.
     pub fn exn_tag(&self, e: ExnAddr) -> TagAddr {
+        self.assert_own(e.1, "an exception");
         self.exn(e).expect("a live exception of this store").0
     }
 
     /// An exception's fields.
     ///
     /// # Panics
-    /// If the address is not of this store.
+    /// If the exception is of another store, or no longer alive.
     pub fn exn_fields(&self, e: ExnAddr) -> Vec<Value> {
+        self.assert_own(e.1, "an exception");
         let (tag, fields) = self.exn(e).expect("a live exception of this store");
         fields
             .iter()
@@ -847,16 +973,18 @@ impl Store {
     /// A function's type.
     ///
     /// # Panics
-    /// If the address is not of this store.
+    /// If the function is of another store.
     pub fn func_type(&self, f: FuncAddr) -> &FuncType {
+        self.assert_own(f.1, "a function");
         self.func_type_of(self.func_type_id(f))
     }
 
     /// A global's current value.
     ///
     /// # Panics
-    /// If the address is not of this store.
+    /// If the global is of another store.
     pub fn global_get(&self, g: GlobalAddr) -> Value {
+        self.assert_own(g.1, "a global");
         let g = &self.globals[g.0 as usize];
         self.slot_value(g.value, g.ty.val)
     }
@@ -864,8 +992,11 @@ impl Store {
     /// Sets a mutable global.
     ///
     /// # Errors
-    /// [`Error::Api`] if the global is immutable or `v` is of the wrong type.
+    /// [`Error::Api`] if the global is of another store or immutable, or
+    /// `v` is of the wrong type or refers to an object of another store.
     pub fn global_set(&mut self, g: GlobalAddr, v: Value) -> Result<(), Error> {
+        self.own(g.1, "a global")?;
+        self.own_value(&v)?;
         let ty = self
             .globals
             .get(g.0 as usize)
@@ -884,24 +1015,27 @@ impl Store {
     /// A memory's bytes.
     ///
     /// # Panics
-    /// If the address is not of this store.
+    /// If the memory is of another store.
     pub fn mem_data(&self, m: MemAddr) -> &[u8] {
+        self.assert_own(m.1, "a memory");
         &self.mems[m.0 as usize].data
     }
 
     /// A memory's bytes, writable.
     ///
     /// # Panics
-    /// If the address is not of this store.
+    /// If the memory is of another store.
     pub fn mem_data_mut(&mut self, m: MemAddr) -> &mut [u8] {
+        self.assert_own(m.1, "a memory");
         &mut self.mems[m.0 as usize].data
     }
 
     /// A memory's size in its pages (spec 4.4.7 `memory.size`).
     ///
     /// # Panics
-    /// If the address is not of this store.
+    /// If the memory is of another store.
     pub fn mem_size(&self, m: MemAddr) -> u64 {
+        self.assert_own(m.1, "a memory");
         self.mems[m.0 as usize].pages()
     }
 
@@ -909,7 +1043,11 @@ impl Store {
     /// sizes' pages); the old size in pages, or `None` if it cannot grow
     /// (past its maximum, past the store's budget, or past what the machine
     /// gives).
+    ///
+    /// # Panics
+    /// If the memory is of another store.
     pub fn mem_grow(&mut self, m: MemAddr, delta: u64) -> Option<u64> {
+        self.assert_own(m.1, "a memory");
         let max = self.max_pages(&self.mems[m.0 as usize].ty);
         let mem = &mut self.mems[m.0 as usize];
         let page = mem.ty.page_size()?;
@@ -934,16 +1072,18 @@ impl Store {
     /// A table's size in elements.
     ///
     /// # Panics
-    /// If the address is not of this store.
+    /// If the table is of another store.
     pub fn table_size(&self, t: TableAddr) -> u64 {
+        self.assert_own(t.1, "a table");
         self.tables[t.0 as usize].elems.len() as u64
     }
 
     /// A table element, or `None` past the end.
     ///
     /// # Panics
-    /// If the address is not of this store.
+    /// If the table is of another store.
     pub fn table_get(&self, t: TableAddr, i: u64) -> Option<Value> {
+        self.assert_own(t.1, "a table");
         let t = &self.tables[t.0 as usize];
         let s = *t.elems.get(usize::try_from(i).ok()?)?;
         Some(self.slot_value(s, ValType::Ref(t.ty.elem)))
@@ -952,8 +1092,11 @@ impl Store {
     /// Sets a table element.
     ///
     /// # Errors
-    /// [`Error::Api`] past the end or for a value of the wrong type.
+    /// [`Error::Api`] for a table of another store, past the end, or for a
+    /// value of the wrong type or that refers to an object of another store.
     pub fn table_set(&mut self, t: TableAddr, i: u64, v: Value) -> Result<(), Error> {
+        self.own(t.1, "a table")?;
+        self.own_value(&v)?;
         let elem = self
             .tables
             .get(t.0 as usize)
@@ -973,8 +1116,13 @@ impl Store {
     }
 
     /// Grows a table by `delta` elements set to `init` (spec 4.5.3.8); the old
-    /// size, or `None` if it cannot grow.
+    /// size, or `None` if it cannot grow or `init` is not of its element
+    /// type in this store (a reference to an object of another store is not).
+    ///
+    /// # Panics
+    /// If the table is of another store.
     pub fn table_grow(&mut self, t: TableAddr, delta: u64, init: Value) -> Option<u64> {
+        self.assert_own(t.1, "a table");
         let ty = self.tables[t.0 as usize].ty.elem;
         if !self.has_type(&init, ValType::Ref(ty)) {
             return None;
@@ -1010,7 +1158,8 @@ impl Store {
     /// Invokes a function (spec 4.5.5) with no fuel limit.
     ///
     /// # Errors
-    /// [`Error::Api`] if the arguments do not match the function's type.
+    /// [`Error::Api`] if the function is of another store, or the arguments
+    /// do not match its type or refer to objects of another store.
     pub fn invoke(&mut self, f: FuncAddr, args: &[Value]) -> Result<Exit, Error> {
         crate::exec::invoke(self, f, args, u64::MAX)
     }
@@ -1020,7 +1169,7 @@ impl Store {
     /// `fuel` steps have run (a step is one instruction of the compiled form, decision D20).
     ///
     /// # Errors
-    /// [`Error::Api`] if the arguments do not match the function's type.
+    /// As [`Store::invoke`].
     pub fn invoke_with_fuel(
         &mut self,
         f: FuncAddr,
@@ -1032,6 +1181,7 @@ impl Store {
 
     /// Whether `f` is an address of this store.
     pub(crate) fn check_func(&self, f: FuncAddr) -> Result<(), Error> {
+        self.own(f.1, "a function")?;
         if (f.0 as usize) < self.funcs.len() {
             Ok(())
         } else {
@@ -1043,11 +1193,11 @@ impl Store {
 /// The heap address a value refers to, if it refers into the heap.
 fn heap_addr(v: &Value) -> Option<u32> {
     match *v {
-        Value::ExnRef(Some(ExnAddr(a)))
-        | Value::AnyRef(Some(AnyRef::Struct(StructAddr(a)) | AnyRef::Array(ArrayAddr(a))))
-        | Value::ExternRef(Some(AnyRef::Struct(StructAddr(a)) | AnyRef::Array(ArrayAddr(a)))) => {
-            Some(a)
-        }
+        Value::ExnRef(Some(ExnAddr(a, _)))
+        | Value::AnyRef(Some(AnyRef::Struct(StructAddr(a, _)) | AnyRef::Array(ArrayAddr(a, _))))
+        | Value::ExternRef(Some(
+            AnyRef::Struct(StructAddr(a, _)) | AnyRef::Array(ArrayAddr(a, _)),
+        )) => Some(a),
         _ => None,
     }
 }

@@ -8,6 +8,7 @@ mod embedder;
 mod exec;
 mod gc;
 mod regressions;
+mod stores;
 mod validate;
 
 /// The features a folder of the official suite is run with (as the

@@ -40,7 +40,7 @@ use boa_engine::object::ObjectInitializer;
 use boa_engine::object::builtins::{JsArray, JsWeakMap};
 use boa_engine::{Context, JsData, JsObject, JsResult, JsValue};
 use boa_gc::{Finalize, Gc, GcRefCell, Trace, WeakGc};
-use interp::{AnyRef, ArrayAddr, ExnAddr, ExternAddr, Store, StructAddr, Value};
+use interp::{AnyRef, ExnAddr, ExternAddr, Store, Value};
 use std::cell::RefCell;
 use std::collections::HashMap;
 
@@ -97,29 +97,22 @@ struct GcTarget {
     anchor: Gc<Anchor>,
 }
 
-/// Which kind of wasm object an Exported GC Object wraps (its
-/// `[[ObjectKind]]`).
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum ObjectKind {
-    Struct,
-    Array,
-}
-
 /// The `[[ObjectAddress]]` and `[[ObjectKind]]` of an Exported GC Object,
-/// held (in a weak map keyed by the object) for converting it back.
+/// held (in a weak map keyed by the object) for converting it back: the
+/// structure's or array's address as the store made it, so that it goes
+/// back to that store only.
 #[derive(Clone, Trace, Finalize, JsData)]
 struct ObjectSlots {
+    /// `AnyRef::Struct` or `AnyRef::Array`.
     #[unsafe_ignore_trace]
-    addr: u32,
-    #[unsafe_ignore_trace]
-    kind: ObjectKind,
+    obj: AnyRef,
 }
 
 /// The weak caches of JS objects that stand for wasm objects.
 #[derive(Default)]
 pub(crate) struct Wrappers {
-    /// Exported GC Object cache: heap address to the object's anchor.
-    objects: RefCell<HashMap<u32, WeakGc<Anchor>>>,
+    /// Exported GC Object cache: structure or array to the object's anchor.
+    objects: RefCell<HashMap<AnyRef, WeakGc<Anchor>>>,
     /// Exported GC Object to its slots (a `WeakMap`: it keeps no object
     /// alive); made with the realm.
     slots: RefCell<Option<JsWeakMap>>,
@@ -148,8 +141,7 @@ impl Wrappers {
         self.objects.borrow_mut().retain(|a, w| {
             let alive = w.is_upgradable();
             if !alive {
-                // Rooted as a structure or an array: either value unroots it.
-                store.unroot(&Value::AnyRef(Some(AnyRef::Struct(StructAddr(*a)))));
+                store.unroot(&Value::AnyRef(Some(*a)));
             }
             alive
         });
@@ -275,12 +267,12 @@ impl WasmState {
     /// The Exported GC Object for a structure or array (JS API "create a
     /// new Exported GC Object"): one per wasm object while JS holds it; the
     /// wasm object stays rooted meanwhile.
-    fn gc_object(&self, addr: u32, kind: ObjectKind, ctx: &mut Context) -> JsResult<JsValue> {
+    fn gc_object(&self, obj: AnyRef, ctx: &mut Context) -> JsResult<JsValue> {
         let cached = self
             .wrappers
             .objects
             .borrow()
-            .get(&addr)
+            .get(&obj)
             .and_then(Anchor::get);
         if let Some(o) = cached {
             return Ok(o.into());
@@ -297,26 +289,26 @@ impl WasmState {
         };
         let o = new_exported_gc_object(anchor.clone(), &handler, ctx)?;
         anchor.set(&o);
-        let slots = JsObject::from_proto_and_data(None, ObjectSlots { addr, kind });
+        let slots = JsObject::from_proto_and_data(None, ObjectSlots { obj });
         self.wrappers.slots(ctx).set(&o, slots.into(), ctx)?;
         let weak = WeakGc::new(&anchor);
         if self
             .wrappers
             .objects
             .borrow_mut()
-            .insert(addr, weak)
+            .insert(obj, weak)
             .is_none()
         {
-            self.store.borrow_mut().root(&any_value(addr, kind));
+            self.store.borrow_mut().root(&Value::AnyRef(Some(obj)));
         }
         Ok(o.into())
     }
 
     /// The wasm object an Exported GC Object wraps, if `o` is one.
-    fn gc_object_slots(&self, o: &JsObject, ctx: &mut Context) -> Option<(u32, ObjectKind)> {
+    fn gc_object_slots(&self, o: &JsObject, ctx: &mut Context) -> Option<AnyRef> {
         let v = self.wrappers.slots(ctx).get(o, ctx).ok()?;
         let s = v.as_object()?.downcast_ref::<ObjectSlots>()?.clone();
-        Some((s.addr, s.kind))
+        Some(s.obj)
     }
 
     /// The Exception object for wasm exception `e` (JS API "Exception
@@ -359,22 +351,13 @@ impl WasmState {
     }
 }
 
-/// The value of a structure or array address.
-fn any_value(addr: u32, kind: ObjectKind) -> Value {
-    Value::AnyRef(Some(match kind {
-        ObjectKind::Struct => AnyRef::Struct(StructAddr(addr)),
-        ObjectKind::Array => AnyRef::Array(ArrayAddr(addr)),
-    }))
-}
-
 /// ToJSValue (JS API) of a reference of the any hierarchy, or of what an
 /// `externref` holds.
 pub(crate) fn any_to_js(st: &WasmState, r: AnyRef, ctx: &mut Context) -> JsResult<JsValue> {
     Ok(match r {
         // `signed_31`: the 31 bits read as a two's complement number.
         AnyRef::I31(u) => JsValue::from(((u << 1) as i32) >> 1),
-        AnyRef::Struct(a) => st.gc_object(a.0, ObjectKind::Struct, ctx)?,
-        AnyRef::Array(a) => st.gc_object(a.0, ObjectKind::Array, ctx)?,
+        AnyRef::Struct(_) | AnyRef::Array(_) => st.gc_object(r, ctx)?,
         AnyRef::Host(a) => st.host_value(a),
     })
 }
@@ -394,12 +377,9 @@ pub(crate) fn any_from_js(st: &WasmState, v: &JsValue, ctx: &mut Context) -> JsR
         }
     }
     if let Some(o) = v.as_object()
-        && let Some((addr, kind)) = st.gc_object_slots(&o, ctx)
+        && let Some(obj) = st.gc_object_slots(&o, ctx)
     {
-        return Ok(match kind {
-            ObjectKind::Struct => AnyRef::Struct(StructAddr(addr)),
-            ObjectKind::Array => AnyRef::Array(ArrayAddr(addr)),
-        });
+        return Ok(obj);
     }
     Ok(AnyRef::Host(st.host_addr(v.clone())))
 }
