@@ -99,3 +99,39 @@ promiseTest("legacy catch_all catches a SuspendError of a direct call", async ()
   const e = b.instantiate({ m: { s: new WebAssembly.Suspending(() => 1) } }).exports;
   assertEq(e.f(), 66);
 });
+
+promiseTest("Await reads Promise.prototype.constructor once and never @@species", async () => {
+  // Await is PromiseResolve then PerformPromiseThen: the promise's
+  // `constructor` is read once (here through an accessor on the
+  // prototype), `%Promise%[@@species]` never (that is `then`'s
+  // SpeciesConstructor), and the microtasks are those of an untouched realm.
+  const baseline = await ticks(make(() => 5)());
+  const ctorDesc = Object.getOwnPropertyDescriptor(Promise.prototype, "constructor");
+  const speciesDesc = Object.getOwnPropertyDescriptor(Promise, Symbol.species);
+  let ctorGets = 0;
+  let speciesGets = 0;
+  let p;
+  let during;
+  Object.defineProperty(Promise.prototype, "constructor", {
+    get() { ctorGets++; return Promise; }, configurable: true,
+  });
+  try {
+    p = make(() => 5)();
+    during = ctorGets;
+  } finally {
+    Object.defineProperty(Promise.prototype, "constructor", ctorDesc);
+  }
+  assertEq(during, 1);
+  assertEq(await ticks(p), baseline);
+  Object.defineProperty(Promise, Symbol.species, {
+    get() { speciesGets++; return this; }, configurable: true,
+  });
+  try {
+    p = make(() => Promise.resolve(5))();
+    during = speciesGets;
+  } finally {
+    Object.defineProperty(Promise, Symbol.species, speciesDesc);
+  }
+  assertEq(during, 0);
+  assertEq(await ticks(p), baseline);
+});

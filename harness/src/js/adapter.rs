@@ -368,7 +368,26 @@ pub(crate) struct Intrinsics {
     /// second with the value or the third with the reason: ECMAScript
     /// `Await` with native continuations.
     await_bridge: JsFunction,
+    /// `%Promise.prototype%`.
+    promise_proto: JsObject,
+    /// Whether `%Promise.prototype%.constructor` is still the data property
+    /// `%Promise%` and `%Promise%[@@species]` still the original getter
+    /// (see [`await_with`]).
+    promise_pristine: JsFunction,
 }
+
+/// The check of [`Intrinsics::promise_pristine`], over the originals as
+/// they are before any user code runs: `Object.getOwnPropertyDescriptor`
+/// reads a descriptor of an ordinary object without running user code.
+const PROMISE_PRISTINE: &str = "((P, proto, getOwn, species) => {
+    const speciesGetter = getOwn(P, species).get;
+    return () => {
+        const c = getOwn(proto, 'constructor');
+        const s = getOwn(P, species);
+        return c !== undefined && 'value' in c && c.value === P
+            && s !== undefined && s.get === speciesGetter;
+    };
+})(Promise, Promise.prototype, Object.getOwnPropertyDescriptor, Symbol.species)";
 
 /// The body of the await bridge: `await` is PromiseResolve then
 /// PerformPromiseThen, so the continuation runs one microtask after the
@@ -400,13 +419,43 @@ pub(crate) fn install_intrinsics(ctx: &mut Context) -> JsResult<()> {
         .as_object()
         .and_then(JsFunction::from_object)
         .ok_or_else(|| type_error("Promise.resolve is not a function"))?;
+    let promise_proto = promise_ctor
+        .get(js_string!("prototype"), ctx)?
+        .as_object()
+        .ok_or_else(|| type_error("Promise.prototype is not an object"))?;
+    let promise_pristine = compile(PROMISE_PRISTINE, ctx)?;
     ctx.insert_data(Intrinsics {
         iterable_to_list,
         promise_resolve,
         promise_ctor,
         await_bridge,
+        promise_proto,
+        promise_pristine,
     });
     Ok(())
+}
+
+/// `v` as a promise whose `Await` is its `then` (see [`await_with`]).
+fn pristine_promise(v: &JsValue, ctx: &mut Context) -> JsResult<Option<JsPromise>> {
+    let Some(o) = v.as_object() else {
+        return Ok(None);
+    };
+    let Ok(p) = JsPromise::from_object(o.clone()) else {
+        return Ok(None);
+    };
+    let (proto, pristine) = {
+        let i = ctx.get_data::<Intrinsics>().expect("installed");
+        (i.promise_proto.clone(), i.promise_pristine.clone())
+    };
+    // A promise is an ordinary object: these look at its own properties
+    // and prototype without running user code.
+    if o.prototype().as_ref() != Some(&proto)
+        || o.has_own_property(js_string!("constructor"), ctx)?
+    {
+        return Ok(None);
+    }
+    let untouched = pristine.call(&JsValue::undefined(), &[], ctx)?;
+    Ok(untouched.to_boolean().then_some(p))
 }
 
 /// The values of an iterable, in order (a TypeError if `v` is not
@@ -440,12 +489,33 @@ pub(crate) fn promise_resolve(x: &JsValue, ctx: &mut Context) -> JsResult<JsValu
 
 /// ECMAScript `Await(promise)` with native continuations: one of
 /// `on_fulfilled(value)` / `on_rejected(reason)` runs in a later microtask.
+///
+/// `Await` is PromiseResolve(%Promise%, value), then PerformPromiseThen on
+/// the result with no derived promise. Boa offers PerformPromiseThen only
+/// through `then`, which first reads the promise's `constructor` and
+/// `@@species` (SpeciesConstructor) and makes a derived promise. When the
+/// value is a promise of this realm that reaches `%Promise%` through
+/// untouched properties (no own `constructor`, `%Promise.prototype%` as
+/// prototype, whose `constructor` is still the data property `%Promise%`,
+/// and `%Promise%[@@species]` still the original getter), those reads run
+/// no user code and PromiseResolve returns the value itself, so `then` is
+/// `Await` exactly: the continuation runs in the same microtask, and the
+/// derived promise, which nothing sees, only settles (if a continuation
+/// throws, it is rejected, as the bridge's own promise would be). In every
+/// other case the value goes to the await bridge, an async function, which
+/// does `Await` itself at about twice the cost.
 pub(crate) fn await_with(
     promise: &JsValue,
     on_fulfilled: &JsObject,
     on_rejected: &JsObject,
     ctx: &mut Context,
 ) -> JsResult<()> {
+    if let Some(p) = pristine_promise(promise, ctx)? {
+        let f = JsFunction::from_object(on_fulfilled.clone());
+        let r = JsFunction::from_object(on_rejected.clone());
+        p.then(f, r, ctx)?;
+        return Ok(());
+    }
     let bridge = ctx
         .get_data::<Intrinsics>()
         .expect("installed")
