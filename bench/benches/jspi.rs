@@ -232,9 +232,9 @@ fn main() {
     println!(
         "\none Suspending call in wasm-ref js: {susp:.0} ns = {plain:.0} ns of a plain import call \
          + {js_await:.0} ns that the same PromiseResolve and Await cost in JS alone (the engine's promise machinery) \
-         + {:.0} ns more, mostly that machinery again: our await bridge is an async function (ECMAScript's own \
-         Await), so a suspension runs it twice; the interpreter's suspend and resume is about 45 ns of it \
-         (cargo bench --bench suspend)",
+         + {:.0} ns more: the Suspending wrapper, the promising call's driver and its resumption in a \
+         microtask, in the JS engine's objects and calls; the interpreter's suspend and resume is about 45 ns \
+         of it (cargo bench --bench suspend)",
         susp - plain - js_await
     );
 }

@@ -134,4 +134,23 @@ promiseTest("Await reads Promise.prototype.constructor once and never @@species"
   }
   assertEq(during, 0);
   assertEq(await ticks(p), baseline);
+  // A `constructor` that answers another constructor: Await's
+  // PromiseResolve then wraps the promise in a new %Promise% and never
+  // makes an `Other` while the call runs (a `then` would, through
+  // SpeciesConstructor).
+  let made = 0;
+  class Other extends Promise {
+    constructor(executor) { made++; super(executor); }
+  }
+  Object.defineProperty(Promise.prototype, "constructor", {
+    get() { return Other; }, configurable: true,
+  });
+  try {
+    p = make(() => 5)();
+    during = made;
+  } finally {
+    Object.defineProperty(Promise.prototype, "constructor", ctorDesc);
+  }
+  assertEq(during, 0);
+  assertEq(await p, 5);
 });

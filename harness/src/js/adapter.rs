@@ -370,24 +370,9 @@ pub(crate) struct Intrinsics {
     await_bridge: JsFunction,
     /// `%Promise.prototype%`.
     promise_proto: JsObject,
-    /// Whether `%Promise.prototype%.constructor` is still the data property
-    /// `%Promise%` and `%Promise%[@@species]` still the original getter
-    /// (see [`await_with`]).
-    promise_pristine: JsFunction,
+    /// The original getter of `%Promise%[@@species]`.
+    species_getter: JsValue,
 }
-
-/// The check of [`Intrinsics::promise_pristine`], over the originals as
-/// they are before any user code runs: `Object.getOwnPropertyDescriptor`
-/// reads a descriptor of an ordinary object without running user code.
-const PROMISE_PRISTINE: &str = "((P, proto, getOwn, species) => {
-    const speciesGetter = getOwn(P, species).get;
-    return () => {
-        const c = getOwn(proto, 'constructor');
-        const s = getOwn(P, species);
-        return c !== undefined && 'value' in c && c.value === P
-            && s !== undefined && s.get === speciesGetter;
-    };
-})(Promise, Promise.prototype, Object.getOwnPropertyDescriptor, Symbol.species)";
 
 /// The body of the await bridge: `await` is PromiseResolve then
 /// PerformPromiseThen, so the continuation runs one microtask after the
@@ -423,39 +408,41 @@ pub(crate) fn install_intrinsics(ctx: &mut Context) -> JsResult<()> {
         .get(js_string!("prototype"), ctx)?
         .as_object()
         .ok_or_else(|| type_error("Promise.prototype is not an object"))?;
-    let promise_pristine = compile(PROMISE_PRISTINE, ctx)?;
+    let species_getter = own_property(&promise_ctor, JsSymbol::species())
+        .and_then(|d| d.get().cloned())
+        .ok_or_else(|| type_error("Promise[@@species] is not a getter"))?;
     ctx.insert_data(Intrinsics {
         iterable_to_list,
         promise_resolve,
         promise_ctor,
         await_bridge,
         promise_proto,
-        promise_pristine,
+        species_getter,
     });
     Ok(())
 }
 
 /// `v` as a promise whose `Await` is its `then` (see [`await_with`]).
-fn pristine_promise(v: &JsValue, ctx: &mut Context) -> JsResult<Option<JsPromise>> {
-    let Some(o) = v.as_object() else {
-        return Ok(None);
-    };
-    let Ok(p) = JsPromise::from_object(o.clone()) else {
-        return Ok(None);
-    };
-    let (proto, pristine) = {
-        let i = ctx.get_data::<Intrinsics>().expect("installed");
-        (i.promise_proto.clone(), i.promise_pristine.clone())
-    };
-    // A promise is an ordinary object: these look at its own properties
-    // and prototype without running user code.
-    if o.prototype().as_ref() != Some(&proto)
-        || o.has_own_property(js_string!("constructor"), ctx)?
-    {
-        return Ok(None);
-    }
-    let untouched = pristine.call(&JsValue::undefined(), &[], ctx)?;
-    Ok(untouched.to_boolean().then_some(p))
+/// Every check reads a property map as it is: a promise, `%Promise%` and
+/// its prototype are ordinary objects, so this is what [[GetOwnProperty]]
+/// would answer, and no user code runs.
+fn pristine_promise(v: &JsValue, ctx: &Context) -> Option<JsPromise> {
+    let o = v.as_object()?;
+    let p = JsPromise::from_object(o.clone()).ok()?;
+    let i = ctx.get_data::<Intrinsics>().expect("installed");
+    let ctor: JsValue = i.promise_ctor.clone().into();
+    let untouched = o.prototype().as_ref() == Some(&i.promise_proto)
+        && own_property(&o, js_string!("constructor")).is_none()
+        && own_property(&i.promise_proto, js_string!("constructor"))
+            .is_some_and(|d| d.is_data_descriptor() && d.value() == Some(&ctor))
+        && own_property(&i.promise_ctor, JsSymbol::species())
+            .is_some_and(|d| d.get() == Some(&i.species_getter));
+    untouched.then_some(p)
+}
+
+/// An ordinary object's own property, straight from its property map.
+fn own_property(o: &JsObject, key: impl Into<PropertyKey>) -> Option<PropertyDescriptor> {
+    o.borrow().properties().get(&key.into())
 }
 
 /// The values of an iterable, in order (a TypeError if `v` is not
@@ -510,7 +497,7 @@ pub(crate) fn await_with(
     on_rejected: &JsObject,
     ctx: &mut Context,
 ) -> JsResult<()> {
-    if let Some(p) = pristine_promise(promise, ctx)? {
+    if let Some(p) = pristine_promise(promise, ctx) {
         let f = JsFunction::from_object(on_fulfilled.clone());
         let r = JsFunction::from_object(on_rejected.clone());
         p.then(f, r, ctx)?;
