@@ -405,6 +405,41 @@ fn run_with<const FUEL: bool>(store: &mut Store, stack: &mut Stack, mut fuel: u6
         }};
     }
 
+    // A direct compare-and-branch (`Op::direct`): continue at `x.to` if
+    // `x.a op b`.
+    macro_rules! br_if_cmp {
+        ($op:ident, $x:expr, $b:expr) => {
+            if matches!(BinOp::$op.eval(r!($x.a), $b), Ok(1)) {
+                pc = $x.to as usize;
+            }
+        };
+    }
+    // A direct load or store of memory 0 (`Op::direct`, `code::Mem`).
+    macro_rules! load_direct {
+        ($kind:ident, $x:expr) => {{
+            let (x, data) = ($x, &store.mems[mem0].data);
+            r!(x.r) = tri!(mem_load(
+                LoadKind::$kind,
+                data,
+                u32_(r!(x.a)) as u64,
+                x.off as u64
+            ));
+        }};
+    }
+    macro_rules! store_direct {
+        ($kind:ident, $x:expr) => {{
+            let (x, v) = ($x, r!($x.r));
+            let data = &mut store.mems[mem0].data;
+            tri!(mem_store(
+                StoreKind::$kind,
+                data,
+                u32_(r!(x.a)) as u64,
+                x.off as u64,
+                v
+            ));
+        }};
+    }
+
     loop {
         if FUEL {
             if fuel == 0 {
@@ -572,144 +607,30 @@ fn run_with<const FUEL: bool>(store: &mut Store, stack: &mut Stack, mut fuel: u6
             Op::I32RotlImm(x) => r!(x.d) = tri!(BinOp::I32Rotl.eval(r!(x.a), x.imm as Slot)),
             Op::I32RotrImm(x) => r!(x.d) = tri!(BinOp::I32Rotr.eval(r!(x.a), x.imm as Slot)),
             Op::I64AddImm(x) => r!(x.d) = tri!(BinOp::I64Add.eval(r!(x.a), x.imm as Slot)),
-            Op::BrI32Eq(x) => {
-                if matches!(BinOp::I32Eq.eval(r!(x.a), r!(x.b)), Ok(1)) {
-                    pc = x.to as usize;
-                }
-            }
-            Op::BrI32EqImm(x) => {
-                if matches!(BinOp::I32Eq.eval(r!(x.a), x.imm as Slot), Ok(1)) {
-                    pc = x.to as usize;
-                }
-            }
-            Op::BrI32Ne(x) => {
-                if matches!(BinOp::I32Ne.eval(r!(x.a), r!(x.b)), Ok(1)) {
-                    pc = x.to as usize;
-                }
-            }
-            Op::BrI32NeImm(x) => {
-                if matches!(BinOp::I32Ne.eval(r!(x.a), x.imm as Slot), Ok(1)) {
-                    pc = x.to as usize;
-                }
-            }
-            Op::BrI32LtS(x) => {
-                if matches!(BinOp::I32LtS.eval(r!(x.a), r!(x.b)), Ok(1)) {
-                    pc = x.to as usize;
-                }
-            }
-            Op::BrI32LtSImm(x) => {
-                if matches!(BinOp::I32LtS.eval(r!(x.a), x.imm as Slot), Ok(1)) {
-                    pc = x.to as usize;
-                }
-            }
-            Op::BrI32LtU(x) => {
-                if matches!(BinOp::I32LtU.eval(r!(x.a), r!(x.b)), Ok(1)) {
-                    pc = x.to as usize;
-                }
-            }
-            Op::BrI32LtUImm(x) => {
-                if matches!(BinOp::I32LtU.eval(r!(x.a), x.imm as Slot), Ok(1)) {
-                    pc = x.to as usize;
-                }
-            }
-            Op::BrI32GtS(x) => {
-                if matches!(BinOp::I32GtS.eval(r!(x.a), r!(x.b)), Ok(1)) {
-                    pc = x.to as usize;
-                }
-            }
-            Op::BrI32GtSImm(x) => {
-                if matches!(BinOp::I32GtS.eval(r!(x.a), x.imm as Slot), Ok(1)) {
-                    pc = x.to as usize;
-                }
-            }
-            Op::BrI32GtU(x) => {
-                if matches!(BinOp::I32GtU.eval(r!(x.a), r!(x.b)), Ok(1)) {
-                    pc = x.to as usize;
-                }
-            }
-            Op::BrI32GtUImm(x) => {
-                if matches!(BinOp::I32GtU.eval(r!(x.a), x.imm as Slot), Ok(1)) {
-                    pc = x.to as usize;
-                }
-            }
-            Op::BrI32LeS(x) => {
-                if matches!(BinOp::I32LeS.eval(r!(x.a), r!(x.b)), Ok(1)) {
-                    pc = x.to as usize;
-                }
-            }
-            Op::BrI32LeSImm(x) => {
-                if matches!(BinOp::I32LeS.eval(r!(x.a), x.imm as Slot), Ok(1)) {
-                    pc = x.to as usize;
-                }
-            }
-            Op::BrI32LeU(x) => {
-                if matches!(BinOp::I32LeU.eval(r!(x.a), r!(x.b)), Ok(1)) {
-                    pc = x.to as usize;
-                }
-            }
-            Op::BrI32LeUImm(x) => {
-                if matches!(BinOp::I32LeU.eval(r!(x.a), x.imm as Slot), Ok(1)) {
-                    pc = x.to as usize;
-                }
-            }
-            Op::BrI32GeS(x) => {
-                if matches!(BinOp::I32GeS.eval(r!(x.a), r!(x.b)), Ok(1)) {
-                    pc = x.to as usize;
-                }
-            }
-            Op::BrI32GeSImm(x) => {
-                if matches!(BinOp::I32GeS.eval(r!(x.a), x.imm as Slot), Ok(1)) {
-                    pc = x.to as usize;
-                }
-            }
-            Op::BrI32GeU(x) => {
-                if matches!(BinOp::I32GeU.eval(r!(x.a), r!(x.b)), Ok(1)) {
-                    pc = x.to as usize;
-                }
-            }
-            Op::BrI32GeUImm(x) => {
-                if matches!(BinOp::I32GeU.eval(r!(x.a), x.imm as Slot), Ok(1)) {
-                    pc = x.to as usize;
-                }
-            }
-            Op::Load32(x) => {
-                let data = &store.mems[mem0].data;
-                r!(x.r) = tri!(mem_load(
-                    LoadKind::I32,
-                    data,
-                    u32_(r!(x.a)) as u64,
-                    x.off as u64
-                ));
-            }
-            Op::Load64(x) => {
-                let data = &store.mems[mem0].data;
-                r!(x.r) = tri!(mem_load(
-                    LoadKind::I64,
-                    data,
-                    u32_(r!(x.a)) as u64,
-                    x.off as u64
-                ));
-            }
-            Op::Store32(x) => {
-                let data = &mut store.mems[mem0].data;
-                tri!(mem_store(
-                    StoreKind::B32,
-                    data,
-                    u32_(r!(x.a)) as u64,
-                    x.off as u64,
-                    r!(x.r)
-                ));
-            }
-            Op::Store64(x) => {
-                let data = &mut store.mems[mem0].data;
-                tri!(mem_store(
-                    StoreKind::B64,
-                    data,
-                    u32_(r!(x.a)) as u64,
-                    x.off as u64,
-                    r!(x.r)
-                ));
-            }
+            Op::BrI32Eq(x) => br_if_cmp!(I32Eq, x, r!(x.b)),
+            Op::BrI32EqImm(x) => br_if_cmp!(I32Eq, x, x.imm as Slot),
+            Op::BrI32Ne(x) => br_if_cmp!(I32Ne, x, r!(x.b)),
+            Op::BrI32NeImm(x) => br_if_cmp!(I32Ne, x, x.imm as Slot),
+            Op::BrI32LtS(x) => br_if_cmp!(I32LtS, x, r!(x.b)),
+            Op::BrI32LtSImm(x) => br_if_cmp!(I32LtS, x, x.imm as Slot),
+            Op::BrI32LtU(x) => br_if_cmp!(I32LtU, x, r!(x.b)),
+            Op::BrI32LtUImm(x) => br_if_cmp!(I32LtU, x, x.imm as Slot),
+            Op::BrI32GtS(x) => br_if_cmp!(I32GtS, x, r!(x.b)),
+            Op::BrI32GtSImm(x) => br_if_cmp!(I32GtS, x, x.imm as Slot),
+            Op::BrI32GtU(x) => br_if_cmp!(I32GtU, x, r!(x.b)),
+            Op::BrI32GtUImm(x) => br_if_cmp!(I32GtU, x, x.imm as Slot),
+            Op::BrI32LeS(x) => br_if_cmp!(I32LeS, x, r!(x.b)),
+            Op::BrI32LeSImm(x) => br_if_cmp!(I32LeS, x, x.imm as Slot),
+            Op::BrI32LeU(x) => br_if_cmp!(I32LeU, x, r!(x.b)),
+            Op::BrI32LeUImm(x) => br_if_cmp!(I32LeU, x, x.imm as Slot),
+            Op::BrI32GeS(x) => br_if_cmp!(I32GeS, x, r!(x.b)),
+            Op::BrI32GeSImm(x) => br_if_cmp!(I32GeS, x, x.imm as Slot),
+            Op::BrI32GeU(x) => br_if_cmp!(I32GeU, x, r!(x.b)),
+            Op::BrI32GeUImm(x) => br_if_cmp!(I32GeU, x, x.imm as Slot),
+            Op::Load32(x) => load_direct!(I32, x),
+            Op::Load64(x) => load_direct!(I64, x),
+            Op::Store32(x) => store_direct!(B32, x),
+            Op::Store64(x) => store_direct!(B64, x),
 
             // ---- Memory (spec 4.4.7) ----
             Op::Load { kind, d, a, off } => {
