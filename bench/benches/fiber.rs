@@ -1,6 +1,6 @@
 //! `cargo bench --bench fiber`: one switch round trip of the native-stack
-//! backend (a resume into a fiber plus its suspend back), issue 6's goal
-//! being 20 ns or less on x86_64; and the cost of making, running and
+//! backend (a resume into a fiber plus its suspend back), whose goal is
+//! 20 ns or less on x86_64 (decision D13); and the cost of making, running and
 //! dropping a fiber (its stack comes from the per-thread pool after the
 //! first one).
 

@@ -1,5 +1,5 @@
 //! `cargo bench --bench suspend`: the cost of one suspension and resumption
-//! through the interpreter's own API (issue 5's first figure): a wasm loop
+//! through the interpreter's own API (decision D4): a wasm loop
 //! calls a host import that suspends; the driver resumes it at once with
 //! the import's result. Also the same loop with an import that returns
 //! normally, so the difference is the price of suspending.

@@ -1,5 +1,5 @@
 // The cost of an import call through JS, and of a JSPI suspension: a wasm
-// loop calls an import K times (as shared/v8/bench-loop.js measures V8).
+// loop calls an import K times, the same in wasm-ref js and in V8.
 // Runs in `wasm-ref js` and in V8 with spec-tests/js/lib/builder.js as a
 // prelude; `cargo bench --bench jspi` runs it in both and prints the tables
 // side by side. Prints one line per variant: `RESULT name ns`.

@@ -1,4 +1,5 @@
-;; The seed's badfib (shared/seed/introducing-jspi.md, appendix A), by hand
+;; badfib from "Introducing the WebAssembly JavaScript Promise Integration
+;; API" (v8.dev/blog/jspi, 2023, appendix A), by hand
 ;; in WAT: Fibonacci computed three ways, adding with a wasm function, a JS
 ;; import, or a Suspending import that returns a promise. C's `long` is i32
 ;; on wasm32.

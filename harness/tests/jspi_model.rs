@@ -3,7 +3,7 @@
 //! that JS settles in a random order, one settlement per task. The model
 //! predicts every log line in order: the synchronous part of each call up
 //! to its first suspension, then, per settlement, the resumed call's
-//! progress and its next suspension or its result (SEMANTICS.md a.3-a.5:
+//! progress and its next suspension or its result (proposal-notes/jspi.md a.3-a.5:
 //! a resumption runs in the reaction job of the awaited promise, and the
 //! wrapper's promise is resolved in that same job, so its `.then` runs
 //! next).

@@ -1,5 +1,5 @@
 // JSPI suspension and resumption, with the exact microtask timing that
-// ECMAScript's Await gives (SEMANTICS.md a.3, a.4, a.5).
+// ECMAScript's Await gives (proposal-notes/jspi.md a.3, a.4, a.5).
 "use strict";
 
 // A module importing `m.s` (Suspending, [] -> [i32]) and `m.log` (plain),

@@ -1,5 +1,5 @@
 // Many promising calls in flight at once, settled out of order
-// (SEMANTICS.md a.3, "Concurrency and re-entrancy").
+// (proposal-notes/jspi.md a.3, "Concurrency and re-entrancy").
 "use strict";
 
 function module(fn) {

@@ -1,4 +1,4 @@
-// Rejections, throws, traps and coercion errors under JSPI (SEMANTICS.md
+// Rejections, throws, traps and coercion errors under JSPI (proposal-notes/jspi.md
 // a.3 step 5, a.4 steps 7, 8, 11, 12, a.7).
 "use strict";
 

@@ -1,5 +1,5 @@
 // Nesting, re-entrancy and wasm-to-wasm paths to a Suspending import
-// (SEMANTICS.md a.8).
+// (proposal-notes/jspi.md a.8).
 "use strict";
 
 function suspendingModule(fn) {

@@ -1,6 +1,6 @@
 // The PromiseResolve and Await steps of a Suspending import, seen from
 // JS: `constructor` reads, thenables, subclasses, and legacy try/catch
-// around a suspending call (SEMANTICS.md a.4 steps 8-9, a.5).
+// around a suspending call (proposal-notes/jspi.md a.4 steps 8-9, a.5).
 "use strict";
 
 function make(fn) {

@@ -1,4 +1,4 @@
-// JSPI's API shape and argument checks (SEMANTICS.md a.1, a.2, a.6).
+// JSPI's API shape and argument checks (proposal-notes/jspi.md a.1, a.2, a.6).
 "use strict";
 
 function exportedFunction() {
@@ -35,7 +35,7 @@ test("Suspending accepts any callable", () => {
 });
 
 test("Suspending accepts an Exported Function", () => {
-  // The spec only asks for a callable (SEMANTICS.md a.1 step 2).
+  // The spec only asks for a callable (proposal-notes/jspi.md a.1 step 2).
   new WebAssembly.Suspending(exportedFunction());
 });
 

@@ -1,4 +1,4 @@
-// Every case of WebAssembly.SuspendError (SEMANTICS.md a.4 step 2, a.6).
+// Every case of WebAssembly.SuspendError (proposal-notes/jspi.md a.4 step 2, a.6).
 "use strict";
 
 // Exports: `f` = s() + 1; `catching` = s() or 43 if a JS-tag exception is
@@ -185,7 +185,7 @@ promiseTest("a SuspendError through a JS frame is caught after the outer call ha
 
 promiseTest("a SuspendError through a Suspending JS import's frame is caught by the outer wasm", async () => {
   // The JS function throws synchronously, so the error goes into wasm at
-  // once, without suspending (SEMANTICS a.4 step 7).
+  // once, without suspending (proposal-notes/jspi.md a.4 step 7).
   const caught = await WebAssembly.promising(sandwich("catch", { jsImport: "suspending" }).outer)();
   assertTrue(caught instanceof WebAssembly.SuspendError);
 });

@@ -1,5 +1,5 @@
 // Values through JSPI: every value type as argument and result, and
-// multi-value results (SEMANTICS.md a.3 step 5, a.4 steps 4 and 12).
+// multi-value results (proposal-notes/jspi.md a.3 step 5, a.4 steps 4 and 12).
 "use strict";
 
 promiseTest("every value type through a Suspending import and promising", async () => {

@@ -1,5 +1,5 @@
 //! JavaScript Promise Integration (the JSPI section of the JS API, as
-//! `shared/jspi/SEMANTICS.md` reads it): `WebAssembly.Suspending`,
+//! `proposal-notes/jspi.md` reads it): `WebAssembly.Suspending`,
 //! `WebAssembly.promising`, `WebAssembly.SuspendError`, the execution
 //! context status map, and the suspending function that a Suspending object
 //! becomes when imported.
