@@ -3,19 +3,12 @@
 //! `array_len`, `array_get`, `array_set`): what the JS API's string
 //! builtins use.
 
+use crate::util::module;
 use interp::syntax::{
     CompType, FieldType, FuncType, HeapType, Mut, PackedType, RefType, StorageType, SubType,
     ValType,
 };
 use interp::*;
-
-fn module(wat: &str) -> Module {
-    Module::new(
-        &wat::parse_str(wat).expect("test text parses"),
-        &Features::default(),
-    )
-    .expect("test module is valid")
-}
 
 /// `(array (mut i16))`, final, as a group of its own.
 fn i16_array() -> SubType {

@@ -2,47 +2,12 @@
 //! resuming at host calls, including the property that a computation paused
 //! and resumed anywhere gives exactly the result of an uninterrupted run.
 
+use crate::util::{func, module, returned, suspended, trapped};
 use interp::syntax::{FuncType, ValType};
 use interp::*;
 use proptest::prelude::*;
 use std::cell::Cell;
 use std::rc::Rc;
-
-fn module(wat: &str) -> Module {
-    Module::new(
-        &wat::parse_str(wat).expect("test text parses"),
-        &Features::default(),
-    )
-    .expect("test module is valid")
-}
-
-fn func(store: &Store, inst: InstanceAddr, name: &str) -> FuncAddr {
-    match store.export(inst, name) {
-        Some(ExternVal::Func(f)) => f,
-        other => panic!("no function {name}: {other:?}"),
-    }
-}
-
-fn returned(e: Result<Exit, Error>) -> Vec<Value> {
-    match e {
-        Ok(Exit::Returned(vs)) => vs,
-        other => panic!("expected a return, got {other:?}"),
-    }
-}
-
-fn trapped(e: Result<Exit, Error>) -> Trap {
-    match e {
-        Ok(Exit::Trapped(t)) => t,
-        other => panic!("expected a trap, got {other:?}"),
-    }
-}
-
-fn suspended(e: Result<Exit, Error>) -> Suspended {
-    match e {
-        Ok(Exit::Suspended(s)) => s,
-        other => panic!("expected a suspension, got {other:?}"),
-    }
-}
 
 const RECURSION: &str = r#"(module
   (func $down (export "down") (param i32) (result i32)

@@ -3,36 +3,8 @@
 //! what the embedder rooted), what goes (cycles, the objects of a dropped
 //! suspended computation), and that a collection changes no result.
 
+use crate::util::{func, module, returned, suspended};
 use interp::*;
-
-fn module(wat: &str) -> Module {
-    Module::new(
-        &wat::parse_str(wat).expect("test text parses"),
-        &Features::default(),
-    )
-    .expect("test module is valid")
-}
-
-fn func(store: &Store, inst: InstanceAddr, name: &str) -> FuncAddr {
-    match store.export(inst, name) {
-        Some(ExternVal::Func(f)) => f,
-        other => panic!("no function {name}: {other:?}"),
-    }
-}
-
-fn returned(e: Result<Exit, Error>) -> Vec<Value> {
-    match e {
-        Ok(Exit::Returned(vs)) => vs,
-        other => panic!("expected a return, got {other:?}"),
-    }
-}
-
-fn suspended(e: Result<Exit, Error>) -> Suspended {
-    match e {
-        Ok(Exit::Suspended(s)) => s,
-        other => panic!("expected a suspension, got {other:?}"),
-    }
-}
 
 /// A list of `n` nodes built in wasm and kept in a local while the function
 /// waits at a host call, then summed.

@@ -9,6 +9,7 @@ mod exec;
 mod gc;
 mod regressions;
 mod stores;
+mod util;
 mod validate;
 
 /// The features a folder of the official suite is run with (as the

@@ -1,6 +1,7 @@
 //! Defects found by differential fuzzing (`fuzz/`) and by review, one test
 //! each, named after the rule it checks.
 
+use crate::util::func;
 use interp::{Error, Features, Module};
 
 /// A module's bytes from the text format.
@@ -57,14 +58,6 @@ fn store_with_budget(bytes: u64, instances: u32) -> interp::Store {
         },
         ..interp::Config::default()
     })
-}
-
-/// An exported function of `inst`.
-fn func(store: &interp::Store, inst: interp::InstanceAddr, name: &str) -> interp::FuncAddr {
-    match store.export(inst, name) {
-        Some(interp::ExternVal::Func(f)) => f,
-        other => panic!("{name}: {other:?}"),
-    }
 }
 
 /// Calls `f` and returns its one i32 result.
