@@ -24,6 +24,7 @@
 //! concurrency of the calls as a timeline.
 
 use super::host::Output;
+use crate::json;
 use boa_engine::JsValue;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -234,11 +235,11 @@ impl Inner {
         let ts = if ph == "M" { 0 } else { self.ts() };
         let args: Vec<String> = args
             .iter()
-            .map(|(k, v)| format!("{}: {}", json_string(k), json_string(v)))
+            .map(|(k, v)| format!("{}: {}", json::string(k), json::string(v)))
             .collect();
         let mut e = format!(
             "{{\"ph\": \"{ph}\", \"pid\": 1, \"tid\": {tid}, \"ts\": {ts}, \"name\": {}",
-            json_string(name)
+            json::string(name)
         );
         if ph == "i" {
             e.push_str(", \"s\": \"t\"");
@@ -255,32 +256,5 @@ impl Inner {
     fn point(&self, n: Option<u32>, event: &str, detail: &str) {
         self.line(n, event, detail);
         self.json_event("i", n.unwrap_or(0), &format!("{event} {detail}"), &[]);
-    }
-}
-
-/// A JSON string literal.
-fn json_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::json_string;
-
-    #[test]
-    fn json_strings_are_escaped() {
-        assert_eq!(json_string("a\"b\\c\n\u{1}é"), "\"a\\\"b\\\\c\\n\\u0001é\"");
     }
 }
