@@ -142,14 +142,7 @@ fn canon_global(g: GlobalType, ids: &[u32]) -> GlobalType {
 pub(crate) fn intern_types(store: &mut Store, m: &syntax::Module) -> Vec<u32> {
     let mut ids: Vec<u32> = Vec::with_capacity(m.types.len());
     let mut first = 0;
-    let singletons;
-    let groups: &[u32] = if m.rec_groups.is_empty() {
-        singletons = vec![1; m.types.len()];
-        &singletons
-    } else {
-        &m.rec_groups
-    };
-    for &n in groups {
+    for &n in m.rec_group_sizes().iter() {
         let n = n as usize;
         let group = &m.types[first..first + n];
         let got = store

@@ -8,6 +8,16 @@ impl Module {
     pub fn func_type(&self, x: TypeIdx) -> Option<&FuncType> {
         self.types.get(x as usize).and_then(SubType::as_func)
     }
+
+    /// The sizes of the recursive type groups: `rec_groups`, or, for a
+    /// module built by hand without them, a group of one per type.
+    pub fn rec_group_sizes(&self) -> std::borrow::Cow<'_, [u32]> {
+        if self.rec_groups.is_empty() {
+            vec![1; self.types.len()].into()
+        } else {
+            self.rec_groups.as_slice().into()
+        }
+    }
 }
 
 /// A module (spec 2.5), as decoded from the binary format. Its index spaces

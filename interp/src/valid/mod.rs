@@ -208,18 +208,12 @@ pub fn validate(module: &mut Module, features: &Features) -> Result<(), Error> {
     };
     // spec 3.4.x: the type section, one recursive group at a time. (A
     // module built by hand without groups has a group per type.)
-    let singletons;
-    let groups: &[u32] = if m.rec_groups.is_empty() {
-        singletons = vec![1; m.types.len()];
-        &singletons
-    } else {
-        &m.rec_groups
-    };
+    let groups = m.rec_group_sizes();
     if groups.iter().map(|&n| n as usize).sum::<usize>() != m.types.len() {
         return Err(invalid("recursive type groups do not cover the types"));
     }
     let mut first = 0;
-    for &n in groups {
+    for &n in groups.iter() {
         rec_type(&mut c, first, n as usize)?;
         first += n as usize;
     }
