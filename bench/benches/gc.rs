@@ -14,7 +14,7 @@
 //! peak resident memory. V8: the same binary module in one page, best of
 //! three; its memory is not measured (the page cannot see the process).
 
-use std::path::{Path, PathBuf};
+use bench::status_kib;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -124,20 +124,6 @@ const KERNELS: &[Kernel] = &[
 
 const ROUNDS: usize = 3;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// A field of /proc/self/status, in KiB.
-fn status_kib(field: &str) -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .unwrap_or_default()
-        .lines()
-        .find_map(|l| l.strip_prefix(field))
-        .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok())
-        .unwrap_or(0)
-}
-
 /// In a child process: runs kernel `k` in our interpreter, checks its
 /// answer, and prints `ours SECONDS HEAP_PEAK_BYTES RSS_PEAK_KIB`.
 fn child(k: &Kernel) {
@@ -189,10 +175,6 @@ fn ours(i: usize) -> Option<(f64, u64, u64)> {
 
 /// Every kernel in V8, if Chromium is installed: best of three seconds each.
 fn v8() -> Option<Vec<f64>> {
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    if !Path::new(&chromium).exists() {
-        return None;
-    }
     let mut js = String::from("const results = [];\n");
     for k in KERNELS {
         let bytes = wat::parse_str(k.wat).expect("kernel parses");
@@ -208,24 +190,9 @@ fn v8() -> Option<Vec<f64>> {
             k.expect
         ));
     }
-    let dir = std::env::temp_dir().join(format!("gc-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).ok()?;
-    let module = dir.join("gc.mjs");
-    std::fs::write(&module, js).ok()?;
-    let out = Command::new("bash")
-        .arg(root().join("spec-tests/tools/run-js.sh"))
-        .arg(&module)
-        .env("RUNJS_TIMEOUT", "300")
-        .output()
-        .ok()?;
-    let _ = std::fs::remove_dir_all(&dir);
-    if !out.status.success() {
-        eprintln!("V8 run failed: {}", String::from_utf8_lossy(&out.stderr));
-        return None;
-    }
     Some(
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
+        bench::run_in_v8("gc-bench", &js, 300)?
+            .iter()
             .filter_map(|l| l.strip_prefix("V8 ")?.parse().ok())
             .collect(),
     )

@@ -10,18 +10,14 @@
 //!    promising calls suspended at once, settled in a shuffled order,
 //!    checked, with the process's peak memory.
 
-use bench::status_kib;
+use bench::{root, status_kib};
 use harness::js::{Output, Stacks, run_js_sources_with};
 use interp::syntax::{FuncType, ValType};
 use interp::{Config, Exit, ExternVal, Features, HostOutcome, Module, Store, Value};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use std::sync::{Arc, Mutex};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
 
 /// Runs `file` in our runner with the builder prelude and `globals` set
 /// first; returns the printed lines.
@@ -50,36 +46,12 @@ fn run_ours_in(file: &str, globals: &str, stacks: Stacks) -> Vec<String> {
 /// Runs `file` in V8 (headless Chromium), if it is installed, with
 /// `globals` set first and at most `timeout` seconds.
 fn run_v8(file: &str, globals: &str, timeout: u32) -> Option<Vec<String>> {
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    if !Path::new(&chromium).exists() {
-        return None;
-    }
-    let dir = std::env::temp_dir().join(format!("jspi-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).ok()?;
-    let module = dir.join("bench.mjs");
     let mut text = std::fs::read_to_string(root().join("spec-tests/js/lib/builder.js")).ok()?;
     text.push_str(globals);
     text.push('\n');
     text.push_str(&std::fs::read_to_string(root().join(file)).ok()?);
     text.push_str("\nawait globalThis.testsDone;\n");
-    std::fs::write(&module, text).ok()?;
-    let out = Command::new("bash")
-        .arg(root().join("spec-tests/tools/run-js.sh"))
-        .arg(&module)
-        .env("RUNJS_TIMEOUT", timeout.to_string())
-        .output()
-        .ok()?;
-    let _ = std::fs::remove_dir_all(&dir);
-    if !out.status.success() {
-        eprintln!("V8 run failed: {}", String::from_utf8_lossy(&out.stderr));
-        return None;
-    }
-    Some(
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .map(String::from)
-            .collect(),
-    )
+    bench::run_in_v8("jspi-bench", &text, timeout)
 }
 
 /// `RESULT name ns` lines as a map.

@@ -497,3 +497,40 @@ pub fn status_kib(field: &str) -> u64 {
         .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok())
         .unwrap_or(0)
 }
+
+/// The workspace's root directory.
+pub fn root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// Runs the ES module `text` in V8 (headless Chromium, through
+/// `spec-tests/tools/run-js.sh`) for at most `timeout` seconds, and returns
+/// what it printed, a line each; `None` where Chromium is not installed or
+/// the run failed (said on stderr). `name` names the temporary directory.
+pub fn run_in_v8(name: &str, text: &str, timeout: u32) -> Option<Vec<String>> {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    if !std::path::Path::new(&chromium).exists() {
+        return None;
+    }
+    let dir = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).ok()?;
+    let module = dir.join("bench.mjs");
+    std::fs::write(&module, text).ok()?;
+    let out = std::process::Command::new("bash")
+        .arg(root().join("spec-tests/tools/run-js.sh"))
+        .arg(&module)
+        .env("RUNJS_TIMEOUT", timeout.to_string())
+        .output()
+        .ok()?;
+    let _ = std::fs::remove_dir_all(&dir);
+    if !out.status.success() {
+        eprintln!("V8 run failed: {}", String::from_utf8_lossy(&out.stderr));
+        return None;
+    }
+    Some(
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(String::from)
+            .collect(),
+    )
+}
