@@ -111,6 +111,8 @@ fn run_with<const FUEL: bool>(store: &mut Store, stack: &mut Stack, mut fuel: u6
     // function: that host frame cannot be captured (decision D4).
     let nested = store.host_depth > 0;
     let limits = store.config().limits;
+    // The stack's fields, borrowed apart through the box.
+    let stack: &mut super::stack::StackData = stack;
     let Some(top) = stack.frames.pop() else {
         return Outcome::Returned;
     };

@@ -38,8 +38,26 @@ pub(crate) struct Slots {
     pub(crate) sp: usize,
 }
 
-/// One computation's stack.
-pub(crate) struct Stack {
+/// One computation's stack, behind one box made when the computation
+/// starts, so that suspending and resuming move a pointer, not the whole
+/// state (`Suspended` holds it; `exec::run` passes it by value).
+pub(crate) struct Stack(Box<StackData>);
+
+impl std::ops::Deref for Stack {
+    type Target = StackData;
+    fn deref(&self) -> &StackData {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Stack {
+    fn deref_mut(&mut self) -> &mut StackData {
+        &mut self.0
+    }
+}
+
+/// What a [`Stack`] holds.
+pub(crate) struct StackData {
     /// The operand slots, shared with the store's registry.
     pub(crate) slots: Rc<RefCell<Slots>>,
     /// Every frame of the computation, innermost last, while it is not
@@ -121,16 +139,19 @@ impl Stack {
             sp: 0,
         }));
         store.register_computation(&slots);
-        Ok(Stack {
+        Ok(Stack(Box::new(StackData {
             slots,
             frames: Vec::new(),
             results,
             pending_throw: None,
             host_args: Vec::new(),
             account,
-        })
+        })))
     }
 
+}
+
+impl StackData {
     /// Takes the slots out for running.
     #[inline]
     pub(crate) fn take(&self) -> (Vec<Slot>, usize) {
@@ -216,7 +237,8 @@ impl Stack {
     }
 
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.slots.borrow().vals.capacity() * std::mem::size_of::<Slot>()
+        std::mem::size_of::<StackData>()
+            + self.slots.borrow().vals.capacity() * std::mem::size_of::<Slot>()
             + std::mem::size_of::<Slots>()
             + self.frames.capacity() * std::mem::size_of::<Frame>()
             + self.results.capacity() * std::mem::size_of::<ValType>()

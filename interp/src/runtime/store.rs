@@ -668,6 +668,11 @@ impl Store {
             )));
         }
         for (i, (v, t)) in vs.iter().zip(ts).enumerate() {
+            // A number or vector has its type or not; only references
+            // need the store.
+            if !matches!(t, ValType::Ref(_)) && v.has_type(*t) {
+                continue;
+            }
             if let Some((id, kind)) = value_owner(v)
                 && id != self.id
             {
