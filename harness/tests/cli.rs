@@ -335,7 +335,7 @@ fn wast_verbose_lists_each_directive_and_json_gives_one_object_each() {
     );
     assert_eq!(
         lines[6],
-        r#"{"summary":true,"files":1,"passed":6,"failed":0}"#
+        r#"{"summary":true,"files":1,"passed":6,"failed":0,"unparsed":0}"#
     );
     let failing = temp_file(
         "failing.wast",
@@ -346,6 +346,23 @@ fn wast_verbose_lists_each_directive_and_json_gives_one_object_each() {
     assert_eq!(code, 1);
     assert!(
         out.contains(r#""kind":"assert_return","passed":false,"expected":"(f64.const nan:canonical)","actual":"(f64.const 1.5)","message":"result 0: expected (f64.const nan:canonical), found (f64.const 1.5)"}"#),
+        "{out}"
+    );
+}
+
+#[test]
+fn wast_summary_counts_the_files_that_did_not_parse() {
+    let broken = temp_file("broken.wast", b"(module (func (i32.const)))\n");
+    let (code, out, err) = wasm_ref_status(&["wast", "examples/hello.wast", &broken]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert_eq!(out, "6 passed, 0 failed; 1 file did not parse\n");
+    assert!(err.contains("broken.wast:1:25: parse error"), "{err}");
+    let (code, out, _) = wasm_ref_status(&["wast", "--json", &broken]);
+    assert_eq!(code, 2);
+    assert!(
+        out.ends_with(
+            "{\"summary\":true,\"files\":1,\"passed\":0,\"failed\":0,\"unparsed\":1}\n"
+        ),
         "{out}"
     );
 }

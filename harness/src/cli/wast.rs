@@ -27,7 +27,8 @@ options:
   -v, --verbose        print every directive as it runs, `ok` or why not
   --json               print one JSON object per directive, one a line:
                        {file, line, column, kind, passed, expected, actual,
-                       message}, then {summary: true, files, passed, failed}
+                       message}, then {summary: true, files, passed, failed,
+                       unparsed}: the counts are of the files that parsed
   --suspend N          pause and resume every call every N instructions and
                        at every spectest host call
   --stacks heap|native native: run every call on a native stack of its own
@@ -83,7 +84,7 @@ pub(super) fn main(args: &[String]) -> Outcome {
         .iter()
         .map(|p| super::read_text(p))
         .collect::<Result<Vec<_>, _>>()?;
-    let (mut passed, mut failed) = (0, 0);
+    let (mut passed, mut failed, mut unparsed) = (0, 0, 0u64);
     let mut unparsable = None;
     for (path, text) in paths.iter().zip(&texts) {
         let mut e = InterpEmbedder::new(features_for_path(path), mode);
@@ -93,6 +94,7 @@ pub(super) fn main(args: &[String]) -> Outcome {
                 "{path}:{}:{}: parse error: {}",
                 p.line, p.col, p.message
             ));
+            unparsed += 1;
             continue;
         }
         passed += report.passed;
@@ -103,8 +105,14 @@ pub(super) fn main(args: &[String]) -> Outcome {
             .bool("summary", true)
             .num("files", paths.len() as u64)
             .num("passed", passed as u64)
-            .num("failed", failed as u64);
+            .num("failed", failed as u64)
+            .num("unparsed", unparsed);
         println!("{}", summary.finish());
+    } else if unparsed > 0 {
+        // The counts are of the files that parsed; say how many did not,
+        // so a reader does not take "0 failed" for success.
+        let files = if unparsed == 1 { "file" } else { "files" };
+        println!("{passed} passed, {failed} failed; {unparsed} {files} did not parse");
     } else {
         println!("{passed} passed, {failed} failed");
     }
