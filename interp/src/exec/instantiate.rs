@@ -393,9 +393,9 @@ pub(crate) fn instantiate(
                 let n = store.elems[ea as usize].elems.len() as u64;
                 crate::exec::stack_ops::table_init(store, ta, ea, off, 0, n)
                     .map_err(Error::Uninstantiable)?;
-                drop_elem(store, ea);
+                store.drop_elem(ea);
             }
-            ElemMode::Declarative => drop_elem(store, ea),
+            ElemMode::Declarative => store.drop_elem(ea),
             ElemMode::Passive => {}
         }
     }
@@ -450,15 +450,6 @@ fn eval_offset(store: &mut Store, inst: InstanceAddr, e: &ConstExpr) -> Result<S
     let r = eval_const(store, &i, e);
     store.instances[inst.0 as usize] = i;
     r.map_err(Error::Uninstantiable)
-}
-
-/// Drops an element instance (spec 4.5.4 step 14: `elem.drop`), giving its
-/// bytes back to the budget.
-fn drop_elem(store: &mut Store, ea: u32) {
-    let elems = std::mem::take(&mut store.elems[ea as usize].elems);
-    store
-        .budget
-        .release((elems.len() as u64).saturating_mul(std::mem::size_of::<Slot>() as u64));
 }
 
 /// An address operand read at the address type of its memory or table.

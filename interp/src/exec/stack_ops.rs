@@ -188,7 +188,7 @@ pub(crate) fn step(
         }
         ElemDrop(x) => {
             let e = store.instances[f.inst.0 as usize].elems[*x as usize];
-            store.elems[e as usize].elems = Vec::new();
+            store.drop_elem(e);
         }
 
         // ---- Memory size, growth and bulk operations (spec 4.4.7) ----

@@ -689,6 +689,15 @@ impl Store {
         Ok(())
     }
 
+    /// Drops an element instance (spec 4.4.6 `elem.drop`, and 4.5.4 for
+    /// passive and declarative segments at instantiation), giving its bytes
+    /// back to the budget they were charged to.
+    pub(crate) fn drop_elem(&mut self, ea: u32) {
+        let elems = std::mem::take(&mut self.elems[ea as usize].elems);
+        self.budget
+            .release((elems.len() as u64).saturating_mul(size_of::<Slot>() as u64));
+    }
+
     /// The value of slot `s` read at type `t` (store terms).
     pub(crate) fn slot_value(&self, s: Slot, t: ValType) -> Value {
         slot::to_value(s, t, self.id, |x| self.types.top(HeapType::Concrete(x)))

@@ -261,3 +261,25 @@ fn the_gc_heap_charges_the_store_budget() {
         store.budget().used()
     );
 }
+
+/// Decision D19: `elem.drop` gives a passive segment's bytes back to the
+/// budget, as dropping it at instantiation does; dropping twice gives
+/// nothing more.
+#[test]
+fn elem_drop_gives_its_bytes_back_to_the_budget() {
+    let n = 10_000;
+    let refs = "(ref.null func) ".repeat(n);
+    let m = crate::util::module(&format!(
+        "(module (elem $e funcref {refs}) (func (export \"drop\") (elem.drop $e)))"
+    ));
+    let mut store = interp::Store::new(interp::Config::default());
+    let inst = store.instantiate(&m, &[]).expect("instantiates");
+    let before = store.budget().used();
+    let drop = func(&store, inst, "drop");
+    crate::util::returned(store.invoke(drop, &[]));
+    let freed = before - store.budget().used();
+    // At least a pointer's worth per reference (a slot is wider).
+    assert!(freed >= n as u64 * 8, "elem.drop gave back {freed} bytes");
+    crate::util::returned(store.invoke(drop, &[]));
+    assert_eq!(before - store.budget().used(), freed);
+}
