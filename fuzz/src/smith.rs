@@ -113,8 +113,12 @@ pub fn config(
     c.exceptions_enabled = keep(f.exceptions)?;
     c.memory64_enabled = keep(f.memory64)?;
     c.extended_const_enabled = keep(f.extended_const)?;
-    // wasm-smith ties typed function references to GC: both stay off.
-    c.gc_enabled = false;
+    // wasm-smith ties typed function references to GC. Modules made only
+    // to be validated have both when `f` has both; modules that run do
+    // not, since wasmi, the runs' peer, has neither.
+    c.gc_enabled = purpose == Purpose::Validate
+        && c.reference_types_enabled
+        && keep(f.gc && f.function_references)?;
     c.threads_enabled = false;
     c.shared_everything_threads_enabled = false;
     c.wide_arithmetic_enabled = false;

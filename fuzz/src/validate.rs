@@ -46,6 +46,20 @@ pub fn compare(bytes: &[u8], features: &Features) -> Verdict {
         (Err(_), Ok(())) if *features == Features::wasm1() && element_flags_2(bytes) => {
             "1.0: wasmparser reads an element segment's first byte 2 as 2.0's flags".into()
         }
+        (Err(_), Ok(()))
+            if !features.tail_call
+                && interp::Module::new(
+                    bytes,
+                    &Features {
+                        tail_call: true,
+                        ..*features
+                    },
+                )
+                .is_ok() =>
+        {
+            "gating: we refuse without tail calls what we accept with them, wasmparser accepts"
+                .into()
+        }
         (Err(e), Ok(())) => format!("we refuse ({}), wasmparser accepts", our_error(e)),
     };
     let theirs_text = match &theirs {
