@@ -6,6 +6,8 @@
 //! could stand in for Boa by rewriting this file.
 
 use super::event_loop::EventLoop;
+use boa_engine::builtins::promise::PromiseState;
+use boa_engine::job::PromiseJob;
 use boa_engine::native_function::NativeFunction;
 use boa_engine::object::builtins::{JsArray, JsFunction, JsPromise};
 use boa_engine::object::{ConstructorBuilder, FunctionObjectBuilder, NativeObject};
@@ -430,14 +432,22 @@ fn pristine_promise(v: &JsValue, ctx: &Context) -> Option<JsPromise> {
     let o = v.as_object()?;
     let p = JsPromise::from_object(o.clone()).ok()?;
     let i = ctx.get_data::<Intrinsics>().expect("installed");
-    let ctor: JsValue = i.promise_ctor.clone().into();
     let untouched = o.prototype().as_ref() == Some(&i.promise_proto)
         && own_property(&o, js_string!("constructor")).is_none()
-        && own_property(&i.promise_proto, js_string!("constructor"))
-            .is_some_and(|d| d.is_data_descriptor() && d.value() == Some(&ctor))
-        && own_property(&i.promise_ctor, JsSymbol::species())
-            .is_some_and(|d| d.get() == Some(&i.species_getter));
+        && promise_reads_untouched(i);
     untouched.then_some(p)
+}
+
+/// Whether `%Promise.prototype%.constructor` is still the data property
+/// `%Promise%` and `%Promise%[@@species]` still the original getter: then
+/// a promise of this realm with no own `constructor` answers the reads of
+/// PromiseResolve and SpeciesConstructor with `%Promise%`, running no code.
+fn promise_reads_untouched(i: &Intrinsics) -> bool {
+    let ctor: JsValue = i.promise_ctor.clone().into();
+    own_property(&i.promise_proto, js_string!("constructor"))
+        .is_some_and(|d| d.is_data_descriptor() && d.value() == Some(&ctor))
+        && own_property(&i.promise_ctor, JsSymbol::species())
+            .is_some_and(|d| d.get() == Some(&i.species_getter))
 }
 
 /// An ordinary object's own property, straight from its property map.
@@ -472,6 +482,34 @@ pub(crate) fn promise_resolve(x: &JsValue, ctx: &mut Context) -> JsResult<JsValu
         (i.promise_resolve.clone(), i.promise_ctor.clone())
     };
     f.call(&this.into(), std::slice::from_ref(x), ctx)
+}
+
+/// What PromiseResolve(%Promise%, x) gave, for the `Await` that follows it
+/// ([`promise_resolve_to_await`], [`await_resolved`]).
+pub(crate) enum Resolved {
+    /// A promise: `x` itself, or a new promise resolved with `x`.
+    Promise(JsValue),
+    /// A new `%Promise%` fulfilled with this value, which was not an
+    /// object. Only the `Await` that follows could see that promise, so it
+    /// is made only if that `Await` has to read it.
+    Fulfilled(JsValue),
+}
+
+/// [`promise_resolve`] for a value that is then awaited, without the work
+/// nothing can observe. PromiseResolve of a promise of this realm whose
+/// `constructor` read runs no code and answers `%Promise%` ([`pristine_promise`])
+/// is that promise; of a value that is not an object, a new promise that
+/// its resolve function fulfills at once (ECMAScript 27.2.1.3.2 step 8),
+/// left unmade here. Anything else goes through `Promise.resolve`, whose
+/// reads (`constructor`, a thenable's `then`) happen now.
+pub(crate) fn promise_resolve_to_await(x: &JsValue, ctx: &mut Context) -> JsResult<Resolved> {
+    if pristine_promise(x, ctx).is_some() {
+        return Ok(Resolved::Promise(x.clone()));
+    }
+    if !x.is_object() {
+        return Ok(Resolved::Fulfilled(x.clone()));
+    }
+    promise_resolve(x, ctx).map(Resolved::Promise)
 }
 
 /// ECMAScript `Await(promise)` with native continuations: one of
@@ -515,4 +553,76 @@ pub(crate) fn await_with(
     ];
     bridge.call(&JsValue::undefined(), &args, ctx)?;
     Ok(())
+}
+
+/// A native continuation of `Await`: called with its key and the awaited
+/// promise's value (`Ok`) or reason (`Err`), in a later microtask.
+pub(crate) type Resume = fn(u64, Result<JsValue, JsValue>, &mut Context) -> JsResult<()>;
+
+/// ECMAScript `Await` of what [`promise_resolve_to_await`] gave, continued
+/// by `resume(key, ..)`.
+///
+/// On a promise that is already fulfilled, PerformPromiseThen only
+/// enqueues a PromiseReactionJob (ECMAScript 27.2.5.4.1 step 10), and with
+/// no derived promise the job only calls the handler (27.2.2.1). So when
+/// [`await_with`] would use `then`, and the promise is fulfilled (or is
+/// the unmade promise of [`Resolved::Fulfilled`], whose `constructor` read
+/// the same untouched properties answer), the job that calls `resume` is
+/// enqueued directly: the same microtask, with no handler functions, no
+/// derived promise and no species lookup. A rejected promise still takes
+/// `then`, which also marks it handled for the rejection tracker; a
+/// pending one takes `then`; anything else the bridge.
+pub(crate) fn await_resolved(
+    resolved: Resolved,
+    resume: Resume,
+    key: u64,
+    ctx: &mut Context,
+) -> JsResult<()> {
+    let promise = match resolved {
+        Resolved::Fulfilled(v) => {
+            let i = ctx.get_data::<Intrinsics>().expect("installed");
+            if promise_reads_untouched(i) {
+                enqueue_reaction(resume, key, Ok(v), ctx);
+                return Ok(());
+            }
+            // Await reads the new promise's `constructor`: make it.
+            promise_resolve(&v, ctx)?
+        }
+        Resolved::Promise(p) => p,
+    };
+    if let Some(p) = pristine_promise(&promise, ctx)
+        && let PromiseState::Fulfilled(v) = p.state()
+    {
+        enqueue_reaction(resume, key, Ok(v), ctx);
+        return Ok(());
+    }
+    let on_fulfilled = NativeFunction::from_copy_closure(move |_, args, ctx| {
+        resume(key, Ok(arg(args, 0)), ctx)?;
+        Ok(JsValue::undefined())
+    });
+    let on_rejected = NativeFunction::from_copy_closure(move |_, args, ctx| {
+        resume(key, Err(arg(args, 0)), ctx)?;
+        Ok(JsValue::undefined())
+    });
+    let on_fulfilled = builtin_function(ctx, "", 1, on_fulfilled);
+    let on_rejected = builtin_function(ctx, "", 1, on_rejected);
+    await_with(&promise, &on_fulfilled, &on_rejected, ctx)
+}
+
+/// HostEnqueuePromiseJob of the PromiseReactionJob that runs
+/// `resume(key, settled)`, in the realm its handler would have had.
+fn enqueue_reaction(
+    resume: Resume,
+    key: u64,
+    settled: Result<JsValue, JsValue>,
+    ctx: &mut Context,
+) {
+    let job = PromiseJob::with_realm(
+        move |ctx| {
+            resume(key, settled, ctx)?;
+            Ok(JsValue::undefined())
+        },
+        ctx.realm().clone(),
+    );
+    ctx.enqueue_job(job.into());
 }

@@ -121,7 +121,7 @@ pub(crate) enum Driven {
     /// `results`, and only a promising call may hold it.
     Awaiting {
         paused: Paused,
-        promise: JsValue,
+        promise: adapter::Resolved,
         results: Vec<interp::syntax::ValType>,
         /// The Suspending import, and the wasm functions on the stack,
         /// innermost first (gathered only for the JSPI trace).
@@ -143,7 +143,7 @@ pub(crate) enum HostResult {
     /// Resume the computation with these results.
     Return(Vec<Value>),
     /// Wait for this promise (a Suspending import in an active context).
-    Await(JsValue),
+    Await(adapter::Resolved),
 }
 
 /// Runs a computation called from JS to its end (a Suspending import met on

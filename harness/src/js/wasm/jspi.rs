@@ -8,8 +8,8 @@
 //! (`func::drive_until_await`). When a Suspending import in the active
 //! context returns, the computation stays paused on the heap
 //! (`interp::Suspended`, kept in `WasmState::continuations`); the call
-//! returns its pending promise; and `Await` (through the realm's await
-//! bridge) resumes it from a microtask. No Rust stack or thread is kept for
+//! returns its pending promise; and `Await` (`adapter::await_resolved`)
+//! resumes it from a microtask. No Rust stack or thread is kept for
 //! a paused call. Each step below names the spec step it implements; see
 //! `proposal-notes/jspi.md` for the map and the errata.
 
@@ -20,8 +20,9 @@ use super::values::to_wasm;
 use super::{MAX_DEPTH, WasmState, crosses_boundary, state};
 use super::{Stacks, native};
 use crate::js::adapter::{
-    self, InterfaceSpec, arg, await_with, builtin_function, error_of, new_object, promise_resolve,
-    prototype_for, range_error, require_new, settle, thrown_value, type_error,
+    self, InterfaceSpec, Resolved, arg, await_resolved, builtin_function, error_of, new_object,
+    promise_resolve_to_await, prototype_for, range_error, require_new, settle, thrown_value,
+    type_error,
 };
 use crate::js::trace::Outcome;
 use boa_engine::native_function::NativeFunction;
@@ -54,8 +55,6 @@ pub(crate) struct Continuation {
     /// The promising call's promise capability.
     resolve: JsFunction,
     reject: JsFunction,
-    /// The call's resumption functions, made at its first await and reused.
-    on_settled: (JsObject, JsObject),
 }
 
 /// A `Suspending` object's data: `[[WrappedFunction]]`.
@@ -181,7 +180,7 @@ fn evaluate_promising(
     };
     st.depth.set(st.depth.get() - 1);
     st.pop_context(ec);
-    settle_or_await(st, ec, r, resolve, reject, None, ctx)
+    settle_or_await(st, ec, r, resolve, reject, ctx)
 }
 
 /// What follows a stretch of a promising call: at an await, the context is
@@ -193,7 +192,6 @@ fn settle_or_await(
     r: JsResult<Driven>,
     resolve: JsFunction,
     reject: JsFunction,
-    on_settled: Option<(JsObject, JsObject)>,
     ctx: &mut JsContext,
 ) -> JsResult<()> {
     match r {
@@ -210,7 +208,6 @@ fn settle_or_await(
                 let names: Vec<String> = stack.iter().map(|&f| st.func_name(f)).collect();
                 st.tracer.suspend(ec, &st.func_name(import), &names);
             }
-            let on_settled = on_settled.unwrap_or_else(|| resumption_functions(ec, ctx));
             st.continuations.borrow_mut().insert(
                 ec,
                 Continuation {
@@ -218,10 +215,9 @@ fn settle_or_await(
                     results,
                     resolve,
                     reject,
-                    on_settled: on_settled.clone(),
                 },
             );
-            await_with(&promise, &on_settled.0, &on_settled.1, ctx)
+            await_resolved(promise, resume_promising, ec, ctx)
         }
         Ok(Driven::Finished(values)) => {
             // a.3 step 4: the context must still be active (defensive), then
@@ -260,23 +256,6 @@ fn settle_or_await(
             Ok(())
         }
     }
-}
-
-/// The functions `Await` calls back for context `ec`: resume with the
-/// value, or with the reason thrown.
-fn resumption_functions(ec: u64, ctx: &mut JsContext) -> (JsObject, JsObject) {
-    let on_fulfilled = NativeFunction::from_copy_closure(move |_, args, ctx| {
-        resume_promising(ec, Ok(arg(args, 0)), ctx)?;
-        Ok(JsValue::undefined())
-    });
-    let on_rejected = NativeFunction::from_copy_closure(move |_, args, ctx| {
-        resume_promising(ec, Err(arg(args, 0)), ctx)?;
-        Ok(JsValue::undefined())
-    });
-    (
-        builtin_function(ctx, "", 1, on_fulfilled),
-        builtin_function(ctx, "", 1, on_rejected),
-    )
 }
 
 /// The resumption of a paused promising call, in the microtask where its
@@ -322,15 +301,7 @@ fn resume_promising(
         Paused::Native(fiber) => native::resume(&st, fiber, outcome, ctx),
     };
     st.pop_context(ec);
-    settle_or_await(
-        &st,
-        ec,
-        r,
-        cont.resolve,
-        cont.reject,
-        Some(cont.on_settled),
-        ctx,
-    )
+    settle_or_await(&st, ec, r, cont.resolve, cont.reject, ctx)
 }
 
 /// The suspending function's steps when wasm calls it (a.4 steps 1-8): the
@@ -342,7 +313,7 @@ pub(crate) fn suspending_function(
     ty: &FuncType,
     args: Vec<Value>,
     ctx: &mut JsContext,
-) -> JsResult<JsValue> {
+) -> JsResult<Resolved> {
     // Steps 1-2: the running context must be an active promising one, or
     // SuspendError is thrown before anything else.
     let running = st
@@ -376,7 +347,7 @@ pub(crate) fn suspending_function(
     let ret = func.call(&JsValue::undefined(), &js_args, ctx)?;
     // Step 8: PromiseResolve(%Promise%, ret); its abrupt completion goes
     // into wasm too (erratum: the text says ret.[[Value]]).
-    promise_resolve(&ret, ctx)
+    promise_resolve_to_await(&ret, ctx)
 }
 
 /// A new `WebAssembly.SuspendError` (a.6).
