@@ -374,6 +374,11 @@ pub(crate) struct Intrinsics {
     promise_proto: JsObject,
     /// The original getter of `%Promise%[@@species]`.
     species_getter: JsValue,
+    /// `%Promise%` as a value, and the keys `"constructor"` and
+    /// `@@species`, made once for the checks of [`pristine_promise`].
+    promise_ctor_value: JsValue,
+    constructor_key: PropertyKey,
+    species_key: PropertyKey,
 }
 
 /// The body of the await bridge: `await` is PromiseResolve then
@@ -410,16 +415,19 @@ pub(crate) fn install_intrinsics(ctx: &mut Context) -> JsResult<()> {
         .get(js_string!("prototype"), ctx)?
         .as_object()
         .ok_or_else(|| type_error("Promise.prototype is not an object"))?;
-    let species_getter = own_property(&promise_ctor, JsSymbol::species())
+    let species_getter = own_property(&promise_ctor, &JsSymbol::species().into())
         .and_then(|d| d.get().cloned())
         .ok_or_else(|| type_error("Promise[@@species] is not a getter"))?;
     ctx.insert_data(Intrinsics {
         iterable_to_list,
         promise_resolve,
+        promise_ctor_value: promise_ctor.clone().into(),
         promise_ctor,
         await_bridge,
         promise_proto,
         species_getter,
+        constructor_key: js_string!("constructor").into(),
+        species_key: JsSymbol::species().into(),
     });
     Ok(())
 }
@@ -433,7 +441,7 @@ fn pristine_promise(v: &JsValue, ctx: &Context) -> Option<JsPromise> {
     let p = JsPromise::from_object(o.clone()).ok()?;
     let i = ctx.get_data::<Intrinsics>().expect("installed");
     let untouched = o.prototype().as_ref() == Some(&i.promise_proto)
-        && own_property(&o, js_string!("constructor")).is_none()
+        && !o.borrow().properties().contains_key(&i.constructor_key)
         && promise_reads_untouched(i);
     untouched.then_some(p)
 }
@@ -443,16 +451,15 @@ fn pristine_promise(v: &JsValue, ctx: &Context) -> Option<JsPromise> {
 /// a promise of this realm with no own `constructor` answers the reads of
 /// PromiseResolve and SpeciesConstructor with `%Promise%`, running no code.
 fn promise_reads_untouched(i: &Intrinsics) -> bool {
-    let ctor: JsValue = i.promise_ctor.clone().into();
-    own_property(&i.promise_proto, js_string!("constructor"))
-        .is_some_and(|d| d.is_data_descriptor() && d.value() == Some(&ctor))
-        && own_property(&i.promise_ctor, JsSymbol::species())
+    own_property(&i.promise_proto, &i.constructor_key)
+        .is_some_and(|d| d.is_data_descriptor() && d.value() == Some(&i.promise_ctor_value))
+        && own_property(&i.promise_ctor, &i.species_key)
             .is_some_and(|d| d.get() == Some(&i.species_getter))
 }
 
 /// An ordinary object's own property, straight from its property map.
-fn own_property(o: &JsObject, key: impl Into<PropertyKey>) -> Option<PropertyDescriptor> {
-    o.borrow().properties().get(&key.into())
+fn own_property(o: &JsObject, key: &PropertyKey) -> Option<PropertyDescriptor> {
+    o.borrow().properties().get(key)
 }
 
 /// The values of an iterable, in order (a TypeError if `v` is not
@@ -487,6 +494,10 @@ pub(crate) fn promise_resolve(x: &JsValue, ctx: &mut Context) -> JsResult<JsValu
 /// What PromiseResolve(%Promise%, x) gave, for the `Await` that follows it
 /// ([`promise_resolve_to_await`], [`await_resolved`]).
 pub(crate) enum Resolved {
+    /// `x` itself, a promise of this realm whose reads of `constructor`
+    /// and `@@species` run no code ([`pristine_promise`]); nothing runs
+    /// between this answer and the `Await`, so that still holds there.
+    Pristine(JsPromise),
     /// A promise: `x` itself, or a new promise resolved with `x`.
     Promise(JsValue),
     /// A new `%Promise%` fulfilled with this value, which was not an
@@ -503,8 +514,8 @@ pub(crate) enum Resolved {
 /// left unmade here. Anything else goes through `Promise.resolve`, whose
 /// reads (`constructor`, a thenable's `then`) happen now.
 pub(crate) fn promise_resolve_to_await(x: &JsValue, ctx: &mut Context) -> JsResult<Resolved> {
-    if pristine_promise(x, ctx).is_some() {
-        return Ok(Resolved::Promise(x.clone()));
+    if let Some(p) = pristine_promise(x, ctx) {
+        return Ok(Resolved::Pristine(p));
     }
     if !x.is_object() {
         return Ok(Resolved::Fulfilled(x.clone()));
@@ -588,14 +599,15 @@ pub(crate) fn await_resolved(
             // Await reads the new promise's `constructor`: make it.
             promise_resolve(&v, ctx)?
         }
+        Resolved::Pristine(p) => {
+            if let PromiseState::Fulfilled(v) = p.state() {
+                enqueue_reaction(resume, key, Ok(v), ctx);
+                return Ok(());
+            }
+            p.into()
+        }
         Resolved::Promise(p) => p,
     };
-    if let Some(p) = pristine_promise(&promise, ctx)
-        && let PromiseState::Fulfilled(v) = p.state()
-    {
-        enqueue_reaction(resume, key, Ok(v), ctx);
-        return Ok(());
-    }
     let on_fulfilled = NativeFunction::from_copy_closure(move |_, args, ctx| {
         resume(key, Ok(arg(args, 0)), ctx)?;
         Ok(JsValue::undefined())
