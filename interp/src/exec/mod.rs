@@ -129,8 +129,7 @@ impl Suspended {
         self.check_store(store)?;
         match self.reason {
             SuspendReason::Host { func, .. } => {
-                let ty = store.func_type(func).results.clone();
-                store.check_values("resume", values, &ty)?;
+                store.check_values("resume", values, &store.func_type(func).results)?;
                 if let Err(t) = self.stack.push_values(values) {
                     return Ok(Exit::Trapped(t));
                 }

@@ -29,7 +29,7 @@ use boa_engine::native_function::NativeFunction;
 use boa_engine::object::builtins::JsFunction;
 use boa_engine::{Context as JsContext, JsData, JsError, JsObject, JsResult, JsValue};
 use boa_gc::{Finalize, Trace};
-use interp::syntax::{FuncType, ValType};
+use interp::syntax::FuncType;
 use interp::{FuncAddr, Value};
 use std::rc::Rc;
 
@@ -50,8 +50,8 @@ pub(crate) enum Status {
 /// A promising call paused at a Suspending import, waiting for its promise.
 pub(crate) struct Continuation {
     paused: Paused,
-    /// The import's result types, for coercing the fulfilled value.
-    results: Vec<ValType>,
+    /// The import's type, whose results the fulfilled value becomes.
+    ty: Rc<FuncType>,
     /// The promising call's promise capability.
     resolve: JsFunction,
     reject: JsFunction,
@@ -198,7 +198,7 @@ fn settle_or_await(
         Ok(Driven::Awaiting {
             paused,
             promise,
-            results,
+            ty,
             import,
             stack,
         }) => {
@@ -212,7 +212,7 @@ fn settle_or_await(
                 ec,
                 Continuation {
                     paused,
-                    results,
+                    ty,
                     resolve,
                     reject,
                 },
@@ -288,7 +288,7 @@ fn resume_promising(
         match settled {
             // Step 12: coerce the fulfilled value to the import's results;
             // an error is thrown into wasm at the call site.
-            Ok(v) => results_from_js(&st, &v, &cont.results, ctx),
+            Ok(v) => results_from_js(&st, &v, &cont.ty.results, ctx),
             // Step 11: the rejection reason is thrown into wasm.
             Err(reason) => Err(JsError::from_opaque(reason)),
         }
@@ -311,7 +311,7 @@ pub(crate) fn suspending_function(
     import: FuncAddr,
     func: &JsObject,
     ty: &FuncType,
-    args: Vec<Value>,
+    args: &[Value],
     ctx: &mut JsContext,
 ) -> JsResult<Resolved> {
     // Steps 1-2: the running context must be an active promising one, or
