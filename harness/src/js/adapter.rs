@@ -580,9 +580,10 @@ pub(crate) type Resume = fn(u64, Result<JsValue, JsValue>, &mut Context) -> JsRe
 /// the unmade promise of [`Resolved::Fulfilled`], whose `constructor` read
 /// the same untouched properties answer), the job that calls `resume` is
 /// enqueued directly: the same microtask, with no handler functions, no
-/// derived promise and no species lookup. A rejected promise still takes
-/// `then`, which also marks it handled for the rejection tracker; a
-/// pending one takes `then`; anything else the bridge.
+/// derived promise and no species lookup. A pristine promise that is
+/// pending or rejected takes `then` (which also marks a rejected one
+/// handled for the rejection tracker), with one handler function for both
+/// reactions; anything else goes to [`await_with`].
 pub(crate) fn await_resolved(
     resolved: Resolved,
     resume: Resume,
@@ -604,7 +605,24 @@ pub(crate) fn await_resolved(
                 enqueue_reaction(resume, key, Ok(v), ctx);
                 return Ok(());
             }
-            p.into()
+            // Pending or rejected: `then`, with one handler for both
+            // reactions. The handler runs once the promise has settled, so
+            // its state says which reaction called it.
+            let handler = NativeFunction::from_copy_closure_with_captures(
+                move |_, args, p: &JsPromise, ctx| {
+                    let v = arg(args, 0);
+                    let settled = match p.state() {
+                        PromiseState::Rejected(_) => Err(v),
+                        _ => Ok(v),
+                    };
+                    resume(key, settled, ctx)?;
+                    Ok(JsValue::undefined())
+                },
+                p.clone(),
+            );
+            let handler = JsFunction::from_object(builtin_function(ctx, "", 1, handler));
+            p.then(handler.clone(), handler, ctx)?;
+            return Ok(());
         }
         Resolved::Promise(p) => p,
     };
