@@ -279,8 +279,7 @@ pub(crate) fn call_host(
                     "a JavaScript function with a v128 or exnref parameter or result cannot be called",
                 ));
             }
-            let js_args = args_to_js(st, args, ctx)?;
-            let ret = callable.call(&JsValue::undefined(), &js_args, ctx)?;
+            let ret = call_with_wasm_args(st, &callable, args, ctx)?;
             Ok(HostResult::Return(results_from_js(
                 st,
                 &ret,
@@ -295,12 +294,29 @@ pub(crate) fn call_host(
     }
 }
 
-/// Wasm arguments as JS values (ToJSValue each).
-pub(crate) fn args_to_js(
+/// `Call(callable, undefined, args)` with the wasm arguments as JS values
+/// (ToJSValue each, in order), kept on the Rust stack when there are at
+/// most four of them.
+pub(crate) fn call_with_wasm_args(
     st: &WasmState,
+    callable: &JsObject,
     args: &[Value],
     ctx: &mut Context,
-) -> JsResult<Vec<JsValue>> {
+) -> JsResult<JsValue> {
+    const INLINE: usize = 4;
+    if args.len() > INLINE {
+        let js_args = args_to_js(st, args, ctx)?;
+        return callable.call(&JsValue::undefined(), &js_args, ctx);
+    }
+    let mut js_args: [JsValue; INLINE] = Default::default();
+    for (slot, &a) in js_args.iter_mut().zip(args) {
+        *slot = to_js(st, a, ctx)?;
+    }
+    callable.call(&JsValue::undefined(), &js_args[..args.len()], ctx)
+}
+
+/// Wasm arguments as JS values (ToJSValue each).
+fn args_to_js(st: &WasmState, args: &[Value], ctx: &mut Context) -> JsResult<Vec<JsValue>> {
     let mut js_args = Vec::with_capacity(args.len());
     for &a in args {
         js_args.push(to_js(st, a, ctx)?);

@@ -14,7 +14,7 @@
 //! `proposal-notes/jspi.md` for the map and the errata.
 
 use super::func::{
-    Driven, Paused, args_to_js, drive_until_await, results_from_js, results_to_js, resume,
+    Driven, Paused, call_with_wasm_args, drive_until_await, results_from_js, results_to_js, resume,
 };
 use super::values::to_wasm;
 use super::{MAX_DEPTH, WasmState, crosses_boundary, state};
@@ -341,10 +341,9 @@ pub(crate) fn suspending_function(
             "a Suspending import with a v128 or exnref parameter cannot be called",
         ));
     }
-    let js_args = args_to_js(st, args, ctx)?;
     // Steps 5 and 7: call with `this` undefined; a synchronous throw goes
     // into wasm at once, without suspending.
-    let ret = func.call(&JsValue::undefined(), &js_args, ctx)?;
+    let ret = call_with_wasm_args(st, func, args, ctx)?;
     // Step 8: PromiseResolve(%Promise%, ret); its abrupt completion goes
     // into wasm too (erratum: the text says ret.[[Value]]).
     promise_resolve_to_await(&ret, ctx)
