@@ -373,10 +373,9 @@ pub(crate) struct Intrinsics {
     /// `%Promise.prototype%`.
     promise_proto: JsObject,
     /// The original getter of `%Promise%[@@species]`.
-    species_getter: JsValue,
-    /// `%Promise%` as a value, and the keys `"constructor"` and
-    /// `@@species`, made once for the checks of [`pristine_promise`].
-    promise_ctor_value: JsValue,
+    species_getter: JsObject,
+    /// The keys `"constructor"` and `@@species`, made once for the checks
+    /// of [`pristine_promise`].
     constructor_key: PropertyKey,
     species_key: PropertyKey,
 }
@@ -416,12 +415,11 @@ pub(crate) fn install_intrinsics(ctx: &mut Context) -> JsResult<()> {
         .as_object()
         .ok_or_else(|| type_error("Promise.prototype is not an object"))?;
     let species_getter = own_property(&promise_ctor, &JsSymbol::species().into())
-        .and_then(|d| d.get().cloned())
+        .and_then(|d| d.get().and_then(JsValue::as_object))
         .ok_or_else(|| type_error("Promise[@@species] is not a getter"))?;
     ctx.insert_data(Intrinsics {
         iterable_to_list,
         promise_resolve,
-        promise_ctor_value: promise_ctor.clone().into(),
         promise_ctor,
         await_bridge,
         promise_proto,
@@ -451,10 +449,16 @@ fn pristine_promise(v: &JsValue, ctx: &Context) -> Option<JsPromise> {
 /// a promise of this realm with no own `constructor` answers the reads of
 /// PromiseResolve and SpeciesConstructor with `%Promise%`, running no code.
 fn promise_reads_untouched(i: &Intrinsics) -> bool {
+    // Objects compared by identity (a JsValue comparison costs several
+    // times more).
+    let is = |v: Option<&JsValue>, o: &JsObject| {
+        v.and_then(JsValue::as_object)
+            .is_some_and(|v| JsObject::equals(&v, o))
+    };
     own_property(&i.promise_proto, &i.constructor_key)
-        .is_some_and(|d| d.is_data_descriptor() && d.value() == Some(&i.promise_ctor_value))
+        .is_some_and(|d| d.is_data_descriptor() && is(d.value(), &i.promise_ctor))
         && own_property(&i.promise_ctor, &i.species_key)
-            .is_some_and(|d| d.get() == Some(&i.species_getter))
+            .is_some_and(|d| is(d.get(), &i.species_getter))
 }
 
 /// An ordinary object's own property, straight from its property map.
