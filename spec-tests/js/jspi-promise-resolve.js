@@ -70,6 +70,18 @@ promiseTest("tick order: a rejected promise", async () => {
   assertEq(await ticks(f()), "t1 error:3 t2 t3 t4 t5 t6");
 });
 
+promiseTest("tick order: a pending promise, fulfilled or rejected a tick later", async () => {
+  // The promise settles in the first microtask; the call resumes in the
+  // reaction job that this queues, behind t1.
+  for (const [settleWith, expect] of [["fulfill", "t1 t2 done:7 t3 t4 t5 t6"], ["reject", "t1 t2 error:8 t3 t4 t5 t6"]]) {
+    let settle;
+    const f = make(() => new Promise((res, rej) => { settle = settleWith === "fulfill" ? () => res(7) : () => rej(8); }));
+    const r = f();
+    Promise.resolve().then(() => settle());
+    assertEq(await ticks(r), expect);
+  }
+});
+
 promiseTest("legacy try/catch with the JS tag catches a rejection", async () => {
   const b = new WasmBuilder();
   const jsTag = b.importTag("m", "jstag", [T.externref]);

@@ -6,6 +6,8 @@
 //! could stand in for Boa by rewriting this file.
 
 use super::event_loop::EventLoop;
+use boa_engine::builtins::promise::PromiseState;
+use boa_engine::job::PromiseJob;
 use boa_engine::native_function::NativeFunction;
 use boa_engine::object::builtins::{JsArray, JsFunction, JsPromise};
 use boa_engine::object::{ConstructorBuilder, FunctionObjectBuilder, NativeObject};
@@ -371,7 +373,11 @@ pub(crate) struct Intrinsics {
     /// `%Promise.prototype%`.
     promise_proto: JsObject,
     /// The original getter of `%Promise%[@@species]`.
-    species_getter: JsValue,
+    species_getter: JsObject,
+    /// The keys `"constructor"` and `@@species`, made once for the checks
+    /// of [`pristine_promise`].
+    constructor_key: PropertyKey,
+    species_key: PropertyKey,
 }
 
 /// The body of the await bridge: `await` is PromiseResolve then
@@ -408,8 +414,8 @@ pub(crate) fn install_intrinsics(ctx: &mut Context) -> JsResult<()> {
         .get(js_string!("prototype"), ctx)?
         .as_object()
         .ok_or_else(|| type_error("Promise.prototype is not an object"))?;
-    let species_getter = own_property(&promise_ctor, JsSymbol::species())
-        .and_then(|d| d.get().cloned())
+    let species_getter = own_property(&promise_ctor, &JsSymbol::species().into())
+        .and_then(|d| d.get().and_then(JsValue::as_object))
         .ok_or_else(|| type_error("Promise[@@species] is not a getter"))?;
     ctx.insert_data(Intrinsics {
         iterable_to_list,
@@ -418,6 +424,8 @@ pub(crate) fn install_intrinsics(ctx: &mut Context) -> JsResult<()> {
         await_bridge,
         promise_proto,
         species_getter,
+        constructor_key: js_string!("constructor").into(),
+        species_key: JsSymbol::species().into(),
     });
     Ok(())
 }
@@ -430,19 +438,32 @@ fn pristine_promise(v: &JsValue, ctx: &Context) -> Option<JsPromise> {
     let o = v.as_object()?;
     let p = JsPromise::from_object(o.clone()).ok()?;
     let i = ctx.get_data::<Intrinsics>().expect("installed");
-    let ctor: JsValue = i.promise_ctor.clone().into();
     let untouched = o.prototype().as_ref() == Some(&i.promise_proto)
-        && own_property(&o, js_string!("constructor")).is_none()
-        && own_property(&i.promise_proto, js_string!("constructor"))
-            .is_some_and(|d| d.is_data_descriptor() && d.value() == Some(&ctor))
-        && own_property(&i.promise_ctor, JsSymbol::species())
-            .is_some_and(|d| d.get() == Some(&i.species_getter));
+        && !o.borrow().properties().contains_key(&i.constructor_key)
+        && promise_reads_untouched(i);
     untouched.then_some(p)
 }
 
+/// Whether `%Promise.prototype%.constructor` is still the data property
+/// `%Promise%` and `%Promise%[@@species]` still the original getter: then
+/// a promise of this realm with no own `constructor` answers the reads of
+/// PromiseResolve and SpeciesConstructor with `%Promise%`, running no code.
+fn promise_reads_untouched(i: &Intrinsics) -> bool {
+    // Objects compared by identity (a JsValue comparison costs several
+    // times more).
+    let is = |v: Option<&JsValue>, o: &JsObject| {
+        v.and_then(JsValue::as_object)
+            .is_some_and(|v| JsObject::equals(&v, o))
+    };
+    own_property(&i.promise_proto, &i.constructor_key)
+        .is_some_and(|d| d.is_data_descriptor() && is(d.value(), &i.promise_ctor))
+        && own_property(&i.promise_ctor, &i.species_key)
+            .is_some_and(|d| is(d.get(), &i.species_getter))
+}
+
 /// An ordinary object's own property, straight from its property map.
-fn own_property(o: &JsObject, key: impl Into<PropertyKey>) -> Option<PropertyDescriptor> {
-    o.borrow().properties().get(&key.into())
+fn own_property(o: &JsObject, key: &PropertyKey) -> Option<PropertyDescriptor> {
+    o.borrow().properties().get(key)
 }
 
 /// The values of an iterable, in order (a TypeError if `v` is not
@@ -472,6 +493,38 @@ pub(crate) fn promise_resolve(x: &JsValue, ctx: &mut Context) -> JsResult<JsValu
         (i.promise_resolve.clone(), i.promise_ctor.clone())
     };
     f.call(&this.into(), std::slice::from_ref(x), ctx)
+}
+
+/// What PromiseResolve(%Promise%, x) gave, for the `Await` that follows it
+/// ([`promise_resolve_to_await`], [`await_resolved`]).
+pub(crate) enum Resolved {
+    /// `x` itself, a promise of this realm whose reads of `constructor`
+    /// and `@@species` run no code ([`pristine_promise`]); nothing runs
+    /// between this answer and the `Await`, so that still holds there.
+    Pristine(JsPromise),
+    /// A promise: `x` itself, or a new promise resolved with `x`.
+    Promise(JsValue),
+    /// A new `%Promise%` fulfilled with this value, which was not an
+    /// object. Only the `Await` that follows could see that promise, so it
+    /// is made only if that `Await` has to read it.
+    Fulfilled(JsValue),
+}
+
+/// [`promise_resolve`] for a value that is then awaited, without the work
+/// nothing can observe. PromiseResolve of a promise of this realm whose
+/// `constructor` read runs no code and answers `%Promise%` ([`pristine_promise`])
+/// is that promise; of a value that is not an object, a new promise that
+/// its resolve function fulfills at once (ECMAScript 27.2.1.3.2 step 8),
+/// left unmade here. Anything else goes through `Promise.resolve`, whose
+/// reads (`constructor`, a thenable's `then`) happen now.
+pub(crate) fn promise_resolve_to_await(x: &JsValue, ctx: &mut Context) -> JsResult<Resolved> {
+    if let Some(p) = pristine_promise(x, ctx) {
+        return Ok(Resolved::Pristine(p));
+    }
+    if !x.is_object() {
+        return Ok(Resolved::Fulfilled(x.clone()));
+    }
+    promise_resolve(x, ctx).map(Resolved::Promise)
 }
 
 /// ECMAScript `Await(promise)` with native continuations: one of
@@ -515,4 +568,95 @@ pub(crate) fn await_with(
     ];
     bridge.call(&JsValue::undefined(), &args, ctx)?;
     Ok(())
+}
+
+/// A native continuation of `Await`: called with its key and the awaited
+/// promise's value (`Ok`) or reason (`Err`), in a later microtask.
+pub(crate) type Resume = fn(u64, Result<JsValue, JsValue>, &mut Context) -> JsResult<()>;
+
+/// ECMAScript `Await` of what [`promise_resolve_to_await`] gave, continued
+/// by `resume(key, ..)`.
+///
+/// On a promise that is already fulfilled, PerformPromiseThen only
+/// enqueues a PromiseReactionJob (ECMAScript 27.2.5.4.1 step 10), and with
+/// no derived promise the job only calls the handler (27.2.2.1). So when
+/// [`await_with`] would use `then`, and the promise is fulfilled (or is
+/// the unmade promise of [`Resolved::Fulfilled`], whose `constructor` read
+/// the same untouched properties answer), the job that calls `resume` is
+/// enqueued directly: the same microtask, with no handler functions, no
+/// derived promise and no species lookup. A pristine promise that is
+/// pending or rejected takes `then` (which also marks a rejected one
+/// handled for the rejection tracker), with one handler function for both
+/// reactions; anything else goes to [`await_with`].
+pub(crate) fn await_resolved(
+    resolved: Resolved,
+    resume: Resume,
+    key: u64,
+    ctx: &mut Context,
+) -> JsResult<()> {
+    let promise = match resolved {
+        Resolved::Fulfilled(v) => {
+            let i = ctx.get_data::<Intrinsics>().expect("installed");
+            if promise_reads_untouched(i) {
+                enqueue_reaction(resume, key, Ok(v), ctx);
+                return Ok(());
+            }
+            // Await reads the new promise's `constructor`: make it.
+            promise_resolve(&v, ctx)?
+        }
+        Resolved::Pristine(p) => {
+            if let PromiseState::Fulfilled(v) = p.state() {
+                enqueue_reaction(resume, key, Ok(v), ctx);
+                return Ok(());
+            }
+            // Pending or rejected: `then`, with one handler for both
+            // reactions. The handler runs once the promise has settled, so
+            // its state says which reaction called it.
+            let handler = NativeFunction::from_copy_closure_with_captures(
+                move |_, args, p: &JsPromise, ctx| {
+                    let v = arg(args, 0);
+                    let settled = match p.state() {
+                        PromiseState::Rejected(_) => Err(v),
+                        _ => Ok(v),
+                    };
+                    resume(key, settled, ctx)?;
+                    Ok(JsValue::undefined())
+                },
+                p.clone(),
+            );
+            let handler = JsFunction::from_object(builtin_function(ctx, "", 1, handler));
+            p.then(handler.clone(), handler, ctx)?;
+            return Ok(());
+        }
+        Resolved::Promise(p) => p,
+    };
+    let on_fulfilled = NativeFunction::from_copy_closure(move |_, args, ctx| {
+        resume(key, Ok(arg(args, 0)), ctx)?;
+        Ok(JsValue::undefined())
+    });
+    let on_rejected = NativeFunction::from_copy_closure(move |_, args, ctx| {
+        resume(key, Err(arg(args, 0)), ctx)?;
+        Ok(JsValue::undefined())
+    });
+    let on_fulfilled = builtin_function(ctx, "", 1, on_fulfilled);
+    let on_rejected = builtin_function(ctx, "", 1, on_rejected);
+    await_with(&promise, &on_fulfilled, &on_rejected, ctx)
+}
+
+/// HostEnqueuePromiseJob of the PromiseReactionJob that runs
+/// `resume(key, settled)`, in the realm its handler would have had.
+fn enqueue_reaction(
+    resume: Resume,
+    key: u64,
+    settled: Result<JsValue, JsValue>,
+    ctx: &mut Context,
+) {
+    let job = PromiseJob::with_realm(
+        move |ctx| {
+            resume(key, settled, ctx)?;
+            Ok(JsValue::undefined())
+        },
+        ctx.realm().clone(),
+    );
+    ctx.enqueue_job(job.into());
 }

@@ -11,10 +11,11 @@
 //! borrowed by the code that is running.
 
 use super::values::{to_js, to_wasm};
-use super::{HostImport, MAX_DEPTH, WasmState, crosses_boundary, state};
+use super::{HostFunc, HostImport, MAX_DEPTH, WasmState, crosses_boundary, state};
 use crate::js::adapter::{self, range_error, thrown_value, type_error};
 use boa_engine::native_function::NativeFunction;
 use boa_engine::{Context, JsObject, JsResult, JsValue};
+use interp::syntax::FuncType;
 use interp::{Exit, FuncAddr, HostOutcome, SuspendReason, Value};
 use std::rc::Rc;
 
@@ -121,8 +122,9 @@ pub(crate) enum Driven {
     /// `results`, and only a promising call may hold it.
     Awaiting {
         paused: Paused,
-        promise: JsValue,
-        results: Vec<interp::syntax::ValType>,
+        promise: adapter::Resolved,
+        /// The import's type, whose results the fulfilled value becomes.
+        ty: Rc<FuncType>,
         /// The Suspending import, and the wasm functions on the stack,
         /// innermost first (gathered only for the JSPI trace).
         import: FuncAddr,
@@ -143,7 +145,7 @@ pub(crate) enum HostResult {
     /// Resume the computation with these results.
     Return(Vec<Value>),
     /// Wait for this promise (a Suspending import in an active context).
-    Await(JsValue),
+    Await(adapter::Resolved),
 }
 
 /// Runs a computation called from JS to its end (a Suspending import met on
@@ -175,11 +177,12 @@ pub(crate) fn drive_until_await(
             unreachable!("the JS API runs without fuel")
         };
         let args = std::mem::take(&mut *st.host_args.borrow_mut());
-        let outcome = call_host(st, func, token, args, ctx);
+        let outcome = call_host(st, func, token, &args, ctx);
+        reuse_host_args(st, args);
         let resumed = match outcome {
             Ok(HostResult::Await(promise)) => {
+                let ty = st.host_imports.borrow()[token as usize].ty.clone();
                 let store = st.store.borrow();
-                let results = store.func_type(func).results.clone();
                 let stack = if st.tracer.on() {
                     suspended.call_stack(&store)
                 } else {
@@ -189,7 +192,7 @@ pub(crate) fn drive_until_await(
                 return Ok(Driven::Awaiting {
                     paused: Paused::Heap(suspended),
                     promise,
-                    results,
+                    ty,
                     import: func,
                     stack,
                 });
@@ -198,6 +201,17 @@ pub(crate) fn drive_until_await(
             Err(e) => resume(st, suspended, Err(e), ctx)?,
         };
         exit = resumed;
+    }
+}
+
+/// Gives the argument buffer of a host call back to the host functions, so
+/// that the next call fills it instead of allocating (unless a call made
+/// while JS ran left one there already).
+fn reuse_host_args(st: &WasmState, mut args: Vec<Value>) {
+    let mut slot = st.host_args.borrow_mut();
+    if slot.capacity() == 0 {
+        args.clear();
+        *slot = args;
     }
 }
 
@@ -228,13 +242,10 @@ pub(crate) fn resume(
 /// type): when wasm calls it, it records its arguments and suspends with
 /// its token, and the driver does the rest.
 pub(crate) fn alloc_host_function(st: &WasmState, type_id: u32, import: HostImport) -> FuncAddr {
-    let token = {
-        let mut imports = st.host_imports.borrow_mut();
-        imports.push(import);
-        imports.len() as u64 - 1
-    };
+    let token = st.host_imports.borrow().len() as u64;
     let pending = st.host_args.clone();
-    st.store
+    let f = st
+        .store
         .borrow_mut()
         .alloc_host_func_of_type(type_id, move |_, args| {
             let mut p = pending.borrow_mut();
@@ -242,7 +253,10 @@ pub(crate) fn alloc_host_function(st: &WasmState, type_id: u32, import: HostImpo
             p.extend_from_slice(args);
             HostOutcome::Suspend(token)
         })
-        .expect("an import's function type is a function type of the store")
+        .expect("an import's function type is a function type of the store");
+    let ty = Rc::new(st.store.borrow().func_type(f).clone());
+    st.host_imports.borrow_mut().push(HostFunc { import, ty });
+    f
 }
 
 /// The steps of a host function made from JS, run when wasm called it: the
@@ -254,11 +268,10 @@ pub(crate) fn call_host(
     st: &Rc<WasmState>,
     func: FuncAddr,
     token: u64,
-    args: Vec<Value>,
+    args: &[Value],
     ctx: &mut Context,
 ) -> JsResult<HostResult> {
-    let ty = st.store.borrow().func_type(func).clone();
-    let import = st.host_imports.borrow()[token as usize].clone();
+    let HostFunc { import, ty } = st.host_imports.borrow()[token as usize].clone();
     match import {
         HostImport::Js { callable } => {
             if !crosses_boundary(&ty) {
@@ -266,8 +279,7 @@ pub(crate) fn call_host(
                     "a JavaScript function with a v128 or exnref parameter or result cannot be called",
                 ));
             }
-            let js_args = args_to_js(st, args, ctx)?;
-            let ret = callable.call(&JsValue::undefined(), &js_args, ctx)?;
+            let ret = call_with_wasm_args(st, &callable, args, ctx)?;
             Ok(HostResult::Return(results_from_js(
                 st,
                 &ret,
@@ -282,14 +294,31 @@ pub(crate) fn call_host(
     }
 }
 
-/// Wasm arguments as JS values (ToJSValue each).
-pub(crate) fn args_to_js(
+/// `Call(callable, undefined, args)` with the wasm arguments as JS values
+/// (ToJSValue each, in order), kept on the Rust stack when there are at
+/// most four of them.
+pub(crate) fn call_with_wasm_args(
     st: &WasmState,
-    args: Vec<Value>,
+    callable: &JsObject,
+    args: &[Value],
     ctx: &mut Context,
-) -> JsResult<Vec<JsValue>> {
+) -> JsResult<JsValue> {
+    const INLINE: usize = 4;
+    if args.len() > INLINE {
+        let js_args = args_to_js(st, args, ctx)?;
+        return callable.call(&JsValue::undefined(), &js_args, ctx);
+    }
+    let mut js_args: [JsValue; INLINE] = Default::default();
+    for (slot, &a) in js_args.iter_mut().zip(args) {
+        *slot = to_js(st, a, ctx)?;
+    }
+    callable.call(&JsValue::undefined(), &js_args[..args.len()], ctx)
+}
+
+/// Wasm arguments as JS values (ToJSValue each).
+fn args_to_js(st: &WasmState, args: &[Value], ctx: &mut Context) -> JsResult<Vec<JsValue>> {
     let mut js_args = Vec::with_capacity(args.len());
-    for a in args {
+    for &a in args {
         js_args.push(to_js(st, a, ctx)?);
     }
     Ok(js_args)

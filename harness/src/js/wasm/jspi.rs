@@ -8,27 +8,28 @@
 //! (`func::drive_until_await`). When a Suspending import in the active
 //! context returns, the computation stays paused on the heap
 //! (`interp::Suspended`, kept in `WasmState::continuations`); the call
-//! returns its pending promise; and `Await` (through the realm's await
-//! bridge) resumes it from a microtask. No Rust stack or thread is kept for
+//! returns its pending promise; and `Await` (`adapter::await_resolved`)
+//! resumes it from a microtask. No Rust stack or thread is kept for
 //! a paused call. Each step below names the spec step it implements; see
 //! `proposal-notes/jspi.md` for the map and the errata.
 
 use super::func::{
-    Driven, Paused, args_to_js, drive_until_await, results_from_js, results_to_js, resume,
+    Driven, Paused, call_with_wasm_args, drive_until_await, results_from_js, results_to_js, resume,
 };
 use super::values::to_wasm;
 use super::{MAX_DEPTH, WasmState, crosses_boundary, state};
 use super::{Stacks, native};
 use crate::js::adapter::{
-    self, InterfaceSpec, arg, await_with, builtin_function, error_of, new_object, promise_resolve,
-    prototype_for, range_error, require_new, settle, thrown_value, type_error,
+    self, InterfaceSpec, Resolved, arg, await_resolved, builtin_function, error_of, new_object,
+    promise_resolve_to_await, prototype_for, range_error, require_new, settle, thrown_value,
+    type_error,
 };
 use crate::js::trace::Outcome;
 use boa_engine::native_function::NativeFunction;
 use boa_engine::object::builtins::JsFunction;
 use boa_engine::{Context as JsContext, JsData, JsError, JsObject, JsResult, JsValue};
 use boa_gc::{Finalize, Trace};
-use interp::syntax::{FuncType, ValType};
+use interp::syntax::FuncType;
 use interp::{FuncAddr, Value};
 use std::rc::Rc;
 
@@ -49,13 +50,11 @@ pub(crate) enum Status {
 /// A promising call paused at a Suspending import, waiting for its promise.
 pub(crate) struct Continuation {
     paused: Paused,
-    /// The import's result types, for coercing the fulfilled value.
-    results: Vec<ValType>,
+    /// The import's type, whose results the fulfilled value becomes.
+    ty: Rc<FuncType>,
     /// The promising call's promise capability.
     resolve: JsFunction,
     reject: JsFunction,
-    /// The call's resumption functions, made at its first await and reused.
-    on_settled: (JsObject, JsObject),
 }
 
 /// A `Suspending` object's data: `[[WrappedFunction]]`.
@@ -181,7 +180,7 @@ fn evaluate_promising(
     };
     st.depth.set(st.depth.get() - 1);
     st.pop_context(ec);
-    settle_or_await(st, ec, r, resolve, reject, None, ctx)
+    settle_or_await(st, ec, r, resolve, reject, ctx)
 }
 
 /// What follows a stretch of a promising call: at an await, the context is
@@ -193,14 +192,13 @@ fn settle_or_await(
     r: JsResult<Driven>,
     resolve: JsFunction,
     reject: JsFunction,
-    on_settled: Option<(JsObject, JsObject)>,
     ctx: &mut JsContext,
 ) -> JsResult<()> {
     match r {
         Ok(Driven::Awaiting {
             paused,
             promise,
-            results,
+            ty,
             import,
             stack,
         }) => {
@@ -210,18 +208,16 @@ fn settle_or_await(
                 let names: Vec<String> = stack.iter().map(|&f| st.func_name(f)).collect();
                 st.tracer.suspend(ec, &st.func_name(import), &names);
             }
-            let on_settled = on_settled.unwrap_or_else(|| resumption_functions(ec, ctx));
             st.continuations.borrow_mut().insert(
                 ec,
                 Continuation {
                     paused,
-                    results,
+                    ty,
                     resolve,
                     reject,
-                    on_settled: on_settled.clone(),
                 },
             );
-            await_with(&promise, &on_settled.0, &on_settled.1, ctx)
+            await_resolved(promise, resume_promising, ec, ctx)
         }
         Ok(Driven::Finished(values)) => {
             // a.3 step 4: the context must still be active (defensive), then
@@ -262,23 +258,6 @@ fn settle_or_await(
     }
 }
 
-/// The functions `Await` calls back for context `ec`: resume with the
-/// value, or with the reason thrown.
-fn resumption_functions(ec: u64, ctx: &mut JsContext) -> (JsObject, JsObject) {
-    let on_fulfilled = NativeFunction::from_copy_closure(move |_, args, ctx| {
-        resume_promising(ec, Ok(arg(args, 0)), ctx)?;
-        Ok(JsValue::undefined())
-    });
-    let on_rejected = NativeFunction::from_copy_closure(move |_, args, ctx| {
-        resume_promising(ec, Err(arg(args, 0)), ctx)?;
-        Ok(JsValue::undefined())
-    });
-    (
-        builtin_function(ctx, "", 1, on_fulfilled),
-        builtin_function(ctx, "", 1, on_rejected),
-    )
-}
-
 /// The resumption of a paused promising call, in the microtask where its
 /// awaited promise's reaction runs (a.4 steps 10-13).
 fn resume_promising(
@@ -309,7 +288,7 @@ fn resume_promising(
         match settled {
             // Step 12: coerce the fulfilled value to the import's results;
             // an error is thrown into wasm at the call site.
-            Ok(v) => results_from_js(&st, &v, &cont.results, ctx),
+            Ok(v) => results_from_js(&st, &v, &cont.ty.results, ctx),
             // Step 11: the rejection reason is thrown into wasm.
             Err(reason) => Err(JsError::from_opaque(reason)),
         }
@@ -322,15 +301,7 @@ fn resume_promising(
         Paused::Native(fiber) => native::resume(&st, fiber, outcome, ctx),
     };
     st.pop_context(ec);
-    settle_or_await(
-        &st,
-        ec,
-        r,
-        cont.resolve,
-        cont.reject,
-        Some(cont.on_settled),
-        ctx,
-    )
+    settle_or_await(&st, ec, r, cont.resolve, cont.reject, ctx)
 }
 
 /// The suspending function's steps when wasm calls it (a.4 steps 1-8): the
@@ -340,9 +311,9 @@ pub(crate) fn suspending_function(
     import: FuncAddr,
     func: &JsObject,
     ty: &FuncType,
-    args: Vec<Value>,
+    args: &[Value],
     ctx: &mut JsContext,
-) -> JsResult<JsValue> {
+) -> JsResult<Resolved> {
     // Steps 1-2: the running context must be an active promising one, or
     // SuspendError is thrown before anything else.
     let running = st
@@ -370,13 +341,12 @@ pub(crate) fn suspending_function(
             "a Suspending import with a v128 or exnref parameter cannot be called",
         ));
     }
-    let js_args = args_to_js(st, args, ctx)?;
     // Steps 5 and 7: call with `this` undefined; a synchronous throw goes
     // into wasm at once, without suspending.
-    let ret = func.call(&JsValue::undefined(), &js_args, ctx)?;
+    let ret = call_with_wasm_args(st, func, args, ctx)?;
     // Step 8: PromiseResolve(%Promise%, ret); its abrupt completion goes
     // into wasm too (erratum: the text says ret.[[Value]]).
-    promise_resolve(&ret, ctx)
+    promise_resolve_to_await(&ret, ctx)
 }
 
 /// A new `WebAssembly.SuspendError` (a.6).

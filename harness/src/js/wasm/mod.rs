@@ -69,6 +69,15 @@ struct Caches {
     tags: HashMap<TagAddr, JsObject>,
 }
 
+/// A host function created from JS: what it does when wasm calls it, and
+/// its function type, read once when it is made (each call needs it before
+/// and after JS runs, when the store may not stay borrowed).
+#[derive(Clone)]
+pub(crate) struct HostFunc {
+    pub(crate) import: HostImport,
+    pub(crate) ty: Rc<FuncType>,
+}
+
 /// What a host function created from JS does when wasm calls it.
 #[derive(Clone)]
 pub(crate) enum HostImport {
@@ -115,7 +124,7 @@ pub(crate) struct WasmState {
     /// The weak caches of Exported GC Objects and Exception objects (`gc`).
     wrappers: gc::Wrappers,
     /// Host functions by the token they suspend with.
-    pub(crate) host_imports: RefCell<Vec<HostImport>>,
+    pub(crate) host_imports: RefCell<Vec<HostFunc>>,
     /// The names (function indices) of host functions created from JS.
     pub(crate) host_names: RefCell<HashMap<FuncAddr, u32>>,
     /// The names of builtin functions (their import names).

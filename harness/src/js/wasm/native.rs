@@ -184,14 +184,14 @@ fn drive(
                 stack,
             }) => (func, token, args, stack),
         };
-        reply = match call_host(st, func, token, args, ctx) {
+        reply = match call_host(st, func, token, &args, ctx) {
             Ok(HostResult::Return(vs)) => Reply::Results(vs),
             Ok(HostResult::Await(promise)) => {
-                let results = st.store.borrow().func_type(func).results.clone();
+                let ty = st.host_imports.borrow()[token as usize].ty.clone();
                 return Ok(Driven::Awaiting {
                     paused: Paused::Native(fiber),
                     promise,
-                    results,
+                    ty,
                     import: func,
                     stack,
                 });
