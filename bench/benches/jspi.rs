@@ -9,6 +9,11 @@
 //!    (`Suspended::heap_bytes`), and `bench/js/jspi-many.js`: 100,000
 //!    promising calls suspended at once, settled in a shuffled order,
 //!    checked, with the process's peak memory.
+//! 3. `jspi-loop.js` again, the plain import only, while JS holds the buffer
+//!    of a 16 MiB memory of the module, against the same with a 64 KiB
+//!    memory; the ratio is 1 when the buffer shares the memory's bytes
+//!    (decision D25). `cargo bench --bench jspi -- import-memory` runs this
+//!    part alone.
 
 use bench::{root, status_kib};
 use harness::js::{Output, Stacks, run_js_sources_with};
@@ -126,10 +131,49 @@ fn many(mode: &str, calls: u64) -> Option<(u64, u64)> {
     Some((a.parse().ok()?, b.parse().ok()?))
 }
 
+/// Part 3: the per-call time of an import with a 16 MiB memory whose
+/// buffer JS holds, over the same with a 64 KiB memory; each in a realm of
+/// its own, three runs each taken in turn, the median of each.
+fn import_with_memory() {
+    let mut times: BTreeMap<u32, Vec<f64>> = BTreeMap::new();
+    for _ in 0..3 {
+        for pages in [1u32, 256] {
+            let globals = format!(
+                "globalThis.MEMORY_PAGES = {pages}; globalThis.BENCH_CALLS = 20000; \
+                 globalThis.BENCH_REPS = 5;"
+            );
+            let ours = results(&run_ours("bench/js/jspi-loop.js", &globals));
+            let ns = ours
+                .get("plain JS import, direct call")
+                .copied()
+                .unwrap_or(f64::NAN);
+            times.entry(pages).or_default().push(ns);
+        }
+    }
+    let median = |pages: u32| {
+        let mut t = times.get(&pages).cloned().unwrap_or_default();
+        t.sort_by(f64::total_cmp);
+        t.get(t.len() / 2).copied().unwrap_or(f64::NAN)
+    };
+    let (small, large) = (median(1), median(256));
+    println!(
+        "\n== an import call while JS holds the memory's buffer (median ns per call) ==\n\
+         64 KiB memory: {small:.1}\n16 MiB memory: {large:.1}"
+    );
+    println!(
+        "import call, 16 MiB / 64 KiB memory with buffer held: {:.2}",
+        large / small
+    );
+}
+
 fn main() {
     if let Ok(spec) = std::env::var("JSPI_BENCH_MANY") {
         let (mode, calls) = spec.split_once(' ').expect("MODE N");
         many_child(mode, calls.parse().expect("a count"));
+        return;
+    }
+    if std::env::args().any(|a| a == "import-memory") {
+        import_with_memory();
         return;
     }
     let calls = 100_000u64;
@@ -208,4 +252,5 @@ fn main() {
          promise only enqueues its reaction job); the interpreter's suspend and resume is about 45 ns \
          (cargo bench --bench suspend)"
     );
+    import_with_memory();
 }

@@ -78,4 +78,4 @@ pub use exec::{Exit, SuspendReason, Suspended};
 pub use features::Features;
 pub use module::Module;
 pub use runtime::GcStats;
-pub use runtime::store::Store;
+pub use runtime::store::{MEM_ALIGN, MemBlock, Store};

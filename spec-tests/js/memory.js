@@ -116,3 +116,51 @@ test("a JS import sees the memory as wasm left it", () => {
   } } }).exports;
   assertEq(e.run(), 65);
 });
+
+// JS API "create a memory buffer": the buffer's [[ArrayBufferDetachKey]] is
+// "WebAssembly.Memory", so JS cannot detach it (ECMA-262
+// ArrayBuffer.prototype.transfer throws a TypeError for it, or, where the
+// engine has no transfer, the call does), and it has a fixed length.
+test("a memory's buffer cannot be transferred or resized", () => {
+  const m = new WebAssembly.Memory({ initial: 1, maximum: 2 });
+  const b = m.buffer;
+  new Uint8Array(b)[7] = 3;
+  assertThrows(TypeError, () => b.transfer(), "transfer");
+  assertThrows(TypeError, () => b.transfer(10), "transfer to another length");
+  assertThrows(TypeError, () => b.transferToFixedLength(), "transferToFixedLength");
+  assertThrows(TypeError, () => b.resize(0), "resize");
+  assertEq(b.byteLength, 65536, "still attached");
+  assertEq(m.buffer, b);
+  assertEq(new Uint8Array(m.buffer)[7], 3);
+  assertEq(new Uint8Array(b.slice(7, 8))[0], 3, "slice copies");
+});
+
+test("an import called after wasm grew the memory sees the new bytes", () => {
+  const b = new WasmBuilder();
+  b.importFunc("m", "check", [T.i32], [T.i32]);
+  b.memory(1, 200, "mem");
+  // step(i): grow by one page, store i at the new page's first byte, call
+  // check(i), and return the byte check wrote just after it.
+  b.func([T.i32], [T.i32], [
+    op.i32_const, 1, op.memory_grow, 0, op.drop,
+    op.memory_size, 0, op.i32_const, 1, op.i32_sub, op.i32_const, 16, op.i32_shl,
+    op.local_get, 0, op.i32_store8, 0, 0,
+    op.local_get, 0, op.call, 0, op.drop,
+    op.memory_size, 0, op.i32_const, 1, op.i32_sub, op.i32_const, 16, op.i32_shl,
+    op.i32_load8_u, 0, 1,
+  ], { export: "step" });
+  let e, held = [];
+  e = b.instantiate({ m: { check: (i) => {
+    for (const old of held) assertEq(old.byteLength, 0, "an older buffer is detached");
+    const bytes = new Uint8Array(e.mem.buffer);
+    assertEq(bytes.length, (i + 1) * 65536);
+    assertEq(bytes[i * 65536], i & 255, "wasm's store before the call");
+    bytes[i * 65536 + 1] = (i * 3) & 255;
+    held = [e.mem.buffer];
+    return 0;
+  } } }).exports;
+  held = [e.mem.buffer];
+  for (let i = 1; i < 100; i++) assertEq(e.step(i), (i * 3) & 255, "JS's store in the call");
+  const bytes = new Uint8Array(e.mem.buffer);
+  for (let i = 1; i < 100; i++) assertEq(bytes[i * 65536], i & 255, "kept across grows");
+});

@@ -58,7 +58,27 @@ pub(crate) struct TableInst {
 /// A memory instance (spec 4.2.8).
 pub(crate) struct MemInst {
     pub(crate) ty: MemType,
-    pub(crate) data: Vec<u8>,
+    pub(crate) data: MemBytes,
+}
+
+/// The alignment of a memory's bytes: 64, the alignment a JS engine's
+/// `ArrayBuffer` (Boa's) gives its bytes, so that an embedder can make a
+/// memory's bytes an `ArrayBuffer`'s without copying them (decision D25).
+pub const MEM_ALIGN: usize = 64;
+
+/// A memory's bytes, allocated with alignment [`MEM_ALIGN`].
+pub(crate) type MemBytes = aligned_vec::AVec<u8, aligned_vec::ConstAlign<MEM_ALIGN>>;
+
+/// Where a memory's bytes are: the allocation an embedder may share with
+/// the JS engine ([`Store::mem_block`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MemBlock {
+    /// The first byte; aligned to [`MEM_ALIGN`].
+    pub ptr: *mut u8,
+    /// The memory's length in bytes.
+    pub len: usize,
+    /// The bytes allocated (at least `len`): the allocation's size.
+    pub capacity: usize,
 }
 
 impl MemInst {
@@ -1032,7 +1052,24 @@ impl Store {
     /// If the memory is of another store.
     pub fn mem_data(&self, m: MemAddr) -> &[u8] {
         self.assert_own(m.1, "a memory");
-        &self.mems[m.0 as usize].data
+        self.mems[m.0 as usize].data.as_slice()
+    }
+
+    /// Where a memory's bytes are allocated. The block stays the same until
+    /// the memory grows (a grow may move the bytes, and always changes the
+    /// length) or the store is dropped; the bytes are freed then as an
+    /// allocation of `capacity` bytes aligned to [`MEM_ALIGN`].
+    ///
+    /// # Panics
+    /// If the memory is of another store.
+    pub fn mem_block(&mut self, m: MemAddr) -> MemBlock {
+        self.assert_own(m.1, "a memory");
+        let data = &mut self.mems[m.0 as usize].data;
+        MemBlock {
+            ptr: data.as_mut_ptr(),
+            len: data.len(),
+            capacity: data.capacity(),
+        }
     }
 
     /// A memory's bytes, writable.
@@ -1041,7 +1078,7 @@ impl Store {
     /// If the memory is of another store.
     pub fn mem_data_mut(&mut self, m: MemAddr) -> &mut [u8] {
         self.assert_own(m.1, "a memory");
-        &mut self.mems[m.0 as usize].data
+        self.mems[m.0 as usize].data.as_mut_slice()
     }
 
     /// A memory's size in its pages (spec 4.4.7 `memory.size`).
@@ -1071,14 +1108,16 @@ impl Store {
             let added = delta.checked_mul(page)?;
             let len = usize::try_from(new.checked_mul(page)?).ok()?;
             self.budget.charge("memory", added).ok()?;
-            // Grown in place where the allocator can (a large block is
-            // remapped, not copied), so a loop of small grows costs the
-            // bytes added, not the whole memory again each time.
-            if mem.data.try_reserve_exact(len - mem.data.len()).is_err() {
+            // Capacity is reserved ahead (doubling, else exactly what is
+            // needed), so a loop of small grows costs the bytes added, not
+            // the whole memory again each time: the allocator moves an
+            // allocation aligned to `MEM_ALIGN` by copying it.
+            let more = len - mem.data.len();
+            if mem.data.try_reserve(more).is_err() && mem.data.try_reserve_exact(more).is_err() {
                 self.budget.release(added);
                 return None;
             }
-            mem.data.resize(len, 0);
+            extend_zeroed(&mut mem.data, len);
         }
         Some(old)
     }
@@ -1216,17 +1255,28 @@ fn heap_addr(v: &Value) -> Option<u32> {
     }
 }
 
-/// `n` zero bytes, or `None` if that much cannot be had. The allocation is
-/// zeroed by the allocator (so untouched pages cost nothing), after a
-/// fallible reservation check of the size.
-fn zeroed(n: u64) -> Option<Vec<u8>> {
+/// `n` zero bytes aligned to `MEM_ALIGN`, or `None` if that much cannot be
+/// had (a fallible reservation: what the machine clearly cannot give is
+/// refused without aborting). The bytes are written with zeros: Rust's
+/// system allocator zeroes memory at this alignment by writing it too
+/// (`calloc`, which leaves untouched pages unmapped, serves only alignments
+/// up to 16).
+fn zeroed(n: u64) -> Option<MemBytes> {
     let n = usize::try_from(n).ok()?;
     if n > isize::MAX as usize {
         return None;
     }
-    // Refuse what the machine clearly cannot give, without aborting.
-    let mut probe: Vec<u8> = Vec::new();
-    probe.try_reserve_exact(n).ok()?;
-    drop(probe);
-    Some(vec![0u8; n])
+    let mut data = MemBytes::new(MEM_ALIGN);
+    data.try_reserve_exact(n).ok()?;
+    extend_zeroed(&mut data, n);
+    Some(data)
+}
+
+/// Appends zeros to `data` up to `len` bytes, a block at a time (a copy
+/// of a block of zeros, where `resize` writes byte by byte).
+fn extend_zeroed(data: &mut MemBytes, len: usize) {
+    const ZEROS: [u8; 4096] = [0; 4096];
+    while data.len() < len {
+        data.extend_from_slice(&ZEROS[..ZEROS.len().min(len - data.len())]);
+    }
 }

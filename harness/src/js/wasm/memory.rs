@@ -2,18 +2,17 @@
 //! `grow`, and `buffer`, an ArrayBuffer detached whenever the memory grows
 //! (a shared memory's is a `SharedArrayBuffer`, never detached: `shared`).
 //!
-//! An ArrayBuffer owns its bytes in Boa, so the buffer cannot be a view of
-//! the interpreter's memory: the two are kept equal by copying at each
-//! crossing of the boundary (decision D12, `WasmState::sync_to_js` and
-//! `sync_from_js`). Only memories whose `buffer` JS has asked for are
-//! copied.
+//! The buffer holds the memory's own bytes, lent by the interpreter to
+//! Boa's ArrayBuffer (decision D25, `lent`): nothing is copied when JS
+//! calls wasm or wasm calls JS. The loan is taken back, detaching the
+//! buffer, when the memory grows (here for `grow`, at the next return from
+//! wasm for wasm's `memory.grow`) and when the realm goes away.
 
 use super::state;
 use crate::js::adapter::{
     self, InterfaceSpec, Member, arg, prototype_for, range_error, require_new, this_object,
     type_error,
 };
-use boa_engine::object::builtins::JsArrayBuffer;
 use boa_engine::{Context, JsBigInt, JsData, JsObject, JsResult, JsValue, js_string};
 use boa_gc::{Finalize, Trace};
 use interp::MemAddr;
@@ -41,15 +40,6 @@ pub(crate) const INTERFACE: InterfaceSpec<'static> = InterfaceSpec {
 /// A Memory object for `m`.
 pub(crate) fn new_memory_object(proto: &JsObject, m: MemAddr) -> JsObject {
     adapter::new_object(proto.clone(), MemoryData { addr: m })
-}
-
-/// Detaches a memory's old buffer (JS API "refresh the memory buffer").
-pub(crate) fn detach(buffer: &JsObject) -> JsResult<()> {
-    let b = JsArrayBuffer::from_object(buffer.clone())?;
-    if b.data().is_some() {
-        b.detach(&JsValue::undefined())?;
-    }
-    Ok(())
 }
 
 /// An `AddressValue` (memory64 JS API): for i32 addresses a WebIDL
@@ -217,7 +207,8 @@ fn grow(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue
     let st = state(ctx);
     let at = mem_type(&st, m).addr;
     let delta = address_value(&arg(args, 0), at, "delta", ctx)?;
-    // What JS wrote into the old buffer belongs to the memory before it grows.
+    // What JS wrote into a shared memory's buffers belongs to the memory
+    // before it grows.
     st.sync_from_js(ctx)?;
     let old = st.store.borrow_mut().mem_grow(m, delta).ok_or_else(|| {
         range_error("WebAssembly.Memory.prototype.grow: the memory cannot grow by that much")
@@ -225,10 +216,9 @@ fn grow(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue
     // Every buffer of a shared memory now holds what was written through
     // any of them.
     st.shared.borrow_mut().to_js(&st.store.borrow(), ctx)?;
-    let stale = st.buffers.borrow_mut().remove(&m);
-    if let Some(b) = stale {
-        detach(&b)?;
-    }
+    // "Refresh the memory buffer": the old buffer is detached even when
+    // the memory did not move.
+    st.loans.borrow_mut().take_back(m);
     Ok(address_to_js(old, at))
 }
 
@@ -248,15 +238,9 @@ fn get_buffer(this: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsVa
         let data = st.store.borrow().mem_data(m).to_vec();
         return Ok(st.shared.borrow_mut().renew(m, &data, ctx)?.into());
     }
-    if let Some(b) = st.buffers.borrow().get(&m) {
-        return Ok(b.clone().into());
-    }
-    let len = st.store.borrow().mem_data(m).len();
-    let buffer = JsArrayBuffer::new(len, ctx)?;
-    if let Some(mut d) = buffer.data_mut() {
-        d.copy_from_slice(st.store.borrow().mem_data(m));
-    }
-    let o: JsObject = buffer.into();
-    st.buffers.borrow_mut().insert(m, o.clone());
-    Ok(o.into())
+    let buffer = st
+        .loans
+        .borrow_mut()
+        .buffer(&mut st.store.borrow_mut(), m, ctx)?;
+    Ok(buffer.into())
 }

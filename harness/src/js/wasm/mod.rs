@@ -19,6 +19,7 @@ mod gc;
 mod global;
 mod instance;
 mod jspi;
+mod lent;
 mod limits;
 mod memory;
 mod module;
@@ -131,8 +132,9 @@ pub(crate) struct WasmState {
     pub(crate) builtin_names: RefCell<HashMap<FuncAddr, &'static str>>,
     /// The arguments of the host call the running computation paused at.
     pub(crate) host_args: Rc<RefCell<Vec<Value>>>,
-    /// Each memory's current `ArrayBuffer`, once JS asked for it.
-    pub(crate) buffers: RefCell<HashMap<MemAddr, JsObject>>,
+    /// Each memory's current `ArrayBuffer`, once JS asked for it, over
+    /// the memory's own bytes (`lent`).
+    pub(crate) loans: RefCell<lent::Loans>,
     /// The `SharedArrayBuffer`s of shared memories (`shared`).
     pub(crate) shared: RefCell<shared::SharedBuffers>,
     /// How many JS-to-wasm calls are running, one inside another.
@@ -424,57 +426,25 @@ impl WasmState {
         adapter::error_of(&self.classes.runtime_error, &t.to_string(), ctx)
     }
 
-    /// Copies every memory's bytes into its `ArrayBuffer` after wasm ran;
-    /// a buffer whose memory grew is detached (JS API "refresh the memory
-    /// buffer") and made anew when next asked for.
+    /// Brings the memories' buffers up to date after wasm ran, before JS
+    /// runs again: a buffer whose memory grew is detached (JS API "refresh
+    /// the memory buffer") and made anew when next asked for (`lent`: the
+    /// others already hold the memory's bytes); the shared memories' buffers
+    /// get the bytes wasm wrote (`shared`).
     pub(crate) fn sync_to_js(&self, ctx: &mut Context) -> JsResult<()> {
-        self.shared.borrow_mut().to_js(&self.store.borrow(), ctx)?;
-        let mut buffers = self.buffers.borrow_mut();
-        if buffers.is_empty() {
-            return Ok(());
-        }
-        let store = self.store.borrow();
-        let mut stale = Vec::new();
-        for (m, buf) in buffers.iter() {
-            let data = store.mem_data(*m);
-            let b = boa_engine::object::builtins::JsArrayBuffer::from_object(buf.clone())?;
-            match b.data_mut() {
-                Some(mut bytes) if bytes.len() == data.len() => bytes.copy_from_slice(data),
-                Some(_) => {
-                    stale.push(*m);
-                }
-                None => stale.push(*m),
-            }
-        }
-        for m in stale {
-            if let Some(buf) = buffers.remove(&m) {
-                memory::detach(&buf)?;
-            }
-        }
-        Ok(())
+        self.loans
+            .borrow_mut()
+            .refresh(&mut self.store.borrow_mut());
+        self.shared.borrow_mut().to_js(&self.store.borrow(), ctx)
     }
 
-    /// Copies what JS may have written into the memories' `ArrayBuffer`s
-    /// back into the memories before wasm runs.
+    /// Before wasm runs: copies what JS wrote into the shared memories'
+    /// buffers back into the memories (the other memories' buffers hold
+    /// their bytes, `lent`).
     pub(crate) fn sync_from_js(&self, ctx: &mut Context) -> JsResult<()> {
         self.shared
             .borrow_mut()
-            .from_js(&mut self.store.borrow_mut(), ctx)?;
-        let buffers = self.buffers.borrow();
-        if buffers.is_empty() {
-            return Ok(());
-        }
-        let mut store = self.store.borrow_mut();
-        for (m, buf) in buffers.iter() {
-            let b = boa_engine::object::builtins::JsArrayBuffer::from_object(buf.clone())?;
-            if let Some(bytes) = b.data() {
-                let data = store.mem_data_mut(*m);
-                if bytes.len() == data.len() {
-                    data.copy_from_slice(&bytes);
-                }
-            }
-        }
-        Ok(())
+            .from_js(&mut self.store.borrow_mut(), ctx)
     }
 }
 
@@ -562,6 +532,7 @@ pub(crate) fn install(
     tracer: Tracer,
 ) -> JsResult<()> {
     adapter::install_intrinsics(ctx)?;
+    lent::check_no_transfer(ctx)?;
     let namespace = JsObject::with_object_proto(ctx.intrinsics());
     namespace.define_property_or_throw(
         JsSymbol::to_string_tag(),
@@ -624,7 +595,7 @@ pub(crate) fn install(
         host_names: RefCell::default(),
         builtin_names: RefCell::default(),
         host_args: Rc::default(),
-        buffers: RefCell::default(),
+        loans: RefCell::default(),
         shared: RefCell::new(shared::SharedBuffers::new(ctx)?),
         depth: Cell::new(0),
         contexts: RefCell::default(),

@@ -5,9 +5,10 @@
 //! A shared memory's `buffer` is a frozen `SharedArrayBuffer` of the
 //! memory's length when JS asked. Growing the memory never detaches it: the
 //! next `buffer` is a new, longer one, and every earlier buffer JS still
-//! holds keeps aliasing the memory's first bytes. Boa's buffers own their
-//! bytes (decision D12), so aliasing is modelled by copying, as for
-//! unshared memories: whenever wasm stops running, the memory is written
+//! holds keeps aliasing the memory's first bytes. Boa's shared buffers own
+//! their bytes in a block the memory cannot be lent as (an unshared
+//! memory's buffer holds the memory's own bytes: `lent`, decision D25), so
+//! aliasing is modelled by copying: whenever wasm stops running, the memory is written
 //! into every buffer JS can still reach (only the bytes that differ); before
 //! wasm runs again, what JS changed in any of them is written back, the
 //! newest buffer last. Earlier buffers are held through `WeakRef`s, so the
