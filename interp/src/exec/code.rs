@@ -244,11 +244,12 @@ pub(crate) enum Op {
 
     // ---- Direct forms (`Op::direct`) ----
     // The commonest operators, comparisons and widths of `Bin`, `BinImm32`,
-    // `BrIfCmp`, `BrIfCmpImm`, `Load` and `Store` as variants of their own,
-    // so that running one takes one dispatch instead of two. Each means
-    // exactly what its generic form means (for loads and stores, `Load32`
-    // is `i32.load` or `f32.load`, `Load64` `i64.load` or `f64.load`, and
-    // the stores likewise); the compiler makes only generic forms, and
+    // `BrIfCmp`, `BrIfCmpImm`, `Load`, `Store` and `StoreImm` as variants of
+    // their own, so that running one takes one dispatch instead of two. Each
+    // means exactly what its generic form means (for loads and stores,
+    // `Load32` is `i32.load` or `f32.load`, `Load64` `i64.load` or
+    // `f64.load`, `Load8U` `i32.load8_u` or `i64.load8_u`, and the stores
+    // likewise); the compiler makes only generic forms, and
     // `Op::direct` rewrites them once a function is compiled.
     I32Sub(R3),
     I32Mul(R3),
@@ -307,8 +308,12 @@ pub(crate) enum Op {
     BrI32GeUImm(Br1I),
     Load32(Mem),
     Load64(Mem),
+    Load8U(Mem),
     Store32(Mem),
     Store64(Mem),
+    Store8(Mem),
+    Store8Imm(MemImm),
+    Store32Imm(MemImm),
     /// A loop's step and test (`Op::fuse_step`): `x += step` (`i32`), then
     /// continue at `to` if `x < n` (unsigned, `n` a slot), else skip the
     /// next instruction (the branch this one stands for). (Fields of their
@@ -454,6 +459,14 @@ pub(crate) struct Mem {
     pub(crate) off: u32,
 }
 
+/// A store of constant `v` at `a + off` of memory 0.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct MemImm {
+    pub(crate) v: u32,
+    pub(crate) a: Reg,
+    pub(crate) off: u32,
+}
+
 impl Op {
     /// The direct form of this instruction, if it has one (see the
     /// variants' section), else itself.
@@ -552,6 +565,7 @@ impl Op {
                 match kind {
                     LoadKind::I32 | LoadKind::F32 => Op::Load32(x),
                     LoadKind::I64 | LoadKind::F64 => Op::Load64(x),
+                    LoadKind::I32_8U | LoadKind::I64_8U => Op::Load8U(x),
                     _ => self,
                 }
             }
@@ -560,6 +574,15 @@ impl Op {
                 match kind {
                     StoreKind::B32 => Op::Store32(x),
                     StoreKind::B64 => Op::Store64(x),
+                    StoreKind::B8 => Op::Store8(x),
+                    _ => self,
+                }
+            }
+            Op::StoreImm { kind, a, v, off } => {
+                let x = MemImm { v, a, off };
+                match kind {
+                    StoreKind::B8 => Op::Store8Imm(x),
+                    StoreKind::B32 => Op::Store32Imm(x),
                     _ => self,
                 }
             }

@@ -213,6 +213,18 @@ pub(crate) fn step<M: Mem0>(
             ));
         }};
     }
+    macro_rules! store_imm {
+        ($kind:ident, $x:expr) => {{
+            let x: MemImm = $x;
+            tri!(mem_store(
+                StoreKind::$kind,
+                mem.bytes(),
+                u32_(r!(x.a)) as u64,
+                x.off as u64,
+                x.v as Slot
+            ));
+        }};
+    }
     // A loop's step and test (`Op::fuse_step`): `x += step`, then
     // continue at `to` if `$test` holds of the new value, else skip the
     // branch that follows.
@@ -333,6 +345,10 @@ pub(crate) fn step<M: Mem0>(
         Op::Load64(x) => load_direct!(I64, x),
         Op::Store32(x) => store_direct!(B32, x),
         Op::Store64(x) => store_direct!(B64, x),
+        Op::Load8U(x) => load_direct!(I32_8U, x),
+        Op::Store8(x) => store_direct!(B8, x),
+        Op::Store8Imm(x) => store_imm!(B8, x),
+        Op::Store32Imm(x) => store_imm!(B32, x),
 
         // ---- Memory 0 (spec 4.4.7) ----
         Op::Load { kind, d, a, off } => {
