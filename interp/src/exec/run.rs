@@ -140,8 +140,7 @@ fn run_with<const FUEL: bool>(store: &mut Store, stack: &mut Stack, mut fuel: u6
         ($w:expr, $at:expr, $tail:expr) => {{
             let w: Rc<WasmFunc> = $w;
             let new_base = if $tail {
-                let n = w.code.params as usize;
-                vals.copy_within(base + $at..base + $at + n, base);
+                move_down(&mut vals, base + $at, base, w.code.params as usize);
                 base
             } else {
                 if stack.frames.len() + 1 >= limits.max_call_depth as usize {
@@ -156,10 +155,13 @@ fn run_with<const FUEL: bool>(store: &mut Store, stack: &mut Stack, mut fuel: u6
             if need > vals.len() {
                 tri!(stack.account.grow_vals(&mut vals, need));
             }
-            if !$tail {
+            if !$tail && stack.frames.len() == stack.frames.capacity() {
                 tri!(stack.account.reserve_frame(&mut stack.frames));
             }
-            vals[new_base + w.code.params as usize..new_base + w.code.locals as usize].fill(0);
+            let locals = new_base + w.code.params as usize..new_base + w.code.locals as usize;
+            if !locals.is_empty() {
+                vals[locals].fill(0);
+            }
             let same_inst = w.inst == f.inst;
             let caller = std::mem::replace(&mut f, w);
             if !$tail {
@@ -182,7 +184,7 @@ fn run_with<const FUEL: bool>(store: &mut Store, stack: &mut Stack, mut fuel: u6
     macro_rules! leave {
         ($at:expr, $n:expr) => {{
             let (at, n) = ($at as usize, $n as usize);
-            vals.copy_within(base + at..base + at + n, base);
+            move_down(&mut vals, base + at, base, n);
             match stack.frames.pop() {
                 None => {
                     stack.put(std::mem::take(&mut vals), base + n);
@@ -330,7 +332,7 @@ fn run_with<const FUEL: bool>(store: &mut Store, stack: &mut Stack, mut fuel: u6
                 FuncInst::Host { type_id, .. } => {
                     let n = store.func_type_of(*type_id).params.len();
                     let at = $at as usize;
-                    vals.copy_within(base + at..base + at + n, base);
+                    move_down(&mut vals, base + at, base, n);
                     match stack.frames.pop() {
                         Some(caller) => {
                             // The caller waits at its call site, where this
@@ -510,6 +512,18 @@ fn run_with<const FUEL: bool>(store: &mut Store, stack: &mut Stack, mut fuel: u6
             // The rest ran in `frame_loop::step` above.
             _ => unreachable!("an instruction of `frame_loop`"),
         }
+    }
+}
+
+/// Moves the `n` slots at `from` to `to` (below it): the values of a
+/// return or a tail call. One value, the common case, is one move, not a
+/// call to `memmove`.
+#[inline(always)]
+fn move_down(vals: &mut [Slot], from: usize, to: usize, n: usize) {
+    if n == 1 {
+        vals[to] = vals[from];
+    } else if n > 1 {
+        vals.copy_within(from..from + n, to);
     }
 }
 
