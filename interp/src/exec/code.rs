@@ -11,14 +11,15 @@
 //! computation still pauses anywhere: the state of a frame is its base, its
 //! function and the index of its next instruction.
 //!
-//! Instructions without a register form of their own (vector, GC, table
-//! and bulk-memory instructions, and the rest of the long tail) run as
+//! Instructions without a register form of their own (vector instructions
+//! with immediates, GC, table and bulk-memory instructions, and the rest of
+//! the long tail) run as
 //! [`Op::Instr`]: the validated instruction itself, its operands in the
 //! slots of the operand stack (the stack-machine convention), at a height
 //! the compiler knows.
 
 use super::numops::{BinOp, UnOp};
-use crate::syntax::{Handler, Instr, MemArg, RefType};
+use crate::syntax::{Handler, Instr, MemArg, RefType, SimdOp, V128LoadKind};
 
 /// A slot of the running frame: an offset from its base.
 pub(crate) type Reg = u32;
@@ -243,11 +244,12 @@ pub(crate) enum Op {
 
     // ---- Direct forms (`Op::direct`) ----
     // The commonest operators, comparisons and widths of `Bin`, `BinImm32`,
-    // `BrIfCmp`, `BrIfCmpImm`, `Load` and `Store` as variants of their own,
-    // so that running one takes one dispatch instead of two. Each means
-    // exactly what its generic form means (for loads and stores, `Load32`
-    // is `i32.load` or `f32.load`, `Load64` `i64.load` or `f64.load`, and
-    // the stores likewise); the compiler makes only generic forms, and
+    // `BrIfCmp`, `BrIfCmpImm`, `Load`, `Store` and `StoreImm` as variants of
+    // their own, so that running one takes one dispatch instead of two. Each
+    // means exactly what its generic form means (for loads and stores,
+    // `Load32` is `i32.load` or `f32.load`, `Load64` `i64.load` or
+    // `f64.load`, `Load8U` `i32.load8_u` or `i64.load8_u`, and the stores
+    // likewise); the compiler makes only generic forms, and
     // `Op::direct` rewrites them once a function is compiled.
     I32Sub(R3),
     I32Mul(R3),
@@ -306,8 +308,42 @@ pub(crate) enum Op {
     BrI32GeUImm(Br1I),
     Load32(Mem),
     Load64(Mem),
+    Load8U(Mem),
     Store32(Mem),
     Store64(Mem),
+    Store8(Mem),
+    Store8Imm(MemImm),
+    Store32Imm(MemImm),
+    /// A loop's step and test (`Op::fuse_step`): `x += step` (`i32`), then
+    /// continue at `to` if `x < n` (unsigned, `n` a slot), else skip the
+    /// next instruction (the branch this one stands for). (Fields of their
+    /// own, not a struct, so that the tag fits beside `step`.)
+    StepBrLtU {
+        step: i16,
+        x: Reg,
+        n: Reg,
+        to: Pc,
+    },
+    /// The same with `n` an immediate.
+    StepBrLtUImm {
+        step: i16,
+        x: Reg,
+        n: u32,
+        to: Pc,
+    },
+    /// The same comparing signed.
+    StepBrLtS {
+        step: i16,
+        x: Reg,
+        n: Reg,
+        to: Pc,
+    },
+    StepBrLtSImm {
+        step: i16,
+        x: Reg,
+        n: u32,
+        to: Pc,
+    },
 
     // ---- Memory 0 of a 32-bit address type, a static offset below 2^32 ----
     /// `d = load(a + off)`.
@@ -344,6 +380,30 @@ pub(crate) enum Op {
         v: Reg,
         m: u32,
     },
+
+    // ---- Vectors (spec 4.4.3), memory 0 as above ----
+    /// `d = op a`: a vector instruction of one operand and no immediate.
+    SimdUn {
+        op: SimdOp,
+        d: Reg,
+        a: Reg,
+    },
+    /// `d = op a b`: one of two operands and no immediate.
+    SimdBin {
+        op: SimdOp,
+        d: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    /// `d = v128.load(a + off)` of `kind`.
+    LoadV128 {
+        kind: V128LoadKind,
+        d: Reg,
+        a: Reg,
+        off: u32,
+    },
+    /// `v128.store(a + off, r)`.
+    StoreV128(Mem),
 
     // ---- Everything else ----
     /// Validated instruction `instrs[i]`, stack-machine style: its operands
@@ -395,6 +455,14 @@ pub(crate) struct Br1I {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Mem {
     pub(crate) r: Reg,
+    pub(crate) a: Reg,
+    pub(crate) off: u32,
+}
+
+/// A store of constant `v` at `a + off` of memory 0.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct MemImm {
+    pub(crate) v: u32,
     pub(crate) a: Reg,
     pub(crate) off: u32,
 }
@@ -497,6 +565,7 @@ impl Op {
                 match kind {
                     LoadKind::I32 | LoadKind::F32 => Op::Load32(x),
                     LoadKind::I64 | LoadKind::F64 => Op::Load64(x),
+                    LoadKind::I32_8U | LoadKind::I64_8U => Op::Load8U(x),
                     _ => self,
                 }
             }
@@ -505,11 +574,119 @@ impl Op {
                 match kind {
                     StoreKind::B32 => Op::Store32(x),
                     StoreKind::B64 => Op::Store64(x),
+                    StoreKind::B8 => Op::Store8(x),
+                    _ => self,
+                }
+            }
+            Op::StoreImm { kind, a, v, off } => {
+                let x = MemImm { v, a, off };
+                match kind {
+                    StoreKind::B8 => Op::Store8Imm(x),
+                    StoreKind::B32 => Op::Store32Imm(x),
                     _ => self,
                 }
             }
             _ => self,
         }
+    }
+}
+
+/// The pattern of the instructions that `frame_loop` leaves to
+/// `run::run_with` ([`Op::leaves_frame`]).
+macro_rules! leaves_frame {
+    () => {
+        Op::Return { .. }
+            | Op::Call { .. }
+            | Op::CallIndirect { .. }
+            | Op::CallRef { .. }
+            | Op::ReturnCall { .. }
+            | Op::ReturnCallIndirect { .. }
+            | Op::ReturnCallRef { .. }
+            | Op::Throw { .. }
+            | Op::ThrowRef { .. }
+            | Op::Rethrow { .. }
+            | Op::BrOnNull { .. }
+            | Op::BrOnNonNull { .. }
+            | Op::BrOnCast { .. }
+            | Op::GlobalGet { .. }
+            | Op::GlobalSet { .. }
+            | Op::LoadMem { .. }
+            | Op::StoreMem { .. }
+            | Op::Instr { .. }
+    };
+}
+pub(crate) use leaves_frame;
+
+impl Op {
+    /// Whether `frame_loop` leaves this instruction to `run::run_with`: it
+    /// calls, returns, throws, or reads more of the store than memory 0.
+    pub(crate) fn leaves_frame(&self) -> bool {
+        matches!(self, leaves_frame!())
+    }
+
+    /// Where this instruction may jump (but for jump tables).
+    pub(crate) fn jump_target(&self) -> Option<Pc> {
+        match *self {
+            Op::Br { to }
+            | Op::BrIfNez { to, .. }
+            | Op::BrIfEqz { to, .. }
+            | Op::BrIfCmp { to, .. }
+            | Op::BrIfCmpImm { to, .. }
+            | Op::BrOnNull { to, .. }
+            | Op::BrOnNonNull { to, .. }
+            | Op::BrOnCast { to, .. } => Some(to),
+            Op::BrI32Eq(x)
+            | Op::BrI32Ne(x)
+            | Op::BrI32LtS(x)
+            | Op::BrI32LtU(x)
+            | Op::BrI32GtS(x)
+            | Op::BrI32GtU(x)
+            | Op::BrI32LeS(x)
+            | Op::BrI32LeU(x)
+            | Op::BrI32GeS(x)
+            | Op::BrI32GeU(x) => Some(x.to),
+            Op::BrI32EqImm(x)
+            | Op::BrI32NeImm(x)
+            | Op::BrI32LtSImm(x)
+            | Op::BrI32LtUImm(x)
+            | Op::BrI32GtSImm(x)
+            | Op::BrI32GtUImm(x)
+            | Op::BrI32LeSImm(x)
+            | Op::BrI32LeUImm(x)
+            | Op::BrI32GeSImm(x)
+            | Op::BrI32GeUImm(x) => Some(x.to),
+            Op::StepBrLtU { to, .. }
+            | Op::StepBrLtUImm { to, .. }
+            | Op::StepBrLtS { to, .. }
+            | Op::StepBrLtSImm { to, .. } => Some(to),
+            _ => None,
+        }
+    }
+
+    /// The step-and-test form of `self` followed by `next`, if they are a
+    /// loop's `x += c` (`c` small) and a branch on `x < n` (unsigned or
+    /// signed): the form does both, then skips `next`, which stays for
+    /// whatever jumps to it or pauses before it.
+    pub(crate) fn fuse_step(&self, next: &Op) -> Option<Op> {
+        let Op::I32AddImm { d, a, imm } = *self else {
+            return None;
+        };
+        let step = i16::try_from(imm as i32).ok()?;
+        if d != a {
+            return None;
+        }
+        let x = d;
+        Some(match *next {
+            Op::BrI32LtU(Br2 { a, b: n, to }) if a == x => Op::StepBrLtU { step, x, n, to },
+            Op::BrI32LtS(Br2 { a, b: n, to }) if a == x => Op::StepBrLtS { step, x, n, to },
+            Op::BrI32LtUImm(Br1I { a, imm: n, to }) if a == x => {
+                Op::StepBrLtUImm { step, x, n, to }
+            }
+            Op::BrI32LtSImm(Br1I { a, imm: n, to }) if a == x => {
+                Op::StepBrLtSImm { step, x, n, to }
+            }
+            _ => return None,
+        })
     }
 }
 
@@ -537,6 +714,10 @@ pub(crate) struct Code {
     /// Parameters, and parameters plus locals (declared and hidden).
     pub(crate) params: u32,
     pub(crate) locals: u32,
+    /// For each instruction, whether it is a jump back (closing a loop)
+    /// whose loop, from its target to it, stays in the frame: then
+    /// `frame_loop::run` runs the loop (see `run::run_with`).
+    pub(crate) tight: Vec<bool>,
 }
 
 #[cfg(test)]

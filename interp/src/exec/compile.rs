@@ -233,7 +233,43 @@ pub(crate) fn compile(cx: &Ctx<'_>, f: &Func) -> Code {
     for op in &mut c.code.ops {
         *op = op.clone().direct();
     }
+    fuse_steps(&mut c.code);
+    let ops = &c.code.ops;
+    c.code.tight = (0..ops.len())
+        .map(|k| match ops[k].jump_target() {
+            Some(to) if to as usize <= k => !ops[to as usize..=k].iter().any(Op::leaves_frame),
+            _ => false,
+        })
+        .collect();
     c.code
+}
+
+/// Gives a loop's step and test one instruction (`Op::fuse_step`) where
+/// nothing jumps to the test.
+fn fuse_steps(code: &mut Code) {
+    let n = code.ops.len();
+    let mut target = vec![false; n + 1];
+    let tables = code.tables.iter().flat_map(|t| t.iter().copied());
+    let catches = code
+        .handlers
+        .iter()
+        .flat_map(|h| h.catches.iter().map(|(_, t)| t.pc));
+    for to in code
+        .ops
+        .iter()
+        .filter_map(Op::jump_target)
+        .chain(tables)
+        .chain(catches)
+    {
+        target[to as usize] = true;
+    }
+    for k in 0..n.saturating_sub(1) {
+        if !target[k + 1]
+            && let Some(op) = code.ops[k].fuse_step(&code.ops[k + 1])
+        {
+            code.ops[k] = op;
+        }
+    }
 }
 
 impl Compiler<'_, '_> {
@@ -815,6 +851,40 @@ impl Compiler<'_, '_> {
             I64Store(a) | F64Store(a) => self.store(StoreKind::B64, a),
             I32Store8(a) | I64Store8(a) => self.store(StoreKind::B8, a),
             I32Store16(a) | I64Store16(a) => self.store(StoreKind::B16, a),
+            V128Load(kind, m) if self.fast_mem(m) => {
+                let (h, o) = self.pop();
+                let a = self.src(h, o);
+                let d = self.slot(h);
+                let off = m.offset as u32;
+                self.emit_def(Op::LoadV128 {
+                    kind: *kind,
+                    d,
+                    a,
+                    off,
+                });
+            }
+            V128Store(m) if self.fast_mem(m) => {
+                let (hv, ov) = self.pop();
+                let (ha, oa) = self.pop();
+                let r = self.src(hv, ov);
+                let a = self.src(ha, oa);
+                let off = m.offset as u32;
+                self.emit(Op::StoreV128(Mem { r, a, off }));
+            }
+            Simd(op) if op.arity() == 1 => {
+                let (h, o) = self.pop();
+                let a = self.src(h, o);
+                let d = self.slot(h);
+                self.emit_def(Op::SimdUn { op: *op, d, a });
+            }
+            Simd(op) if op.arity() == 2 => {
+                let (hb, ob) = self.pop();
+                let (ha, oa) = self.pop();
+                let b = self.src(hb, ob);
+                let a = self.src(ha, oa);
+                let d = self.slot(ha);
+                self.emit_def(Op::SimdBin { op: *op, d, a, b });
+            }
             other => {
                 if let Some(op) = BinOp::of(other) {
                     self.binary(op);
@@ -1240,6 +1310,9 @@ fn retarget(op: &mut Op, x: Reg) -> bool {
         | Op::Bin { d, .. }
         | Op::BinImm32 { d, .. }
         | Op::Load { d, .. }
+        | Op::SimdUn { d, .. }
+        | Op::SimdBin { d, .. }
+        | Op::LoadV128 { d, .. }
         | Op::GlobalGet { d, .. } => {
             *d = x;
             true

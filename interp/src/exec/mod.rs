@@ -9,6 +9,7 @@
 pub(crate) mod atomic;
 pub(crate) mod code;
 pub(crate) mod compile;
+pub(crate) mod frame_loop;
 pub(crate) mod gc;
 pub(crate) mod instantiate;
 pub mod numeric;

@@ -1,6 +1,8 @@
 //! The interpreter loop over the executable form (spec 4.4, decision D20):
-//! one `match` over the instructions of the running function, every frame
-//! and slot on the heap.
+//! one step per instruction of the running function, every frame and slot
+//! on the heap. The instructions that stay inside a frame (numerics, moves,
+//! branches, memory 0) are `frame_loop`'s, and a loop made only of them runs
+//! there; calls, returns, exceptions and the long tail are here.
 //!
 //! Conventions, after the spec's: `vals` holds every frame's slots, `base`
 //! is where the running frame's begin, `pc` the index of its next
@@ -16,10 +18,10 @@
 //! loop without fuel has no such test.
 
 use super::code::*;
+use super::frame_loop::{self, Stop, mem_load, mem_store};
 use super::gc;
-use super::numops::*;
 use super::stack::{Frame, Stack};
-use super::stack_ops::{self, indirect, mem_range, store_ref};
+use super::stack_ops::{self, indirect, store_ref};
 use crate::api::{ExnAddr, FuncAddr, HostOutcome, Trap};
 use crate::exec::SuspendReason;
 use crate::runtime::slot::{self, Kind, Slot};
@@ -46,53 +48,6 @@ fn default_mem(store: &Store, f: &WasmFunc) -> usize {
         .mems
         .first()
         .map_or(usize::MAX, |a| a.0 as usize)
-}
-
-/// A load of `kind` from `data` at `addr + off`.
-#[inline(always)]
-fn mem_load(kind: LoadKind, data: &[u8], addr: u64, off: u64) -> Result<Slot, Trap> {
-    macro_rules! read {
-        ($n:literal, |$b:ident| $e:expr) => {{
-            let r = mem_range(data, addr, off, $n)?;
-            let mut $b = [0u8; $n];
-            $b.copy_from_slice(&data[r]);
-            $e
-        }};
-    }
-    Ok(match kind {
-        LoadKind::I32 | LoadKind::F32 | LoadKind::I64_32U => {
-            read!(4, |b| u32::from_le_bytes(b) as Slot)
-        }
-        LoadKind::I64 | LoadKind::F64 => read!(8, |b| u64::from_le_bytes(b) as Slot),
-        LoadKind::I32_8S => read!(1, |b| from_i32(b[0] as i8 as i32)),
-        LoadKind::I32_8U | LoadKind::I64_8U => read!(1, |b| b[0] as Slot),
-        LoadKind::I32_16S => read!(2, |b| from_i32(i16::from_le_bytes(b) as i32)),
-        LoadKind::I32_16U | LoadKind::I64_16U => read!(2, |b| u16::from_le_bytes(b) as Slot),
-        LoadKind::I64_8S => read!(1, |b| from_i64(b[0] as i8 as i64)),
-        LoadKind::I64_16S => read!(2, |b| from_i64(i16::from_le_bytes(b) as i64)),
-        LoadKind::I64_32S => read!(4, |b| from_i64(i32::from_le_bytes(b) as i64)),
-    })
-}
-
-/// A store of `kind` of value `v` into `data` at `addr + off`.
-#[inline(always)]
-fn mem_store(kind: StoreKind, data: &mut [u8], addr: u64, off: u64, v: Slot) -> Result<(), Trap> {
-    // Each width is written as an array of its own size, so that the copy
-    // is one move and never a call to `memcpy`.
-    macro_rules! write {
-        ($n:literal, $bytes:expr) => {{
-            let r = mem_range(data, addr, off, $n)?;
-            let b: [u8; $n] = $bytes;
-            data[r].copy_from_slice(&b);
-        }};
-    }
-    match kind {
-        StoreKind::B8 => write!(1, [v as u8]),
-        StoreKind::B16 => write!(2, (v as u16).to_le_bytes()),
-        StoreKind::B32 => write!(4, (v as u32).to_le_bytes()),
-        StoreKind::B64 => write!(8, (v as u64).to_le_bytes()),
-    }
-    Ok(())
 }
 
 /// Runs `stack` until the root function returns, a trap, or a pause (fuel
@@ -187,8 +142,7 @@ fn run_with<const FUEL: bool>(store: &mut Store, stack: &mut Stack, mut fuel: u6
         ($w:expr, $at:expr, $tail:expr) => {{
             let w: Rc<WasmFunc> = $w;
             let new_base = if $tail {
-                let n = w.code.params as usize;
-                vals.copy_within(base + $at..base + $at + n, base);
+                move_down(&mut vals, base + $at, base, w.code.params as usize);
                 base
             } else {
                 if stack.frames.len() + 1 >= limits.max_call_depth as usize {
@@ -203,10 +157,13 @@ fn run_with<const FUEL: bool>(store: &mut Store, stack: &mut Stack, mut fuel: u6
             if need > vals.len() {
                 tri!(stack.account.grow_vals(&mut vals, need));
             }
-            if !$tail {
+            if !$tail && stack.frames.len() == stack.frames.capacity() {
                 tri!(stack.account.reserve_frame(&mut stack.frames));
             }
-            vals[new_base + w.code.params as usize..new_base + w.code.locals as usize].fill(0);
+            let locals = new_base + w.code.params as usize..new_base + w.code.locals as usize;
+            if !locals.is_empty() {
+                vals[locals].fill(0);
+            }
             let same_inst = w.inst == f.inst;
             let caller = std::mem::replace(&mut f, w);
             if !$tail {
@@ -229,7 +186,7 @@ fn run_with<const FUEL: bool>(store: &mut Store, stack: &mut Stack, mut fuel: u6
     macro_rules! leave {
         ($at:expr, $n:expr) => {{
             let (at, n) = ($at as usize, $n as usize);
-            vals.copy_within(base + at..base + at + n, base);
+            move_down(&mut vals, base + at, base, n);
             match stack.frames.pop() {
                 None => {
                     stack.put(std::mem::take(&mut vals), base + n);
@@ -377,7 +334,7 @@ fn run_with<const FUEL: bool>(store: &mut Store, stack: &mut Stack, mut fuel: u6
                 FuncInst::Host { type_id, .. } => {
                     let n = store.func_type_of(*type_id).params.len();
                     let at = $at as usize;
-                    vals.copy_within(base + at..base + at + n, base);
+                    move_down(&mut vals, base + at, base, n);
                     match stack.frames.pop() {
                         Some(caller) => {
                             // The caller waits at its call site, where this
@@ -407,41 +364,6 @@ fn run_with<const FUEL: bool>(store: &mut Store, stack: &mut Stack, mut fuel: u6
         }};
     }
 
-    // A direct compare-and-branch (`Op::direct`): continue at `x.to` if
-    // `x.a op b`.
-    macro_rules! br_if_cmp {
-        ($op:ident, $x:expr, $b:expr) => {
-            if matches!(BinOp::$op.eval(r!($x.a), $b), Ok(1)) {
-                pc = $x.to as usize;
-            }
-        };
-    }
-    // A direct load or store of memory 0 (`Op::direct`, `code::Mem`).
-    macro_rules! load_direct {
-        ($kind:ident, $x:expr) => {{
-            let (x, data) = ($x, &store.mems[mem0].data);
-            r!(x.r) = tri!(mem_load(
-                LoadKind::$kind,
-                data,
-                u32_(r!(x.a)) as u64,
-                x.off as u64
-            ));
-        }};
-    }
-    macro_rules! store_direct {
-        ($kind:ident, $x:expr) => {{
-            let (x, v) = ($x, r!($x.r));
-            let data = &mut store.mems[mem0].data;
-            tri!(mem_store(
-                StoreKind::$kind,
-                data,
-                u32_(r!(x.a)) as u64,
-                x.off as u64,
-                v
-            ));
-        }};
-    }
-
     loop {
         if FUEL {
             if fuel == 0 {
@@ -453,36 +375,36 @@ fn run_with<const FUEL: bool>(store: &mut Store, stack: &mut Stack, mut fuel: u6
         }
         let op = &code.ops[pc];
         pc += 1;
+        // The instructions that stay in the frame run in `frame_loop`.
+        let at = pc;
+        let mut mem = (&mut store.mems, mem0);
+        if tri!(frame_loop::step(
+            &code, op, &mut vals, base, &mut mem, &mut pc
+        )) {
+            if pc < at && code.tight[at - 1] {
+                // A jump back closing a loop that stays in the frame: it
+                // runs in `frame_loop::run`, until it ends.
+                let mem: &mut [u8] = match store.mems.get_mut(mem0) {
+                    Some(m) => &mut m.data,
+                    None => &mut [],
+                };
+                let regs = &mut vals[base..];
+                let (why, next) = frame_loop::run::<FUEL>(&code, regs, mem, pc, &mut fuel);
+                pc = next;
+                match why {
+                    Stop::Other => {}
+                    Stop::Trap(t) => trap!(t),
+                    Stop::Fuel => {
+                        let live = code.live[pc] as usize;
+                        save!(pc, base + live);
+                        return Outcome::Suspended(SuspendReason::OutOfFuel);
+                    }
+                }
+            }
+            continue;
+        }
         match *op {
             // ---- Control (spec 4.4.8) ----
-            Op::Unreachable => trap!(Trap::Unreachable),
-            Op::Nop => {}
-            Op::Br { to } => pc = to as usize,
-            Op::BrIfNez { c, to } => {
-                if u32_(r!(c)) != 0 {
-                    pc = to as usize;
-                }
-            }
-            Op::BrIfEqz { c, to } => {
-                if u32_(r!(c)) == 0 {
-                    pc = to as usize;
-                }
-            }
-            Op::BrIfCmp { op, a, b, to } => {
-                if matches!(op.eval(r!(a), r!(b)), Ok(1)) {
-                    pc = to as usize;
-                }
-            }
-            Op::BrIfCmpImm { op, a, imm, to } => {
-                if matches!(op.eval(r!(a), imm as Slot), Ok(1)) {
-                    pc = to as usize;
-                }
-            }
-            Op::BrTable { i, table } => {
-                let t = &code.tables[table as usize];
-                let k = (u32_(r!(i)) as usize).min(t.len() - 1);
-                pc = t[k] as usize;
-            }
             Op::Return { at, n } => leave!(at, n),
             Op::Call { f: x, at } => {
                 let a = store.instances[f.inst.0 as usize].funcs[x as usize];
@@ -550,13 +472,7 @@ fn run_with<const FUEL: bool>(store: &mut Store, stack: &mut Stack, mut fuel: u6
                 }
             }
 
-            // ---- Moves and variables (spec 4.4.4, 4.4.5) ----
-            Op::Copy { d, s } => r!(d) = r!(s),
-            Op::Const32 { d, v } => r!(d) = v as Slot,
-            Op::Const64 { d, v } => r!(d) = v as Slot,
-            Op::Select { d, a, b } => {
-                r!(d) = if u32_(r!(d + 2)) != 0 { r!(a) } else { r!(b) };
-            }
+            // ---- Variables (spec 4.4.5) ----
             Op::GlobalGet { d, g } => {
                 let g = store.instances[f.inst.0 as usize].globals[g as usize];
                 r!(d) = store.globals[g.0 as usize].value;
@@ -566,93 +482,7 @@ fn run_with<const FUEL: bool>(store: &mut Store, stack: &mut Stack, mut fuel: u6
                 store.globals[g.0 as usize].value = r!(s);
             }
 
-            // ---- Numerics (spec 4.4.1, `numops`) ----
-            Op::Un { op, d, a } => r!(d) = tri!(op.eval(r!(a))),
-            Op::Bin { op, d, a, b } => r!(d) = tri!(op.eval(r!(a), r!(b))),
-            Op::BinImm32 { op, d, a, imm } => r!(d) = tri!(op.eval(r!(a), imm as Slot)),
-            Op::I32Add { d, a, b } => r!(d) = from_u32(u32_(r!(a)).wrapping_add(u32_(r!(b)))),
-            Op::I32AddImm { d, a, imm } => r!(d) = from_u32(u32_(r!(a)).wrapping_add(imm)),
-
-            // ---- Direct forms (`Op::direct`): the generic semantics, one dispatch ----
-            Op::I32Sub(x) => r!(x.d) = tri!(BinOp::I32Sub.eval(r!(x.a), r!(x.b))),
-            Op::I32Mul(x) => r!(x.d) = tri!(BinOp::I32Mul.eval(r!(x.a), r!(x.b))),
-            Op::I32And(x) => r!(x.d) = tri!(BinOp::I32And.eval(r!(x.a), r!(x.b))),
-            Op::I32Or(x) => r!(x.d) = tri!(BinOp::I32Or.eval(r!(x.a), r!(x.b))),
-            Op::I32Xor(x) => r!(x.d) = tri!(BinOp::I32Xor.eval(r!(x.a), r!(x.b))),
-            Op::I32Shl(x) => r!(x.d) = tri!(BinOp::I32Shl.eval(r!(x.a), r!(x.b))),
-            Op::I32ShrS(x) => r!(x.d) = tri!(BinOp::I32ShrS.eval(r!(x.a), r!(x.b))),
-            Op::I32ShrU(x) => r!(x.d) = tri!(BinOp::I32ShrU.eval(r!(x.a), r!(x.b))),
-            Op::I32Rotl(x) => r!(x.d) = tri!(BinOp::I32Rotl.eval(r!(x.a), r!(x.b))),
-            Op::I32Rotr(x) => r!(x.d) = tri!(BinOp::I32Rotr.eval(r!(x.a), r!(x.b))),
-            Op::I64Add(x) => r!(x.d) = tri!(BinOp::I64Add.eval(r!(x.a), r!(x.b))),
-            Op::I64Sub(x) => r!(x.d) = tri!(BinOp::I64Sub.eval(r!(x.a), r!(x.b))),
-            Op::I64Mul(x) => r!(x.d) = tri!(BinOp::I64Mul.eval(r!(x.a), r!(x.b))),
-            Op::I64And(x) => r!(x.d) = tri!(BinOp::I64And.eval(r!(x.a), r!(x.b))),
-            Op::I64Or(x) => r!(x.d) = tri!(BinOp::I64Or.eval(r!(x.a), r!(x.b))),
-            Op::I64Xor(x) => r!(x.d) = tri!(BinOp::I64Xor.eval(r!(x.a), r!(x.b))),
-            Op::I64Shl(x) => r!(x.d) = tri!(BinOp::I64Shl.eval(r!(x.a), r!(x.b))),
-            Op::I64ShrU(x) => r!(x.d) = tri!(BinOp::I64ShrU.eval(r!(x.a), r!(x.b))),
-            Op::F32Add(x) => r!(x.d) = tri!(BinOp::F32Add.eval(r!(x.a), r!(x.b))),
-            Op::F32Sub(x) => r!(x.d) = tri!(BinOp::F32Sub.eval(r!(x.a), r!(x.b))),
-            Op::F32Mul(x) => r!(x.d) = tri!(BinOp::F32Mul.eval(r!(x.a), r!(x.b))),
-            Op::F64Add(x) => r!(x.d) = tri!(BinOp::F64Add.eval(r!(x.a), r!(x.b))),
-            Op::F64Sub(x) => r!(x.d) = tri!(BinOp::F64Sub.eval(r!(x.a), r!(x.b))),
-            Op::F64Mul(x) => r!(x.d) = tri!(BinOp::F64Mul.eval(r!(x.a), r!(x.b))),
-            Op::F64Div(x) => r!(x.d) = tri!(BinOp::F64Div.eval(r!(x.a), r!(x.b))),
-            Op::I32MulImm(x) => r!(x.d) = tri!(BinOp::I32Mul.eval(r!(x.a), x.imm as Slot)),
-            Op::I32AndImm(x) => r!(x.d) = tri!(BinOp::I32And.eval(r!(x.a), x.imm as Slot)),
-            Op::I32OrImm(x) => r!(x.d) = tri!(BinOp::I32Or.eval(r!(x.a), x.imm as Slot)),
-            Op::I32XorImm(x) => r!(x.d) = tri!(BinOp::I32Xor.eval(r!(x.a), x.imm as Slot)),
-            Op::I32ShlImm(x) => r!(x.d) = tri!(BinOp::I32Shl.eval(r!(x.a), x.imm as Slot)),
-            Op::I32ShrSImm(x) => r!(x.d) = tri!(BinOp::I32ShrS.eval(r!(x.a), x.imm as Slot)),
-            Op::I32ShrUImm(x) => r!(x.d) = tri!(BinOp::I32ShrU.eval(r!(x.a), x.imm as Slot)),
-            Op::I32RotlImm(x) => r!(x.d) = tri!(BinOp::I32Rotl.eval(r!(x.a), x.imm as Slot)),
-            Op::I32RotrImm(x) => r!(x.d) = tri!(BinOp::I32Rotr.eval(r!(x.a), x.imm as Slot)),
-            Op::I64AddImm(x) => r!(x.d) = tri!(BinOp::I64Add.eval(r!(x.a), x.imm as Slot)),
-            Op::BrI32Eq(x) => br_if_cmp!(I32Eq, x, r!(x.b)),
-            Op::BrI32EqImm(x) => br_if_cmp!(I32Eq, x, x.imm as Slot),
-            Op::BrI32Ne(x) => br_if_cmp!(I32Ne, x, r!(x.b)),
-            Op::BrI32NeImm(x) => br_if_cmp!(I32Ne, x, x.imm as Slot),
-            Op::BrI32LtS(x) => br_if_cmp!(I32LtS, x, r!(x.b)),
-            Op::BrI32LtSImm(x) => br_if_cmp!(I32LtS, x, x.imm as Slot),
-            Op::BrI32LtU(x) => br_if_cmp!(I32LtU, x, r!(x.b)),
-            Op::BrI32LtUImm(x) => br_if_cmp!(I32LtU, x, x.imm as Slot),
-            Op::BrI32GtS(x) => br_if_cmp!(I32GtS, x, r!(x.b)),
-            Op::BrI32GtSImm(x) => br_if_cmp!(I32GtS, x, x.imm as Slot),
-            Op::BrI32GtU(x) => br_if_cmp!(I32GtU, x, r!(x.b)),
-            Op::BrI32GtUImm(x) => br_if_cmp!(I32GtU, x, x.imm as Slot),
-            Op::BrI32LeS(x) => br_if_cmp!(I32LeS, x, r!(x.b)),
-            Op::BrI32LeSImm(x) => br_if_cmp!(I32LeS, x, x.imm as Slot),
-            Op::BrI32LeU(x) => br_if_cmp!(I32LeU, x, r!(x.b)),
-            Op::BrI32LeUImm(x) => br_if_cmp!(I32LeU, x, x.imm as Slot),
-            Op::BrI32GeS(x) => br_if_cmp!(I32GeS, x, r!(x.b)),
-            Op::BrI32GeSImm(x) => br_if_cmp!(I32GeS, x, x.imm as Slot),
-            Op::BrI32GeU(x) => br_if_cmp!(I32GeU, x, r!(x.b)),
-            Op::BrI32GeUImm(x) => br_if_cmp!(I32GeU, x, x.imm as Slot),
-            Op::Load32(x) => load_direct!(I32, x),
-            Op::Load64(x) => load_direct!(I64, x),
-            Op::Store32(x) => store_direct!(B32, x),
-            Op::Store64(x) => store_direct!(B64, x),
-
-            // ---- Memory (spec 4.4.7) ----
-            Op::Load { kind, d, a, off } => {
-                let data = &store.mems[mem0].data;
-                r!(d) = tri!(mem_load(kind, data, u32_(r!(a)) as u64, off as u64));
-            }
-            Op::Store { kind, a, v, off } => {
-                let data = &mut store.mems[mem0].data;
-                tri!(mem_store(kind, data, u32_(r!(a)) as u64, off as u64, r!(v)));
-            }
-            Op::StoreImm { kind, a, v, off } => {
-                let data = &mut store.mems[mem0].data;
-                tri!(mem_store(
-                    kind,
-                    data,
-                    u32_(r!(a)) as u64,
-                    off as u64,
-                    v as Slot
-                ));
-            }
+            // ---- Memories other than a 32-bit memory 0 (spec 4.4.7) ----
             Op::LoadMem { kind, d, a, m } => {
                 let arg = code.memargs[m as usize];
                 let mi = stack_ops::mem_addr(store, &f, arg.mem).0 as usize;
@@ -680,7 +510,22 @@ fn run_with<const FUEL: bool>(store: &mut Store, stack: &mut Stack, mut fuel: u6
                 // `memory.grow` may have grown memory 0 in place or not: its
                 // address is the same either way.
             }
+
+            // The rest ran in `frame_loop::step` above.
+            _ => unreachable!("an instruction of `frame_loop`"),
         }
+    }
+}
+
+/// Moves the `n` slots at `from` to `to` (below it): the values of a
+/// return or a tail call. One value, the common case, is one move, not a
+/// call to `memmove`.
+#[inline(always)]
+fn move_down(vals: &mut [Slot], from: usize, to: usize, n: usize) {
+    if n == 1 {
+        vals[to] = vals[from];
+    } else if n > 1 {
+        vals.copy_within(from..from + n, to);
     }
 }
 
