@@ -249,7 +249,7 @@ fn main() {
         "\none Suspending call in wasm-ref js: {susp:.0} ns, against {plain:.0} ns for a plain import call \
          and {js_await:.0} ns for the same Promise.resolve and await in JS alone, where the engine's \
          async function pays for its own suspension as well (a Suspending call's Await of a settled \
-         promise only enqueues its reaction job); the interpreter's suspend and resume is about 45 ns \
+         promise only enqueues its reaction job); the interpreter's suspend and resume is about 31 ns \
          (cargo bench --bench suspend)"
     );
     import_with_memory();
