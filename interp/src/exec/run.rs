@@ -224,18 +224,14 @@ fn run_with<const FUEL: bool>(store: &mut Store, stack: &mut Stack, mut fuel: u6
                 unreachable!("a host function")
             };
             let (type_id, host) = (*type_id, code_fn.clone());
-            let n = store.func_type_of(type_id).params.len();
+            let params = &store.func_type_of(type_id).params;
+            let n = params.len();
             // One argument buffer for every host call of the computation.
             let host_args = &mut stack.host_args;
             host_args.clear();
-            host_args.extend(
-                store
-                    .func_type_of(type_id)
-                    .params
-                    .iter()
-                    .enumerate()
-                    .map(|(k, t)| store.slot_value(vals[at + k], *t)),
-            );
+            for (k, t) in params.iter().enumerate() {
+                host_args.push(store.slot_value(vals[at + k], *t));
+            }
             if store.host_depth >= limits.max_host_nesting || super::native_stack_low() {
                 trap!(Trap::CallStackExhausted);
             }

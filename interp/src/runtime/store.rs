@@ -182,6 +182,20 @@ fn value_owner(v: &Value) -> Option<(StoreId, &'static str)> {
     })
 }
 
+/// Whether `v` is a number or vector of type `t` (never true of a
+/// reference type, which needs the store to check).
+#[inline]
+fn is_number_of(v: &Value, t: ValType) -> bool {
+    matches!(
+        (v, t),
+        (Value::I32(_), ValType::I32)
+            | (Value::I64(_), ValType::I64)
+            | (Value::F32(_), ValType::F32)
+            | (Value::F64(_), ValType::F64)
+            | (Value::V128(_), ValType::V128)
+    )
+}
+
 /// The store and the kind of object an external value is.
 fn extern_owner(v: ExternVal) -> (StoreId, &'static str) {
     match v {
@@ -674,12 +688,23 @@ impl Store {
     }
 
     /// Checks `vs` against `ts` for an argument or result list.
+    #[inline]
     pub(crate) fn check_values(
         &self,
         what: &str,
         vs: &[Value],
         ts: &[ValType],
     ) -> Result<(), Error> {
+        // The common case, numbers of the right types, without a call: a
+        // host call checks its results every time.
+        if vs.len() == ts.len() && vs.iter().zip(ts).all(|(v, t)| is_number_of(v, *t)) {
+            return Ok(());
+        }
+        self.check_values_fully(what, vs, ts)
+    }
+
+    /// `check_values` for references, and for values that fail it.
+    fn check_values_fully(&self, what: &str, vs: &[Value], ts: &[ValType]) -> Result<(), Error> {
         if vs.len() != ts.len() {
             return Err(Error::Api(format!(
                 "{what}: expected {} values, got {}",
@@ -688,9 +713,7 @@ impl Store {
             )));
         }
         for (i, (v, t)) in vs.iter().zip(ts).enumerate() {
-            // A number or vector has its type or not; only references
-            // need the store.
-            if !matches!(t, ValType::Ref(_)) && v.has_type(*t) {
+            if is_number_of(v, *t) {
                 continue;
             }
             if let Some((id, kind)) = value_owner(v)
