@@ -74,6 +74,23 @@ test("wasm and JS see the same bytes", () => {
   assertEq(new Uint8Array(e.mem.buffer)[3], 99);
 });
 
+test("memory.grow in wasm detaches the buffer unless it fails, by 0 pages too", () => {
+  // JS API, the "memory.grow" hook: every memory.grow whose result is not
+  // -1 refreshes the memory's buffer, whether or not the memory moved.
+  const b = new WasmBuilder();
+  b.memory(1, 2, "mem");
+  b.func([T.i32], [T.i32], [op.local_get, 0, op.memory_grow, 0], { export: "grow" });
+  const e = b.instantiate().exports;
+  const first = e.mem.buffer;
+  assertEq(e.grow(0), 1);
+  assertEq(first.byteLength, 0, "a grow by 0 pages detaches the buffer");
+  const second = e.mem.buffer;
+  assertEq(second.byteLength, 65536, "a new buffer of the same length");
+  assertEq(e.grow(5), -1);
+  assertEq(e.mem.buffer, second, "a failed grow keeps the buffer");
+  assertEq(second.byteLength, 65536);
+});
+
 test("an imported memory is shared by modules and JS", () => {
   const memory = new WebAssembly.Memory({ initial: 1 });
   const b = new WasmBuilder();

@@ -59,6 +59,9 @@ pub(crate) struct TableInst {
 pub(crate) struct MemInst {
     pub(crate) ty: MemType,
     pub(crate) data: MemBytes,
+    /// How many times the memory grew, by any number of pages (spec
+    /// 4.5.3.9 `grow_mem` that succeeded; 0 pages included).
+    pub(crate) grows: u64,
 }
 
 /// The alignment of a memory's bytes: 64, the alignment a JS engine's
@@ -79,6 +82,11 @@ pub struct MemBlock {
     pub len: usize,
     /// The bytes allocated (at least `len`): the allocation's size.
     pub capacity: usize,
+    /// How many times the memory has grown, a grow by 0 pages included:
+    /// the JS API refreshes a memory's buffer after every `memory.grow`
+    /// that does not fail, whether or not the bytes moved (JS API
+    /// "memory.grow" hook, "refresh the Memory buffer").
+    pub grows: u64,
 }
 
 impl MemInst {
@@ -514,7 +522,7 @@ impl Store {
             self.budget.release(bytes);
             return Err(self.budget.machine_refused("memory", bytes));
         };
-        self.mems.push(MemInst { ty, data });
+        self.mems.push(MemInst { ty, data, grows: 0 });
         Ok(MemAddr(self.mems.len() as u32 - 1, self.id))
     }
 
@@ -1079,19 +1087,22 @@ impl Store {
     }
 
     /// Where a memory's bytes are allocated. The block stays the same until
-    /// the memory grows (a grow may move the bytes, and always changes the
-    /// length) or the store is dropped; the bytes are freed then as an
-    /// allocation of `capacity` bytes aligned to [`MEM_ALIGN`].
+    /// the memory grows (a grow may move the bytes, changes the length
+    /// unless it is by 0 pages, and always counts in `grows`) or the store
+    /// is dropped; the bytes are freed then as an allocation of `capacity`
+    /// bytes aligned to [`MEM_ALIGN`].
     ///
     /// # Panics
     /// If the memory is of another store.
     pub fn mem_block(&mut self, m: MemAddr) -> MemBlock {
         self.assert_own(m.1, "a memory");
+        let grows = self.mems[m.0 as usize].grows;
         let data = &mut self.mems[m.0 as usize].data;
         MemBlock {
             ptr: data.as_mut_ptr(),
             len: data.len(),
             capacity: data.capacity(),
+            grows,
         }
     }
 
@@ -1142,6 +1153,7 @@ impl Store {
             }
             extend_zeroed(&mut mem.data, len);
         }
+        mem.grows += 1;
         Some(old)
     }
 

@@ -24,7 +24,10 @@
 //!    and at every return from wasm to JS (`refresh`, called where
 //!    `WasmState::sync_to_js` is), which compares each loan with the
 //!    memory's block: wasm's `memory.grow` may have moved the bytes, and no
-//!    JS ran while it did.
+//!    JS ran while it did. The block counts the memory's grows, so a grow
+//!    by 0 pages, which moves nothing, still detaches the buffer, as the JS
+//!    API's "memory.grow" hook refreshes it after every grow that does not
+//!    fail.
 //! 3. JS has no way to take or reallocate a fixed-length ArrayBuffer's
 //!    bytes in this build of Boa: `resize` refuses fixed-length buffers,
 //!    `slice` copies, and `transfer`/`transferToFixedLength` (ECMA-262
