@@ -360,9 +360,7 @@ fn wast_summary_counts_the_files_that_did_not_parse() {
     let (code, out, _) = wasm_ref_status(&["wast", "--json", &broken]);
     assert_eq!(code, 2);
     assert!(
-        out.ends_with(
-            "{\"summary\":true,\"files\":1,\"passed\":0,\"failed\":0,\"unparsed\":1}\n"
-        ),
+        out.ends_with("{\"summary\":true,\"files\":1,\"passed\":0,\"failed\":0,\"unparsed\":1}\n"),
         "{out}"
     );
 }

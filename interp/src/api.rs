@@ -158,22 +158,21 @@ impl Value {
             }
             (Value::AnyRef(a), ValType::Ref(r)) => {
                 nullable(r, a.is_some())
-                    && match (a, r.heap) {
-                        (_, H::Any) | (None, H::Eq | H::I31 | H::Struct | H::Array | H::None) => {
-                            true
-                        }
-                        (None, H::Concrete(_) | H::Exact(_)) => true,
-                        (Some(AnyRef::I31(_)), H::Eq | H::I31) => true,
-                        (
-                            Some(AnyRef::Struct(_)),
-                            H::Eq | H::Struct | H::Concrete(_) | H::Exact(_),
-                        ) => true,
-                        (
-                            Some(AnyRef::Array(_)),
-                            H::Eq | H::Array | H::Concrete(_) | H::Exact(_),
-                        ) => true,
-                        _ => false,
-                    }
+                    && matches!(
+                        (a, r.heap),
+                        (_, H::Any)
+                            | (None, H::Eq | H::I31 | H::Struct | H::Array | H::None)
+                            | (None, H::Concrete(_) | H::Exact(_))
+                            | (Some(AnyRef::I31(_)), H::Eq | H::I31)
+                            | (
+                                Some(AnyRef::Struct(_)),
+                                H::Eq | H::Struct | H::Concrete(_) | H::Exact(_),
+                            )
+                            | (
+                                Some(AnyRef::Array(_)),
+                                H::Eq | H::Array | H::Concrete(_) | H::Exact(_),
+                            )
+                    )
             }
             _ => false,
         }

@@ -89,7 +89,7 @@ pub(crate) fn define_interface(
         .length(spec.length)
         .constructor(true);
     let class = builder.build();
-    let constructor: JsObject = class.constructor().into();
+    let constructor: JsObject = class.constructor();
     let prototype = class.prototype();
     for m in spec.members {
         define_member(ctx, &prototype, m)?;
@@ -270,7 +270,7 @@ pub(crate) fn define_error_class(
             Attribute::WRITABLE | Attribute::CONFIGURABLE,
         );
     let class = builder.build();
-    let ctor: JsObject = class.constructor().into();
+    let ctor: JsObject = class.constructor();
     define_hidden(ctx, namespace, name, ctor.clone().into())?;
     Ok(ctor)
 }
@@ -399,12 +399,7 @@ pub(crate) fn install_intrinsics(ctx: &mut Context) -> JsResult<()> {
     };
     let iterable_to_list = compile("(v) => [...v]", ctx)?;
     let await_bridge = compile(AWAIT_BRIDGE, ctx)?;
-    let promise_ctor: JsObject = ctx
-        .intrinsics()
-        .constructors()
-        .promise()
-        .constructor()
-        .into();
+    let promise_ctor: JsObject = ctx.intrinsics().constructors().promise().constructor();
     let promise_resolve = promise_ctor
         .get(js_string!("resolve"), ctx)?
         .as_object()

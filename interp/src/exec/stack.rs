@@ -148,7 +148,6 @@ impl Stack {
             account,
         })))
     }
-
 }
 
 impl StackData {

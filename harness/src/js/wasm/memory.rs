@@ -215,7 +215,7 @@ fn grow(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue
     })?;
     // Every buffer of a shared memory now holds what was written through
     // any of them.
-    st.shared.borrow_mut().to_js(&st.store.borrow(), ctx)?;
+    st.shared.borrow_mut().copy_to_js(&st.store.borrow(), ctx)?;
     // "Refresh the memory buffer": the old buffer is detached even when
     // the memory did not move.
     st.loans.borrow_mut().take_back(m);

@@ -435,7 +435,9 @@ impl WasmState {
         self.loans
             .borrow_mut()
             .refresh(&mut self.store.borrow_mut());
-        self.shared.borrow_mut().to_js(&self.store.borrow(), ctx)
+        self.shared
+            .borrow_mut()
+            .copy_to_js(&self.store.borrow(), ctx)
     }
 
     /// Before wasm runs: copies what JS wrote into the shared memories'
@@ -444,7 +446,7 @@ impl WasmState {
     pub(crate) fn sync_from_js(&self, ctx: &mut Context) -> JsResult<()> {
         self.shared
             .borrow_mut()
-            .from_js(&mut self.store.borrow_mut(), ctx)
+            .copy_from_js(&mut self.store.borrow_mut(), ctx)
     }
 }
 

@@ -316,7 +316,7 @@ fn start_instantiation(
             match instance::instantiate_core(&st, &module, &imports.0, ctx) {
                 Ok(instance) => {
                     let value = match module_object {
-                        None => instance.into(),
+                        None => instance,
                         Some(mo) => {
                             let result = JsObject::with_object_proto(ctx.intrinsics());
                             result.create_data_property_or_throw(

@@ -120,7 +120,7 @@ impl SharedBuffers {
     }
 
     /// Writes each shared memory into its buffers (after wasm ran).
-    pub(crate) fn to_js(&mut self, store: &Store, ctx: &mut Context) -> JsResult<()> {
+    pub(crate) fn copy_to_js(&mut self, store: &Store, ctx: &mut Context) -> JsResult<()> {
         let mems: Vec<MemAddr> = self.mems.keys().copied().collect();
         for m in mems {
             let data = store.mem_data(m);
@@ -137,7 +137,7 @@ impl SharedBuffers {
 
     /// Writes back into each shared memory what JS changed in its buffers,
     /// the newest buffer last (before wasm runs).
-    pub(crate) fn from_js(&mut self, store: &mut Store, ctx: &mut Context) -> JsResult<()> {
+    pub(crate) fn copy_from_js(&mut self, store: &mut Store, ctx: &mut Context) -> JsResult<()> {
         let mems: Vec<MemAddr> = self.mems.keys().copied().collect();
         for m in mems {
             let buffers = self.live(m, ctx)?;
