@@ -118,32 +118,28 @@ promiseTest("Await reads Promise.prototype.constructor once and never @@species"
   // prototype), `%Promise%[@@species]` never (that is `then`'s
   // SpeciesConstructor), and the microtasks are those of an untouched realm.
   const baseline = await ticks(make(() => 5)());
-  const ctorDesc = Object.getOwnPropertyDescriptor(Promise.prototype, "constructor");
-  const speciesDesc = Object.getOwnPropertyDescriptor(Promise, Symbol.species);
+  // Runs `run` with `target[key]` redefined by `descriptor`, then puts the
+  // realm's own property back; answers what `run` answered.
+  function withProperty(target, key, descriptor, run) {
+    const original = Object.getOwnPropertyDescriptor(target, key);
+    Object.defineProperty(target, key, { ...descriptor, configurable: true });
+    try {
+      return run();
+    } finally {
+      Object.defineProperty(target, key, original);
+    }
+  }
   let ctorGets = 0;
   let speciesGets = 0;
-  let p;
   let during;
-  Object.defineProperty(Promise.prototype, "constructor", {
-    get() { ctorGets++; return Promise; }, configurable: true,
-  });
-  try {
-    p = make(() => 5)();
-    during = ctorGets;
-  } finally {
-    Object.defineProperty(Promise.prototype, "constructor", ctorDesc);
-  }
+  let p = withProperty(Promise.prototype, "constructor",
+    { get() { ctorGets++; return Promise; } },
+    () => { const q = make(() => 5)(); during = ctorGets; return q; });
   assertEq(during, 1);
   assertEq(await ticks(p), baseline);
-  Object.defineProperty(Promise, Symbol.species, {
-    get() { speciesGets++; return this; }, configurable: true,
-  });
-  try {
-    p = make(() => Promise.resolve(5))();
-    during = speciesGets;
-  } finally {
-    Object.defineProperty(Promise, Symbol.species, speciesDesc);
-  }
+  p = withProperty(Promise, Symbol.species,
+    { get() { speciesGets++; return this; } },
+    () => { const q = make(() => Promise.resolve(5))(); during = speciesGets; return q; });
   assertEq(during, 0);
   assertEq(await ticks(p), baseline);
   // A `constructor` that answers another constructor: Await's
@@ -154,15 +150,9 @@ promiseTest("Await reads Promise.prototype.constructor once and never @@species"
   class Other extends Promise {
     constructor(executor) { made++; super(executor); }
   }
-  Object.defineProperty(Promise.prototype, "constructor", {
-    get() { return Other; }, configurable: true,
-  });
-  try {
-    p = make(() => 5)();
-    during = made;
-  } finally {
-    Object.defineProperty(Promise.prototype, "constructor", ctorDesc);
-  }
+  p = withProperty(Promise.prototype, "constructor",
+    { get() { return Other; } },
+    () => { const q = make(() => 5)(); during = made; return q; });
   assertEq(during, 0);
   assertEq(await p, 5);
 });
