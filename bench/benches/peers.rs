@@ -34,7 +34,7 @@ fn ours(k: &Kernel, bytes: &[u8]) -> Duration {
         let inc =
             store.alloc_host_func(FuncType::new([ValType::I32], [ValType::I32]), |_, args| {
                 match args {
-                    [Value::I32(x)] => HostOutcome::Return(vec![Value::I32(x.wrapping_add(1))]),
+                    [Value::I32(x)] => HostOutcome::Return(Value::I32(x.wrapping_add(1)).into()),
                     _ => unreachable!("typed call"),
                 }
             });

@@ -31,7 +31,7 @@ fn run(suspend: bool) -> (f64, i32) {
             if suspend {
                 HostOutcome::Suspend(0)
             } else {
-                HostOutcome::Return(args.to_vec())
+                HostOutcome::Return(args.into())
             }
         },
     );

@@ -629,7 +629,7 @@ pub fn instantiate_ours(bytes: &[u8], f: &Features, mode: HostMode) -> Result<Ou
             let raw: Vec<u64> = args.iter().map(bits).collect();
             log.borrow_mut().push((name.clone(), raw.clone()));
             match mode {
-                HostMode::Return => HostOutcome::Return(host_values(&name, &raw, &results)),
+                HostMode::Return => HostOutcome::Return(host_values(&name, &raw, &results).into()),
                 HostMode::Suspend => HostOutcome::Suspend(k as u64),
             }
         });

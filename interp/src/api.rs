@@ -431,7 +431,7 @@ impl Error {
 #[derive(Clone, Debug, PartialEq)]
 pub enum HostOutcome {
     /// Return these values (they must match the function's result types).
-    Return(Vec<Value>),
+    Return(Values),
     /// Suspend the whole computation; the embedder gets
     /// [`Exit::Suspended`](crate::Exit::Suspended) with this token in its
     /// [`SuspendReason::Host`](crate::SuspendReason::Host).
@@ -440,6 +440,93 @@ pub enum HostOutcome {
     Trap(Trap),
     /// Throw this exception at the call site (exception handling).
     Throw(ExnAddr),
+}
+
+/// The values a host function returns ([`HostOutcome::Return`]). Up to two
+/// are kept inline, so that a host call returning one value allocates
+/// nothing; made from a value, an array, a `Vec` or an iterator.
+#[derive(Clone)]
+pub struct Values(ValuesRepr);
+
+#[derive(Clone)]
+enum ValuesRepr {
+    Inline(u8, [Value; 2]),
+    Heap(Vec<Value>),
+}
+
+impl Values {
+    /// No values.
+    pub fn new() -> Self {
+        Values(ValuesRepr::Inline(0, [Value::I32(0); 2]))
+    }
+
+    /// The values, in order.
+    pub fn as_slice(&self) -> &[Value] {
+        match &self.0 {
+            ValuesRepr::Inline(n, vs) => &vs[..*n as usize],
+            ValuesRepr::Heap(vs) => vs,
+        }
+    }
+}
+
+impl Default for Values {
+    fn default() -> Self {
+        Values::new()
+    }
+}
+
+impl std::ops::Deref for Values {
+    type Target = [Value];
+    fn deref(&self) -> &[Value] {
+        self.as_slice()
+    }
+}
+
+impl PartialEq for Values {
+    fn eq(&self, other: &Values) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl std::fmt::Debug for Values {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.as_slice()).finish()
+    }
+}
+
+impl From<Value> for Values {
+    fn from(v: Value) -> Self {
+        Values(ValuesRepr::Inline(1, [v, Value::I32(0)]))
+    }
+}
+
+impl<const N: usize> From<[Value; N]> for Values {
+    fn from(vs: [Value; N]) -> Self {
+        vs.as_slice().into()
+    }
+}
+
+impl From<&[Value]> for Values {
+    fn from(vs: &[Value]) -> Self {
+        match *vs {
+            [] => Values::new(),
+            [a] => Values(ValuesRepr::Inline(1, [a, Value::I32(0)])),
+            [a, b] => Values(ValuesRepr::Inline(2, [a, b])),
+            _ => Values(ValuesRepr::Heap(vs.to_vec())),
+        }
+    }
+}
+
+impl From<Vec<Value>> for Values {
+    fn from(vs: Vec<Value>) -> Self {
+        Values(ValuesRepr::Heap(vs))
+    }
+}
+
+impl FromIterator<Value> for Values {
+    fn from_iter<I: IntoIterator<Item = Value>>(it: I) -> Self {
+        Values(ValuesRepr::Heap(it.into_iter().collect()))
+    }
 }
 
 /// Limits of one store's computations.

@@ -245,7 +245,7 @@ fn host_reentry_on_a_fiber_traps_before_the_guard_page() {
         let host = store.alloc_host_func(
             FuncType::new([ValType::I32], [ValType::I32]),
             move |store, args| match store.invoke(g2.get().unwrap(), args) {
-                Ok(Exit::Returned(vs)) => HostOutcome::Return(vs),
+                Ok(Exit::Returned(vs)) => HostOutcome::Return(vs.into()),
                 Ok(Exit::Trapped(t)) => HostOutcome::Trap(t),
                 other => panic!("{other:?}"),
             },

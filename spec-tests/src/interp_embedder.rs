@@ -13,7 +13,7 @@ use interp::syntax::{
 };
 use interp::{
     AnyRef, Config, Error, ErrorKind, Exit, ExternAddr, ExternVal, Features, FuncAddr, HostOutcome,
-    Module, Store, Trap, Value,
+    Module, Store, Trap, Value, Values,
 };
 use std::collections::HashMap;
 
@@ -233,7 +233,7 @@ impl InterpEmbedder {
             if suspend {
                 HostOutcome::Suspend(0)
             } else {
-                HostOutcome::Return(vec![])
+                HostOutcome::Return(Values::new())
             }
         })
     }

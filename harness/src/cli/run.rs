@@ -10,7 +10,7 @@ use interp::lanes::{Shape, V128Text};
 use interp::syntax::{ExternType, ValType};
 use interp::{
     Config, Error, Exit, ExternVal, Features, FuncAddr, HostOutcome, InstanceAddr, Module, Store,
-    SuspendReason, Value,
+    SuspendReason, Value, Values,
 };
 use spec_tests::text::{f32_text, f64_text, nan_class};
 use spec_tests::{exception_text, spectest, text_of};
@@ -258,7 +258,7 @@ pub(super) fn main(args: &[String]) -> Outcome {
             .map(|v| Printer { json: false, shape }.text(v))
             .collect();
         eprintln!("{}", shown.join(" "));
-        HostOutcome::Return(vec![])
+        HostOutcome::Return(Values::new())
     });
     let mut available: HashMap<String, Vec<(String, ExternVal)>> =
         HashMap::from([("spectest".to_string(), prints)]);

@@ -261,7 +261,7 @@ pub(crate) fn invoke(
             Ok(match out {
                 HostOutcome::Return(vs) => {
                     match store.check_values("host function results", &vs, &ty.results) {
-                        Ok(()) => Exit::Returned(vs),
+                        Ok(()) => Exit::Returned(vs.to_vec()),
                         Err(e) => Exit::Trapped(Trap::Host(e.to_string())),
                     }
                 }

@@ -255,8 +255,8 @@ fn run_with<const FUEL: bool>(store: &mut Store, stack: &mut Stack, mut fuel: u6
                     if need > vals.len() {
                         tri!(stack.account.grow_vals(&mut vals, need));
                     }
-                    for (k, v) in vs.into_iter().enumerate() {
-                        vals[at + k] = slot::from_value(v);
+                    for (k, v) in vs.iter().enumerate() {
+                        vals[at + k] = slot::from_value(*v);
                     }
                 }
                 HostOutcome::Trap(t) => trap!(t),

@@ -163,7 +163,7 @@ mod run_mutants {
                 let v = match t {
                     ExternType::Func(ft) => {
                         let results: Vec<Value> = ft.results.iter().map(|t| zero(*t)).collect();
-                        ExternVal::Func(store.alloc_host_func(ft, move |_, _| HostOutcome::Return(results.clone())))
+                        ExternVal::Func(store.alloc_host_func(ft, move |_, _| HostOutcome::Return(results.clone().into())))
                     }
                     _ => return Ok(()),
                 };

@@ -87,13 +87,13 @@ fn a_host_function_of_a_modules_type_matches_its_import_exactly() {
     let mut store = Store::new(Config::default());
     let ids = store.module_type_ids(&m);
     let own = store.alloc_host_func(FuncType::new([ValType::I32], [ValType::I32]), |_, _| {
-        HostOutcome::Return(vec![Value::I32(1)])
+        HostOutcome::Return(Value::I32(1).into())
     });
     let e = store.instantiate(&m, &[ExternVal::Func(own)]).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Link);
     let f = store
         .alloc_host_func_of_type(ids[0], |_, args| match args {
-            [Value::I32(x)] => HostOutcome::Return(vec![Value::I32(x + 1)]),
+            [Value::I32(x)] => HostOutcome::Return(Value::I32(x + 1).into()),
             _ => HostOutcome::Trap(Trap::Unreachable),
         })
         .unwrap();
@@ -111,7 +111,7 @@ fn a_host_function_of_a_modules_type_matches_its_import_exactly() {
     }
     assert_eq!(
         store
-            .alloc_host_func_of_type(ids[1], |_, _| HostOutcome::Return(vec![]))
+            .alloc_host_func_of_type(ids[1], |_, _| HostOutcome::Return(Values::new()))
             .unwrap_err()
             .kind(),
         ErrorKind::Api,
@@ -119,7 +119,7 @@ fn a_host_function_of_a_modules_type_matches_its_import_exactly() {
     );
     assert_eq!(
         store
-            .alloc_host_func_of_type(1_000, |_, _| HostOutcome::Return(vec![]))
+            .alloc_host_func_of_type(1_000, |_, _| HostOutcome::Return(Values::new()))
             .unwrap_err()
             .kind(),
         ErrorKind::Api,
@@ -229,5 +229,20 @@ fn array_elements_are_set_as_array_set_sets_them() {
         store.array_set(s, 0, Value::I32(0)).unwrap_err().message(),
         format!("no array at address {}", s.0),
         "a collected array"
+    );
+}
+
+#[test]
+fn host_results_are_the_same_values_however_they_were_made() {
+    let (a, b, c) = (Value::I32(1), Value::I64(2), Value::F32(3));
+    assert_eq!(Values::from(a), Values::from(vec![a]));
+    assert_eq!(Values::from([a, b]), [a, b].iter().copied().collect());
+    assert_eq!(Values::from([a, b, c]).as_slice(), &[a, b, c]);
+    assert_eq!(Values::new(), Values::from(Vec::new()));
+    assert!(Values::default().is_empty());
+    assert_ne!(Values::from([a, b]), Values::from([b, a]));
+    assert_eq!(
+        format!("{:?}", Values::from([a, b])),
+        format!("{:?}", [a, b])
     );
 }

@@ -217,7 +217,7 @@ fn a_host_function_calling_back_into_wasm_cannot_be_suspended_through() {
             Ok(Exit::Trapped(t)) => seen2.set(Some(t)),
             other => panic!("the nested call must trap, got {other:?}"),
         }
-        HostOutcome::Return(vec![Value::I32(7)])
+        HostOutcome::Return(Value::I32(7).into())
     });
     let inst2 = store
         .instantiate(&module(HOST), &[ExternVal::Func(outer)])
@@ -239,7 +239,7 @@ fn runaway_host_reentry_is_exhaustion_not_a_crash() {
     let host = store.alloc_host_func(i32_to_i32(), move |store, args| {
         let f = e2.get().expect("set before the call");
         match store.invoke(f, args) {
-            Ok(Exit::Returned(vs)) => HostOutcome::Return(vs),
+            Ok(Exit::Returned(vs)) => HostOutcome::Return(vs.into()),
             Ok(Exit::Trapped(t)) => HostOutcome::Trap(t),
             other => panic!("unexpected {other:?}"),
         }
@@ -334,7 +334,7 @@ fn run_program(
             if suspend_at_host {
                 HostOutcome::Suspend(*x as u64)
             } else {
-                HostOutcome::Return(vec![Value::I64(host_answer(*x))])
+                HostOutcome::Return(Value::I64(host_answer(*x)).into())
             }
         },
     );

@@ -203,7 +203,7 @@ fn a_collection_inside_a_host_call_keeps_the_callers_operands() {
         store.collect_garbage();
         // The argument is still a live structure of its type.
         assert!(store.has_type(&args[0], param));
-        HostOutcome::Return(vec![])
+        HostOutcome::Return(Values::new())
     });
     let inst = store
         .instantiate(&module(wat), &[ExternVal::Func(gc)])

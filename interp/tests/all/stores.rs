@@ -214,7 +214,7 @@ fn a_store_takes_its_own_addresses_and_values() {
         .unwrap();
     s.alloc_exn(ftag, &[Value::FuncRef(Some(w.f))]).unwrap();
     let host = s.alloc_host_func(FuncType::new([], [ValType::Ref(FUNCREF)]), move |_, _| {
-        HostOutcome::Return(vec![Value::FuncRef(Some(w.f))])
+        HostOutcome::Return(Value::FuncRef(Some(w.f)).into())
     });
     assert!(matches!(s.invoke(host, &[]), Ok(Exit::Returned(_))));
     let thrower = s.alloc_host_func(FuncType::new([], []), move |_, _| HostOutcome::Throw(w.exn));
@@ -324,7 +324,7 @@ fn values_of_another_store_are_refused() {
     }
     // A host function of B that answers with A's objects: its call traps.
     let host = b.alloc_host_func(FuncType::new([], [funcref]), move |_, _| {
-        HostOutcome::Return(vec![af])
+        HostOutcome::Return(af.into())
     });
     let Ok(Exit::Trapped(Trap::Host(m))) = b.invoke(host, &[]) else {
         panic!("the host function's result is refused")

@@ -396,7 +396,7 @@ impl BuiltinSet {
             let array = i16_array_type(&mut store);
             store.alloc_host_func(b.func_type(array), move |store, args| {
                 match run(b, &hosts, store, args) {
-                    Ok(v) => HostOutcome::Return(vec![v]),
+                    Ok(v) => HostOutcome::Return(v.into()),
                     Err(t) => HostOutcome::Trap(t),
                 }
             })
