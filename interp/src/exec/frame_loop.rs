@@ -16,6 +16,12 @@
 //! Entering and leaving cost about as much as a call, so loop-free code
 //! (a small recursive function, say) stays in `run_with`.
 //!
+//! A frame of at most [`WINDOW`] slots runs there over a fixed-size array
+//! of them (the "window"), which its slot indices cannot leave, so reading
+//! or writing a slot needs no bounds check; `run_with` makes room for the
+//! window when a loop first runs (`stack::window_room`). A larger frame,
+//! or one the budget gives no room, runs over the plain slots.
+//!
 //! Fuel is charged as in `run_with`: one unit per instruction, checked
 //! before it runs, so a pause falls between the same two instructions
 //! whichever loop runs them.
@@ -39,14 +45,40 @@ pub(crate) enum Stop {
     Trap(Trap),
 }
 
+/// The `N` bytes of `data` at `addr + off` (spec 4.4.7: past the end
+/// traps). Written so that no panic path keeps the range alive.
+#[inline(always)]
+fn bytes_at<const N: usize>(data: &[u8], addr: u64, off: u64) -> Result<[u8; N], Trap> {
+    let ea = addr.checked_add(off).ok_or(Trap::MemoryOutOfBounds)?;
+    usize::try_from(ea)
+        .ok()
+        .and_then(|ea| data.get(ea..))
+        .and_then(|d| d.first_chunk::<N>())
+        .copied()
+        .ok_or(Trap::MemoryOutOfBounds)
+}
+
+/// The `N` bytes of `data` at `addr + off`, to write (spec 4.4.7).
+#[inline(always)]
+fn bytes_at_mut<const N: usize>(
+    data: &mut [u8],
+    addr: u64,
+    off: u64,
+) -> Result<&mut [u8; N], Trap> {
+    let ea = addr.checked_add(off).ok_or(Trap::MemoryOutOfBounds)?;
+    usize::try_from(ea)
+        .ok()
+        .and_then(|ea| data.get_mut(ea..))
+        .and_then(|d| d.first_chunk_mut::<N>())
+        .ok_or(Trap::MemoryOutOfBounds)
+}
+
 /// A load of `kind` from `data` at `addr + off` (spec 4.4.7 `load`).
 #[inline(always)]
 pub(crate) fn mem_load(kind: LoadKind, data: &[u8], addr: u64, off: u64) -> Result<Slot, Trap> {
     macro_rules! read {
         ($n:literal, |$b:ident| $e:expr) => {{
-            let r = mem_range(data, addr, off, $n)?;
-            let mut $b = [0u8; $n];
-            $b.copy_from_slice(&data[r]);
+            let $b = bytes_at::<$n>(data, addr, off)?;
             $e
         }};
     }
@@ -79,9 +111,7 @@ pub(crate) fn mem_store(
     // is one move and never a call to `memcpy`.
     macro_rules! write {
         ($n:literal, $bytes:expr) => {{
-            let r = mem_range(data, addr, off, $n)?;
-            let b: [u8; $n] = $bytes;
-            data[r].copy_from_slice(&b);
+            *bytes_at_mut::<$n>(data, addr, off)? = $bytes;
         }};
     }
     match kind {
@@ -93,14 +123,70 @@ pub(crate) fn mem_store(
     Ok(())
 }
 
+/// The slots of the running frame, as an instruction names them ([`Reg`]).
+pub(crate) trait Regs {
+    /// Slot `r`.
+    fn at(&mut self, r: Reg) -> &mut Slot;
+}
+
+impl Regs for [Slot] {
+    #[inline(always)]
+    fn at(&mut self, r: Reg) -> &mut Slot {
+        &mut self[r as usize]
+    }
+}
+
+/// The running frame's slots as `run_with` holds them: all of the
+/// computation's, and where the frame's begin.
+pub(crate) struct Based<'a>(pub(crate) &'a mut [Slot], pub(crate) usize);
+
+impl Regs for Based<'_> {
+    #[inline(always)]
+    fn at(&mut self, r: Reg) -> &mut Slot {
+        &mut self.0[self.1 + r as usize]
+    }
+}
+
+/// How many slots `run` sees through a window ([`Regs`] for an array of
+/// this length): a frame of at most this many slots names no slot past
+/// them (the compiler keeps every `Reg` below `Code::frame`), so a slot's
+/// index is its `Reg`'s low byte and needs no bounds check.
+pub(crate) const WINDOW: usize = 256;
+
+impl Regs for [Slot; WINDOW] {
+    #[inline(always)]
+    fn at(&mut self, r: Reg) -> &mut Slot {
+        &mut self[r as u8 as usize]
+    }
+}
+
 /// Runs `code` from `pc` over the running frame's slots `regs` (from its
 /// base on) and memory 0's bytes `mem` (empty if the instance has none)
 /// until an instruction this loop leaves to `run_with`, a trap, or (with
-/// `FUEL`) the end of `fuel`. Returns why, and the `pc` to go on from.
-#[inline(never)]
+/// `FUEL`) the end of `fuel`. Returns why, and the `pc` to go on from. A
+/// frame that fits a [`WINDOW`] runs over one when the slots reach that far
+/// (`run_with` makes room for it first, see `stack::window_room`).
 pub(crate) fn run<const FUEL: bool>(
     code: &Code,
     regs: &mut [Slot],
+    mem: &mut [u8],
+    pc: usize,
+    fuel: &mut u64,
+) -> (Stop, usize) {
+    if code.frame as usize <= WINDOW
+        && let Some(w) = regs.first_chunk_mut::<WINDOW>()
+    {
+        return run_over::<FUEL, _>(code, w, mem, pc, fuel);
+    }
+    run_over::<FUEL, _>(code, regs, mem, pc, fuel)
+}
+
+/// `run` over slots seen as `R`. Its state is a few slices and counters
+/// that stay in machine registers.
+#[inline(never)]
+fn run_over<const FUEL: bool, R: Regs + ?Sized>(
+    code: &Code,
+    regs: &mut R,
     mut mem: &mut [u8],
     mut pc: usize,
     fuel: &mut u64,
@@ -112,7 +198,7 @@ pub(crate) fn run<const FUEL: bool>(
         }
         let op = &code.ops[pc];
         pc += 1;
-        match step(code, op, regs, 0, &mut mem, &mut pc) {
+        match step(code, op, regs, &mut mem, &mut pc) {
             Ok(true) => {}
             Ok(false) => {
                 pc -= 1;
@@ -154,14 +240,13 @@ impl Mem0 for (&mut Vec<MemInst>, usize) {
 
 /// Runs instruction `op` of `code`, whose next instruction is at `*pc`, if
 /// it is one of this module's (else `Ok(false)`, and nothing happens): a
-/// jump sets `*pc`. Its slots are `vals[base..]`. The one place that says
+/// jump sets `*pc`. Its slots are `regs`. The one place that says
 /// what these instructions do, for `run` and for `run_with` alike.
 #[inline(always)]
-pub(crate) fn step<M: Mem0>(
+pub(crate) fn step<M: Mem0, R: Regs + ?Sized>(
     code: &Code,
     op: &Op,
-    vals: &mut [Slot],
-    base: usize,
+    regs: &mut R,
     mem: &mut M,
     pc: &mut usize,
 ) -> Result<bool, Trap> {
@@ -172,7 +257,7 @@ pub(crate) fn step<M: Mem0>(
     }
     macro_rules! r {
         ($x:expr) => {
-            vals[base + $x as usize]
+            *regs.at($x)
         };
     }
     macro_rules! tri {
@@ -393,9 +478,8 @@ pub(crate) fn step<M: Mem0>(
         }
         Op::StoreV128(x) => {
             let v = r!(x.r);
-            let mem = mem.bytes();
-            let at = tri!(mem_range(mem, u32_(r!(x.a)) as u64, x.off as u64, 16));
-            mem[at].copy_from_slice(&v.to_le_bytes());
+            let at = u32_(r!(x.a)) as u64;
+            *tri!(bytes_at_mut::<16>(mem.bytes(), at, x.off as u64)) = v.to_le_bytes();
         }
 
         // ---- Left to `run_with` ----

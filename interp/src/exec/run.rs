@@ -18,9 +18,9 @@
 //! loop without fuel has no such test.
 
 use super::code::*;
-use super::frame_loop::{self, Stop, mem_load, mem_store};
+use super::frame_loop::{self, Based, Stop, mem_load, mem_store};
 use super::gc;
-use super::stack::{Frame, Stack};
+use super::stack::{Frame, Stack, window_room};
 use super::stack_ops::{self, indirect, store_ref};
 use crate::api::{ExnAddr, FuncAddr, HostOutcome, Trap};
 use crate::exec::SuspendReason;
@@ -375,11 +375,16 @@ fn run_with<const FUEL: bool>(store: &mut Store, stack: &mut Stack, mut fuel: u6
         let at = pc;
         let mut mem = (&mut store.mems, mem0);
         if tri!(frame_loop::step(
-            &code, op, &mut vals, base, &mut mem, &mut pc
+            &code,
+            op,
+            &mut Based(&mut vals, base),
+            &mut mem,
+            &mut pc
         )) {
             if pc < at && code.tight[at - 1] {
                 // A jump back closing a loop that stays in the frame: it
                 // runs in `frame_loop::run`, until it ends.
+                window_room(&mut vals, &mut stack.account, &limits, base);
                 let mem: &mut [u8] = match store.mems.get_mut(mem0) {
                     Some(m) => &mut m.data,
                     None => &mut [],

@@ -13,7 +13,8 @@
 //! paused inside a host call (decision D14). While a computation runs, the
 //! interpreter loop holds its slots in local variables and the cell is empty.
 
-use crate::api::{Trap, Value};
+use super::frame_loop::WINDOW;
+use crate::api::{Limits, Trap, Value};
 use crate::runtime::budget::Budget;
 use crate::runtime::slot::{self, Slot};
 use crate::runtime::store::{Store, WasmFunc};
@@ -114,6 +115,27 @@ impl Account {
         self.charge((new - frames.capacity()) * size_of::<Frame>())?;
         frames.reserve_exact(new - frames.len());
         Ok(())
+    }
+}
+
+/// Grows `vals`, if the limit and the budget allow, so that
+/// `frame_loop::run` can see the frame at `base` through a window of
+/// `frame_loop::WINDOW` slots (4 KiB); else it sees the slots as they are.
+/// Made when a loop first runs there, so a computation that runs none (as
+/// most that suspend soon do) keeps its first 32 slots. Kept out of line:
+/// it runs once per loop, and the interpreter loop that calls it is
+/// better without its registers.
+#[inline(never)]
+pub(crate) fn window_room(
+    vals: &mut Vec<Slot>,
+    account: &mut Account,
+    limits: &Limits,
+    base: usize,
+) {
+    let room = base + WINDOW;
+    if room > vals.len() && room <= limits.max_stack_slots as usize {
+        // A refusal only means the slower view.
+        let _ = account.grow_vals(vals, room);
     }
 }
 

@@ -499,3 +499,46 @@ fn suspension_with_a_64_bit_memory() {
         Trap::MemoryOutOfBounds
     );
 }
+
+/// A loop over a frame of `locals` i64 locals that adds 1, 2 and 3 to the
+/// first, a middle and the last of them `n` times: frames up to 256 slots
+/// run over a fixed window of slots, larger ones over the plain slots, and
+/// a slot past the window must never alias one inside it.
+fn wide_frame(locals: u32) -> String {
+    let (mid, last) = (1 + locals / 2, locals);
+    let decl = " i64".repeat(locals as usize);
+    format!(
+        r#"(module (func (export "run") (param $n i32) (result i64) (local{decl})
+  (loop $l
+    (local.set 1 (i64.add (local.get 1) (i64.const 1)))
+    (local.set {mid} (i64.add (local.get {mid}) (i64.const 2)))
+    (local.set {last} (i64.add (local.get {last}) (i64.const 3)))
+    (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+  (i64.add (local.get 1) (i64.add (i64.mul (local.get {mid}) (i64.const 1000))
+    (i64.mul (local.get {last}) (i64.const 1000000))))))"#
+    )
+}
+
+#[test]
+fn frames_on_either_side_of_the_slot_window_keep_their_slots_apart() {
+    for locals in [3, 200, 250, 253, 254, 255, 256, 257, 300, 600] {
+        for fuel in [u64::MAX, 7] {
+            let mut store = Store::new(Config::default());
+            let inst = store
+                .instantiate(&module(&wide_frame(locals)), &[])
+                .unwrap();
+            let run = func(&store, inst, "run");
+            let mut exit = store
+                .invoke_with_fuel(run, &[Value::I32(100)], fuel)
+                .unwrap();
+            while let Exit::Suspended(s) = exit {
+                exit = s.resume_with_fuel(&mut store, &[], fuel).unwrap();
+            }
+            assert_eq!(
+                returned(Ok(exit)),
+                [Value::I64(100 + 200_000 + 300_000_000)],
+                "{locals} locals, fuel {fuel}"
+            );
+        }
+    }
+}
