@@ -444,7 +444,7 @@ pub enum HostOutcome {
 
 /// The values a host function returns ([`HostOutcome::Return`]). Up to two
 /// are kept inline, so that a host call returning one value allocates
-/// nothing; made from a value, an array, a `Vec` or an iterator.
+/// nothing; made from a value, an array, a slice, a `Vec` or an iterator.
 #[derive(Clone)]
 pub struct Values(ValuesRepr);
 
