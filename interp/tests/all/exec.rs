@@ -542,3 +542,28 @@ fn frames_on_either_side_of_the_slot_window_keep_their_slots_apart() {
         }
     }
 }
+
+#[test]
+fn a_budget_with_no_room_for_the_slot_window_only_slows_a_loop() {
+    let m = module(&wide_frame(3));
+    let used = {
+        let mut store = Store::new(Config::default());
+        store.instantiate(&m, &[]).unwrap();
+        store.budget().used()
+    };
+    // Room for the first 32 slots (512 bytes) and a little more, not for
+    // the 256-slot window (4 KiB).
+    let mut store = Store::new(Config {
+        limits: Limits {
+            max_store_bytes: used + 1024,
+            ..Limits::default()
+        },
+        ..Config::default()
+    });
+    let inst = store.instantiate(&m, &[]).unwrap();
+    let run = func(&store, inst, "run");
+    assert_eq!(
+        returned(store.invoke(run, &[Value::I32(100)])),
+        [Value::I64(100 + 200_000 + 300_000_000)]
+    );
+}
