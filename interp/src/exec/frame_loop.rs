@@ -46,7 +46,9 @@ pub(crate) enum Stop {
 }
 
 /// The `N` bytes of `data` at `addr + off` (spec 4.4.7: past the end
-/// traps). Written so that no panic path keeps the range alive.
+/// traps): `stack_ops::mem_range`'s rule, for a width known when compiling,
+/// written so that no panic path keeps the range alive. A change to the
+/// rule goes into both.
 #[inline(always)]
 fn bytes_at<const N: usize>(data: &[u8], addr: u64, off: u64) -> Result<[u8; N], Trap> {
     let ea = addr.checked_add(off).ok_or(Trap::MemoryOutOfBounds)?;

@@ -20,6 +20,8 @@ use std::rc::Rc;
 
 /// The bytes `[ea, ea + N)` of a memory, where `ea = addr + offset` (spec
 /// 4.4.7: out of bounds traps; the sum is computed in 64 bits so it cannot wrap).
+/// `frame_loop::bytes_at` states the same rule for the fixed widths of the
+/// frame loop's loads and stores.
 #[inline(always)]
 pub(crate) fn mem_range(
     data: &[u8],
