@@ -16,7 +16,7 @@ use crate::js::adapter::{self, range_error, thrown_value, type_error};
 use boa_engine::native_function::NativeFunction;
 use boa_engine::{Context, JsObject, JsResult, JsValue};
 use interp::syntax::FuncType;
-use interp::{Exit, FuncAddr, HostOutcome, SuspendReason, Value};
+use interp::{Exit, FuncAddr, HostOutcome, SuspendReason, Value, Values};
 use std::rc::Rc;
 
 /// A new Exported Function for `f` (JS API): a built-in function whose
@@ -143,7 +143,7 @@ pub(crate) enum Paused {
 /// What a host function made from JS answered.
 pub(crate) enum HostResult {
     /// Resume the computation with these results.
-    Return(Vec<Value>),
+    Return(Values),
     /// Wait for this promise (a Suspending import in an active context).
     Await(adapter::Resolved),
 }
@@ -222,7 +222,7 @@ fn reuse_host_args(st: &WasmState, mut args: Vec<Value>) {
 pub(crate) fn resume(
     st: &Rc<WasmState>,
     suspended: interp::Suspended,
-    outcome: JsResult<Vec<Value>>,
+    outcome: JsResult<Values>,
     ctx: &mut Context,
 ) -> JsResult<Exit> {
     st.sync_from_js(ctx)?;
@@ -255,7 +255,12 @@ pub(crate) fn alloc_host_function(st: &WasmState, type_id: u32, import: HostImpo
         })
         .expect("an import's function type is a function type of the store");
     let ty = Rc::new(st.store.borrow().func_type(f).clone());
-    st.host_imports.borrow_mut().push(HostFunc { import, ty });
+    let crosses = crosses_boundary(&ty);
+    st.host_imports.borrow_mut().push(HostFunc {
+        import,
+        ty,
+        crosses,
+    });
     f
 }
 
@@ -271,10 +276,14 @@ pub(crate) fn call_host(
     args: &[Value],
     ctx: &mut Context,
 ) -> JsResult<HostResult> {
-    let HostFunc { import, ty } = st.host_imports.borrow()[token as usize].clone();
+    let HostFunc {
+        import,
+        ty,
+        crosses,
+    } = st.host_imports.borrow()[token as usize].clone();
     match import {
         HostImport::Js { callable } => {
-            if !crosses_boundary(&ty) {
+            if !crosses {
                 return Err(type_error(
                     "a JavaScript function with a v128 or exnref parameter or result cannot be called",
                 ));
@@ -296,23 +305,37 @@ pub(crate) fn call_host(
 
 /// `Call(callable, undefined, args)` with the wasm arguments as JS values
 /// (ToJSValue each, in order), kept on the Rust stack when there are at
-/// most four of them.
+/// most three of them: an array of exactly their number, so that no unused
+/// value is made or dropped.
 pub(crate) fn call_with_wasm_args(
     st: &WasmState,
     callable: &JsObject,
     args: &[Value],
     ctx: &mut Context,
 ) -> JsResult<JsValue> {
-    const INLINE: usize = 4;
-    if args.len() > INLINE {
-        let js_args = args_to_js(st, args, ctx)?;
-        return callable.call(&JsValue::undefined(), &js_args, ctx);
+    let this = &JsValue::undefined();
+    match *args {
+        [] => callable.call(this, &[], ctx),
+        [a] => {
+            let a = to_js(st, a, ctx)?;
+            callable.call(this, &[a], ctx)
+        }
+        [a, b] => {
+            let a = to_js(st, a, ctx)?;
+            let b = to_js(st, b, ctx)?;
+            callable.call(this, &[a, b], ctx)
+        }
+        [a, b, c] => {
+            let a = to_js(st, a, ctx)?;
+            let b = to_js(st, b, ctx)?;
+            let c = to_js(st, c, ctx)?;
+            callable.call(this, &[a, b, c], ctx)
+        }
+        _ => {
+            let js_args = args_to_js(st, args, ctx)?;
+            callable.call(this, &js_args, ctx)
+        }
     }
-    let mut js_args: [JsValue; INLINE] = Default::default();
-    for (slot, &a) in js_args.iter_mut().zip(args) {
-        *slot = to_js(st, a, ctx)?;
-    }
-    callable.call(&JsValue::undefined(), &js_args[..args.len()], ctx)
 }
 
 /// Wasm arguments as JS values (ToJSValue each).
@@ -331,10 +354,10 @@ pub(crate) fn results_from_js(
     ret: &JsValue,
     types: &[interp::syntax::ValType],
     ctx: &mut Context,
-) -> JsResult<Vec<Value>> {
+) -> JsResult<Values> {
     match types.len() {
-        0 => Ok(Vec::new()),
-        1 => Ok(vec![to_wasm(st, ret, types[0], ctx)?]),
+        0 => Ok(Values::new()),
+        1 => Ok(to_wasm(st, ret, types[0], ctx)?.into()),
         n => {
             if !ret.is_object() {
                 return Err(type_error(
@@ -352,7 +375,7 @@ pub(crate) fn results_from_js(
             for (v, t) in values.iter().zip(types) {
                 out.push(to_wasm(st, v, *t, ctx)?);
             }
-            Ok(out)
+            Ok(out.into())
         }
     }
 }

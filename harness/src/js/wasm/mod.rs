@@ -77,6 +77,8 @@ struct Caches {
 pub(crate) struct HostFunc {
     pub(crate) import: HostImport,
     pub(crate) ty: Rc<FuncType>,
+    /// `crosses_boundary(&ty)`, which every call of a JS callable checks.
+    pub(crate) crosses: bool,
 }
 
 /// What a host function created from JS does when wasm calls it.

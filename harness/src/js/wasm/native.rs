@@ -22,7 +22,7 @@ use super::{WasmState, func::Driven, func::Paused};
 use crate::js::adapter::{range_error, thrown_value, type_error};
 use boa_engine::{Context, JsError, JsResult};
 use interp::fiber::{Fiber, FiberState, Suspend, remaining_stack};
-use interp::{Exit, ExnAddr, FuncAddr, SuspendReason, Trap, Value};
+use interp::{Exit, ExnAddr, FuncAddr, SuspendReason, Trap, Value, Values};
 use std::rc::Rc;
 
 /// The stack a fiber needs for the driver and the interpreter's run loop,
@@ -46,7 +46,7 @@ pub(crate) enum Reply {
     /// The first resumption: start the call.
     Start,
     /// The host function's results.
-    Results(Vec<Value>),
+    Results(Values),
     /// Throw this exception at the host function's call site.
     Throw(ExnAddr),
 }
@@ -139,7 +139,7 @@ fn run_on_fiber(
 pub(crate) fn resume(
     st: &Rc<WasmState>,
     fiber: CallFiber,
-    outcome: JsResult<Vec<Value>>,
+    outcome: JsResult<Values>,
     ctx: &mut Context,
 ) -> JsResult<Driven> {
     let reply = reply_of(st, outcome, ctx)?;
@@ -148,7 +148,7 @@ pub(crate) fn resume(
 
 /// A host call's outcome as the reply to the fiber: results, or the thrown
 /// value as an exception (JS API "throw a JavaScript exception").
-fn reply_of(st: &WasmState, outcome: JsResult<Vec<Value>>, ctx: &mut Context) -> JsResult<Reply> {
+fn reply_of(st: &WasmState, outcome: JsResult<Values>, ctx: &mut Context) -> JsResult<Reply> {
     Ok(match outcome {
         Ok(vs) => Reply::Results(vs),
         Err(e) => Reply::Throw({

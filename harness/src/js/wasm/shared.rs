@@ -121,6 +121,10 @@ impl SharedBuffers {
 
     /// Writes each shared memory into its buffers (after wasm ran).
     pub(crate) fn copy_to_js(&mut self, store: &Store, ctx: &mut Context) -> JsResult<()> {
+        if self.mems.is_empty() {
+            // Every crossing comes here: most programs share no memory.
+            return Ok(());
+        }
         let mems: Vec<MemAddr> = self.mems.keys().copied().collect();
         for m in mems {
             let data = store.mem_data(m);
@@ -138,6 +142,9 @@ impl SharedBuffers {
     /// Writes back into each shared memory what JS changed in its buffers,
     /// the newest buffer last (before wasm runs).
     pub(crate) fn copy_from_js(&mut self, store: &mut Store, ctx: &mut Context) -> JsResult<()> {
+        if self.mems.is_empty() {
+            return Ok(());
+        }
         let mems: Vec<MemAddr> = self.mems.keys().copied().collect();
         for m in mems {
             let buffers = self.live(m, ctx)?;
