@@ -29,7 +29,7 @@
 use super::code::*;
 use super::numops::*;
 use super::simd;
-use super::stack_ops::mem_range;
+use crate::syntax::V128LoadKind;
 use crate::api::Trap;
 use crate::runtime::slot::Slot;
 use crate::runtime::store::MemInst;
@@ -470,13 +470,24 @@ pub(crate) fn step<M: Mem0, R: Regs + ?Sized>(
         }
 
         // ---- Vectors (spec 4.4.3, 4.4.7; lanes in `simd`) ----
-        Op::SimdUn { op, d, a } => r!(d) = simd::eval(op, &[r!(a)]),
-        Op::SimdBin { op, d, a, b } => r!(d) = simd::eval(op, &[r!(a), r!(b)]),
+        Op::SimdUn { op, d, a } => r!(d) = simd::eval3(op, r!(a), 0, 0),
+        Op::SimdBin { op, d, a, b } => r!(d) = simd::eval3(op, r!(a), r!(b), 0),
         Op::LoadV128 { kind, d, a, off } => {
-            let n = kind.bytes() as usize;
-            let mem = mem.bytes();
-            let at = tri!(mem_range(mem, u32_(r!(a)) as u64, off as u64, n));
-            r!(d) = simd::load(kind, &mem[at]);
+            let (at, off) = (u32_(r!(a)) as u64, off as u64);
+            let data = mem.bytes();
+            // The bytes the kind reads, each width as an array of its own.
+            let m = match kind.bytes() {
+                16 => u128::from_le_bytes(tri!(bytes_at::<16>(data, at, off))),
+                8 => u64::from_le_bytes(tri!(bytes_at::<8>(data, at, off))) as u128,
+                4 => u32::from_le_bytes(tri!(bytes_at::<4>(data, at, off))) as u128,
+                2 => u16::from_le_bytes(tri!(bytes_at::<2>(data, at, off))) as u128,
+                _ => tri!(bytes_at::<1>(data, at, off))[0] as u128,
+            };
+            r!(d) = if kind == V128LoadKind::Full {
+                m
+            } else {
+                simd::extend(kind, m)
+            };
         }
         Op::StoreV128(x) => {
             let v = r!(x.r);

@@ -85,7 +85,16 @@ pub(crate) fn with_lane<L: Lane>(v: u128, i: u32, x: L) -> u128 {
 /// The vector whose lane `i` is `f(i)`, in the shape of `L`.
 #[inline(always)]
 pub(crate) fn build<L: Lane>(f: impl Fn(u32) -> L) -> u128 {
-    (0..128 / L::BITS).fold(0, |v, i| v | (f(i).to_bits() << (i * L::BITS)))
+    // A `while` loop, not an iterator's `fold`: `eval3` is too large for
+    // the compiler to inline `fold` into it, and a loop of a known count
+    // of lanes written out here is unrolled.
+    let mut v = 0;
+    let mut i = 0;
+    while i < 128 / L::BITS {
+        v |= f(i).to_bits() << (i * L::BITS);
+        i += 1;
+    }
+    v
 }
 
 /// Applies `f` to every lane.
@@ -104,11 +113,11 @@ fn zip<L: Lane>(a: u128, b: u128, f: impl Fn(L, L) -> L) -> u128 {
 #[inline(always)]
 fn compare<L: Lane>(a: u128, b: u128, f: impl Fn(L, L) -> bool) -> u128 {
     let ones = u128::MAX >> (128 - L::BITS);
-    (0..128 / L::BITS).fold(0, |v, i| {
+    build(|i| {
         if f(lane(a, i), lane(b, i)) {
-            v | (ones << (i * L::BITS))
+            L::from_bits(ones)
         } else {
-            v
+            L::from_bits(0)
         }
     })
 }
@@ -191,10 +200,14 @@ fn pmax<F: PartialOrd>(a: F, b: F) -> F {
 /// (bottom first; scalars are in the low bits of their slots) and gives its
 /// one result.
 pub(crate) fn eval(op: SimdOp, args: &[Slot]) -> Slot {
+    let arg = |k: usize| args.get(k).copied().unwrap_or(0);
+    eval3(op, arg(0), arg(1), arg(2))
+}
+
+/// [`eval`] with its operands `a`, `b`, `c` (0 for those the instruction
+/// does not take), as the frame loop has them in slots.
+pub(crate) fn eval3(op: SimdOp, a: Slot, b: Slot, c: Slot) -> Slot {
     use SimdOp::*;
-    let a = args[0];
-    let b = args.get(1).copied().unwrap_or(0);
-    let c = args.get(2).copied().unwrap_or(0);
     // A shift count, taken modulo the lane width by `wrapping_sh*`.
     let s = b as u32;
     match op {
@@ -518,7 +531,13 @@ pub(crate) fn replace_lane_bits(v: u128, bits: u8, l: u8, x: u128) -> u128 {
 pub(crate) fn load(k: V128LoadKind, b: &[u8]) -> u128 {
     let mut w = [0u8; 16];
     w[..b.len()].copy_from_slice(b);
-    let m = u128::from_le_bytes(w);
+    extend(k, u128::from_le_bytes(w))
+}
+
+/// The vector a load of kind `k` makes of the `k.bytes()` bytes it read,
+/// `m` (zero-extended, the first byte lowest).
+#[inline]
+pub(crate) fn extend(k: V128LoadKind, m: u128) -> u128 {
     use V128LoadKind::*;
     match k {
         Full | Zero32 | Zero64 => m,
