@@ -29,10 +29,10 @@
 use super::code::*;
 use super::numops::*;
 use super::simd;
-use crate::syntax::V128LoadKind;
 use crate::api::Trap;
 use crate::runtime::slot::Slot;
 use crate::runtime::store::MemInst;
+use crate::syntax::V128LoadKind;
 
 /// Why the inner loop stopped.
 pub(crate) enum Stop {

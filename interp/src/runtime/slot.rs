@@ -17,7 +17,7 @@
 //! (`pack`/`unpack`).
 
 use crate::api::{AnyRef, ArrayAddr, ExnAddr, ExternAddr, FuncAddr, StoreId, StructAddr, Value};
-use crate::syntax::{HeapType, ValType};
+use crate::syntax::{HeapType, RefType, ValType};
 
 /// A value as stored on the operand stack, in globals and in tables.
 pub type Slot = u128;
@@ -113,6 +113,7 @@ fn any_slot(r: AnyRef) -> Slot {
 
 /// The slot of a value. The store ids of its addresses are dropped: the
 /// store checks them before a value becomes a slot (decision D24).
+#[inline]
 pub fn from_value(v: Value) -> Slot {
     match v {
         Value::I32(x) => x as u32 as Slot,
@@ -145,6 +146,7 @@ fn any_ref(s: Slot, id: StoreId) -> Option<AnyRef> {
 /// The value of a slot of store `id` read at type `t`: its addresses are
 /// that store's. `top` gives the top of the hierarchy of a concrete type
 /// (`func` or `any`), which only the store's types know.
+#[inline]
 pub(crate) fn to_value(s: Slot, t: ValType, id: StoreId, top: impl Fn(u32) -> HeapType) -> Value {
     match t {
         ValType::I32 => Value::I32(s as u32 as i32),
@@ -152,21 +154,25 @@ pub(crate) fn to_value(s: Slot, t: ValType, id: StoreId, top: impl Fn(u32) -> He
         ValType::F32 => Value::F32(s as u32),
         ValType::F64 => Value::F64(s as u64),
         ValType::V128 => Value::V128(s),
-        ValType::Ref(r) => {
-            let hierarchy = match r.heap {
-                HeapType::Concrete(x) | HeapType::Exact(x) => top(x),
-                h => h,
-            };
-            match hierarchy {
-                HeapType::Func | HeapType::NoFunc => {
-                    Value::FuncRef((s != 0).then(|| FuncAddr(addr(s), id)))
-                }
-                HeapType::Exn | HeapType::NoExn => {
-                    Value::ExnRef((s != 0).then(|| ExnAddr(addr(s), id)))
-                }
-                HeapType::Extern | HeapType::NoExtern => Value::ExternRef(any_ref(s, id)),
-                _ => Value::AnyRef(any_ref(s, id)),
-            }
+        // Numbers, the common case of a host call's arguments, stay
+        // inline; a reference needs its hierarchy, out of line.
+        ValType::Ref(r) => ref_value(s, r, id, top),
+    }
+}
+
+/// [`to_value`] of a reference of type `r`.
+#[inline(never)]
+fn ref_value(s: Slot, r: RefType, id: StoreId, top: impl Fn(u32) -> HeapType) -> Value {
+    let hierarchy = match r.heap {
+        HeapType::Concrete(x) | HeapType::Exact(x) => top(x),
+        h => h,
+    };
+    match hierarchy {
+        HeapType::Func | HeapType::NoFunc => {
+            Value::FuncRef((s != 0).then(|| FuncAddr(addr(s), id)))
         }
+        HeapType::Exn | HeapType::NoExn => Value::ExnRef((s != 0).then(|| ExnAddr(addr(s), id))),
+        HeapType::Extern | HeapType::NoExtern => Value::ExternRef(any_ref(s, id)),
+        _ => Value::AnyRef(any_ref(s, id)),
     }
 }
