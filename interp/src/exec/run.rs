@@ -371,39 +371,6 @@ fn run_with<const FUEL: bool>(store: &mut Store, stack: &mut Stack, mut fuel: u6
         }
         let op = &code.ops[pc];
         pc += 1;
-        // The instructions that stay in the frame run in `frame_loop`.
-        let at = pc;
-        let mut mem = (&mut store.mems, mem0);
-        if tri!(frame_loop::step(
-            &code,
-            op,
-            &mut Based(&mut vals, base),
-            &mut mem,
-            &mut pc
-        )) {
-            if pc < at && code.tight[at - 1] {
-                // A jump back closing a loop that stays in the frame: it
-                // runs in `frame_loop::run`, until it ends.
-                window_room(&mut vals, &mut stack.account, &limits, base);
-                let mem: &mut [u8] = match store.mems.get_mut(mem0) {
-                    Some(m) => &mut m.data,
-                    None => &mut [],
-                };
-                let regs = &mut vals[base..];
-                let (why, next) = frame_loop::run::<FUEL>(&code, regs, mem, pc, &mut fuel);
-                pc = next;
-                match why {
-                    Stop::Other => {}
-                    Stop::Trap(t) => trap!(t),
-                    Stop::Fuel => {
-                        let live = code.live[pc] as usize;
-                        save!(pc, base + live);
-                        return Outcome::Suspended(SuspendReason::OutOfFuel);
-                    }
-                }
-            }
-            continue;
-        }
         match *op {
             // ---- Control (spec 4.4.8) ----
             Op::Return { at, n } => leave!(at, n),
@@ -512,8 +479,37 @@ fn run_with<const FUEL: bool>(store: &mut Store, stack: &mut Stack, mut fuel: u6
                 // address is the same either way.
             }
 
-            // The rest ran in `frame_loop::step` above.
-            _ => unreachable!("an instruction of `frame_loop`"),
+            // The instructions that stay in the frame, in `frame_loop`
+            // (one dispatch: this `match` and `frame_loop::step`'s are on
+            // the same value, which the compiler sees).
+            _ => {
+                let at = pc;
+                let mut mem = (&mut store.mems, mem0);
+                let regs = &mut Based(&mut vals, base);
+                let stayed = tri!(frame_loop::step(&code, op, regs, &mut mem, &mut pc));
+                debug_assert!(stayed, "the arms above take every other instruction");
+                if pc < at && code.tight[at - 1] {
+                    // A jump back closing a loop that stays in the frame:
+                    // it runs in `frame_loop::run`, until it ends.
+                    window_room(&mut vals, &mut stack.account, &limits, base);
+                    let mem: &mut [u8] = match store.mems.get_mut(mem0) {
+                        Some(m) => &mut m.data,
+                        None => &mut [],
+                    };
+                    let regs = &mut vals[base..];
+                    let (why, next) = frame_loop::run::<FUEL>(&code, regs, mem, pc, &mut fuel);
+                    pc = next;
+                    match why {
+                        Stop::Other => {}
+                        Stop::Trap(t) => trap!(t),
+                        Stop::Fuel => {
+                            let live = code.live[pc] as usize;
+                            save!(pc, base + live);
+                            return Outcome::Suspended(SuspendReason::OutOfFuel);
+                        }
+                    }
+                }
+            }
         }
     }
 }
